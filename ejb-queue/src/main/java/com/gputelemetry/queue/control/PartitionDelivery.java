@@ -1,0 +1,56 @@
+package com.gputelemetry.queue.control;
+
+import com.gputelemetry.queue.boundary.MessageListener;
+import com.gputelemetry.queue.entity.CommittedOffset;
+import com.gputelemetry.queue.entity.GroupPartitionId;
+import com.gputelemetry.queue.entity.LogRecord;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+
+/** Reads a partition and delivers one record to a group's listener, committing the group's offset in the same transaction. */
+@Stateless
+public class PartitionDelivery {
+
+    @PersistenceContext(unitName = "telemetry")
+    EntityManager em;
+
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public long committedOffset(String group, String topic, int partition) {
+        CommittedOffset committed = em.find(CommittedOffset.class, new GroupPartitionId(group, topic, partition));
+        return committed == null ? 0 : committed.nextOffset();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public List<LogRecord> read(String topic, int partition, long fromOffset, int maxRecords) {
+        return em.createQuery("""
+                        SELECT r FROM LogRecord r
+                        WHERE r.topic = :topic AND r.partition = :partition AND r.offset >= :from
+                        ORDER BY r.offset""", LogRecord.class)
+                .setParameter("topic", topic)
+                .setParameter("partition", partition)
+                .setParameter("from", fromOffset)
+                .setMaxResults(maxRecords)
+                .getResultList();
+    }
+
+    /**
+     * The listener's writes and the offset commit succeed or fail together: a crash can neither lose a record nor
+     * apply it twice. The offset row stays locked until commit, so no other worker can deliver this partition meanwhile.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void deliver(String group, LogRecord record, MessageListener listener) {
+        var id = new GroupPartitionId(group, record.topic(), record.partition());
+        CommittedOffset committed = em.find(CommittedOffset.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (committed == null) {
+            committed = new CommittedOffset(group, record.topic(), record.partition());
+            em.persist(committed);
+        }
+        committed.commit(record.offset());
+        listener.onMessage(record);
+    }
+}

@@ -1,0 +1,102 @@
+package com.gputelemetry.telemetry.entity;
+
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A GPU that has reported telemetry. Its identity is the UUID: the index 0-7 repeats on every host. */
+@Entity
+@Table(name = "gpu")
+@JsonbPropertyOrder({"uuid", "hostname", "gpuIndex", "device", "model", "firstSeen", "lastSeen"})
+public class Gpu {
+
+    @Id
+    private String uuid;
+
+    @Column(nullable = false)
+    private String hostname;
+
+    @Column(name = "gpu_index", nullable = false)
+    private int gpuIndex;
+
+    @Column(nullable = false)
+    private String device;
+
+    @Column(nullable = false)
+    private String model;
+
+    private String labels;
+
+    @Column(name = "first_seen_us", nullable = false)
+    private long firstSeenMicros;
+
+    @Column(name = "last_seen_us", nullable = false)
+    private long lastSeenMicros;
+
+    protected Gpu() {
+    }
+
+    public Gpu(Sighting sighting) {
+        this.uuid = sighting.uuid();
+        this.firstSeenMicros = sighting.timeMicros();
+        this.lastSeenMicros = sighting.timeMicros();
+        adopt(sighting);
+    }
+
+    /**
+     * Merges a sighting: the time span grows to cover it, and the newest sighting's placement wins, so a GPU moved
+     * to another host or slot shows where it is now, whatever order sightings arrive in.
+     */
+    public void merge(Sighting sighting) {
+        firstSeenMicros = Math.min(firstSeenMicros, sighting.timeMicros());
+        if (sighting.timeMicros() >= lastSeenMicros) {
+            lastSeenMicros = sighting.timeMicros();
+            adopt(sighting);
+        }
+    }
+
+    private void adopt(Sighting sighting) {
+        this.hostname = sighting.hostname();
+        this.gpuIndex = sighting.gpuIndex();
+        this.device = sighting.device();
+        this.model = sighting.model();
+        if (sighting.labels() != null && !sighting.labels().isEmpty()) {
+            this.labels = sighting.labels();
+        }
+    }
+
+    public String getUuid() {
+        return uuid;
+    }
+
+    public String getHostname() {
+        return hostname;
+    }
+
+    public int getGpuIndex() {
+        return gpuIndex;
+    }
+
+    public String getDevice() {
+        return device;
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public String getFirstSeen() {
+        return Micros.toRfc3339(firstSeenMicros);
+    }
+
+    public String getLastSeen() {
+        return Micros.toRfc3339(lastSeenMicros);
+    }
+
+    /** One observation of a GPU's identity and placement at a point in time. */
+    public record Sighting(String uuid, String hostname, int gpuIndex, String device, String model, String labels,
+            long timeMicros) {
+    }
+}

@@ -1,0 +1,66 @@
+package com.gputelemetry.telemetry.entity;
+
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+
+/** One measured value of one metric of one GPU at one time. */
+@Entity
+@Table(name = "telemetry_point")
+@JsonbPropertyOrder({"timestamp", "metric", "value"})
+public class TelemetryPoint {
+
+    @Id
+    @SequenceGenerator(name = "telemetry_point_seq", sequenceName = "telemetry_point_seq", allocationSize = 500)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "telemetry_point_seq")
+    private long id;
+
+    @Column(name = "gpu_uuid", nullable = false)
+    private String gpuUuid;
+
+    @Column(nullable = false)
+    private String metric;
+
+    @Column(name = "time_us", nullable = false)
+    private long timeMicros;
+
+    @Column(name = "metric_value", nullable = false)
+    private double value;
+
+    /** The time the exporter wrote into the CSV, when known; the point's own time is when the row was processed. */
+    @Column(name = "source_time_us")
+    private Long sourceTimeMicros;
+
+    protected TelemetryPoint() {
+    }
+
+    public TelemetryPoint(String gpuUuid, String metric, long timeMicros, double value, Long sourceTimeMicros) {
+        this.gpuUuid = gpuUuid;
+        this.metric = metric;
+        this.timeMicros = timeMicros;
+        this.value = value;
+        this.sourceTimeMicros = sourceTimeMicros;
+    }
+
+    public String getTimestamp() {
+        return Micros.toRfc3339(timeMicros);
+    }
+
+    public String getMetric() {
+        return metric;
+    }
+
+    public double getValue() {
+        return value;
+    }
+
+    /** The keyset position of this point in its GPU's series: time, then id for points at the same time. */
+    public SeriesPosition position() {
+        return new SeriesPosition(timeMicros, id);
+    }
+}

@@ -1,0 +1,29 @@
+package com.gputelemetry;
+
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** An RFC 9457 problem detail: the body of every error response, naming the offending parameter where there is one. */
+@JsonbNillable(false)
+@JsonbPropertyOrder({"type", "title", "status", "detail", "parameter"})
+public record Problem(String type, String title, int status, String detail, String parameter) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
+
+    public static WebApplicationException badParameter(String parameter, String detail) {
+        return new WebApplicationException(detail,
+                new Problem("about:blank", "Invalid parameter", 400, detail, parameter).toResponse().build());
+    }
+
+    public static WebApplicationException notFound(String detail) {
+        return new WebApplicationException(detail, new Problem("about:blank", "Not Found", 404, detail, null).toResponse().build());
+    }
+
+    public Response.ResponseBuilder toResponse() {
+        return Response.status(status).type(MEDIA).entity(this);
+    }
+}

@@ -1,0 +1,23 @@
+package com.gputelemetry;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A bug must not leak a stack trace or SQL to clients: they get an incident id that points into the server log. */
+@Provider
+public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> {
+
+    private static final Logger LOG = Logger.getLogger(UnexpectedErrorMapper.class.getName());
+
+    @Override
+    public Response toResponse(RuntimeException exception) {
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "incident " + incident, exception);
+        return new Problem("about:blank", "Internal Server Error", 500, "unexpected error, incident " + incident, null)
+                .toResponse().build();
+    }
+}

@@ -1,0 +1,8 @@
+package com.gputelemetry.ingest.boundary;
+
+import com.gputelemetry.ingest.entity.RowRejection;
+import java.util.List;
+
+/** The answer to a batch: rows accepted (durable), whether it was a retry already stored, and the rejected rows. */
+public record IngestReceipt(int accepted, boolean duplicate, List<RowRejection> rejected) {
+}

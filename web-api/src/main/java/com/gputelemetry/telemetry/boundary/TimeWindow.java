@@ -1,0 +1,30 @@
+package com.gputelemetry.telemetry.boundary;
+
+import com.gputelemetry.Problem;
+import com.gputelemetry.telemetry.entity.Micros;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** A closed time interval from the query parameters {@code start_time} and {@code end_time}: both ends inclusive. */
+record TimeWindow(long fromMicros, long toMicros) {
+
+    static TimeWindow of(String startTime, String endTime) {
+        long from = startTime == null ? Long.MIN_VALUE : parse("start_time", startTime);
+        long to = endTime == null ? Long.MAX_VALUE : parse("end_time", endTime);
+        if (to < from) {
+            throw Problem.badParameter("end_time", "end_time " + endTime + " is before start_time " + startTime);
+        }
+        return new TimeWindow(from, to);
+    }
+
+    private static long parse(String parameter, String value) {
+        try {
+            // RFC 3339 allows a lower-case 't' and 'z'.
+            return Micros.of(OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw Problem.badParameter(parameter,
+                    parameter + " must be an RFC 3339 date-time such as 2025-07-18T20:42:34Z, not '" + value + "'");
+        }
+    }
+}
