@@ -17,8 +17,11 @@ public class CoverageSummary {
         // GROUP,PACKAGE,CLASS,INSTRUCTION_MISSED,INSTRUCTION_COVERED,BRANCH_MISSED,BRANCH_COVERED,LINE_MISSED,LINE_COVERED,...
         Map<String, long[]> byModule = new TreeMap<>();
         for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",");
-            long[] sums = byModule.computeIfAbsent(f[0].replaceAll(".*/", ""), k -> new long[4]);
+            // The group is "<parent name>/<module name>", quoted when the parent's name holds a comma.
+            int groupEnd = line.startsWith("\"") ? line.indexOf('"', 1) + 1 : line.indexOf(',');
+            String module = line.substring(0, groupEnd).replace("\"", "").replaceAll(".*/", "");
+            String[] f = line.substring(groupEnd).split(",");
+            long[] sums = byModule.computeIfAbsent(module, k -> new long[4]);
             sums[0] += Long.parseLong(f[7]);
             sums[1] += Long.parseLong(f[8]);
             sums[2] += Long.parseLong(f[5]);

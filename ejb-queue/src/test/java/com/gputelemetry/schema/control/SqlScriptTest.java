@@ -1,0 +1,29 @@
+package com.gputelemetry.schema.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SqlScriptTest {
+
+    @Test
+    void splitsStatementsAndDropsCommentLines() {
+        var statements = SqlScript.statements("""
+                -- a comment; with a semicolon
+                CREATE TABLE a (x INTEGER);
+
+                CREATE INDEX a_x ON a (x);
+                """);
+
+        assertThat(statements).containsExactly("CREATE TABLE a (x INTEGER)", "CREATE INDEX a_x ON a (x)");
+    }
+
+    @Test
+    void everyListedMigrationIsOnTheClassPathAndHasStatements() {
+        assertThat(SchemaMigrations.MIGRATIONS).extracting(SchemaMigrations.Migration::version).isSorted();
+        for (var migration : SchemaMigrations.MIGRATIONS) {
+            assertThat(migration.statements()).as(migration.fileName()).isNotEmpty()
+                    .allMatch(sql -> sql.startsWith("CREATE"));
+        }
+    }
+}

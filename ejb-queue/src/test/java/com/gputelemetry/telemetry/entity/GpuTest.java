@@ -1,0 +1,36 @@
+package com.gputelemetry.telemetry.entity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class GpuTest {
+
+    private static final String UUID = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
+
+    @Test
+    void aNewerSightingMovesTheGpuAndExtendsLastSeen() {
+        var gpu = new Gpu(new Gpu.Sighting(UUID, "host-a", 0, "nvidia0", "H100", "gpu=\"0\"", 1_000_000));
+
+        gpu.merge(new Gpu.Sighting(UUID, "host-b", 3, "nvidia3", "H100", null, 2_000_000));
+
+        assertThat(gpu.getHostname()).isEqualTo("host-b");
+        assertThat(gpu.getGpuIndex()).isEqualTo(3);
+        assertThat(gpu.getDevice()).isEqualTo("nvidia3");
+        assertThat(gpu.getFirstSeen()).isEqualTo("1970-01-01T00:00:01Z");
+        assertThat(gpu.getLastSeen()).isEqualTo("1970-01-01T00:00:02Z");
+    }
+
+    @Test
+    void anOlderSightingOnlyExtendsFirstSeen() {
+        var gpu = new Gpu(new Gpu.Sighting(UUID, "host-a", 0, "nvidia0", "H100", null, 5_000_000));
+
+        gpu.merge(new Gpu.Sighting(UUID, "host-old", 7, "nvidia7", "A100", null, 1_500_000));
+
+        assertThat(gpu.getHostname()).isEqualTo("host-a");
+        assertThat(gpu.getModel()).isEqualTo("H100");
+        assertThat(gpu.getFirstSeen()).isEqualTo("1970-01-01T00:00:01.500Z");
+        assertThat(gpu.getLastSeen()).isEqualTo("1970-01-01T00:00:05Z");
+        assertThat(gpu.getUuid()).isEqualTo(UUID);
+    }
+}

@@ -1,0 +1,159 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Black box: the packaged server jar and the streamer jar, as a user runs them, talking real HTTP. The streamer
+ * sends the real DCGM sample once; the GPU API must then show every GPU with every one of its points.
+ */
+// Public, with public records: JSON-B reads the replies into them reflectively.
+public class PipelineSystemIT {
+
+    private static final int SAMPLE_ROWS = 2_470;
+    private static final int SAMPLE_GPUS = 247;
+    private static final int METRICS = 10;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    private static PackagedServer server;
+
+    public record Gpu(String uuid, String hostname, int gpuIndex, String device, String model, String firstSeen, String lastSeen) {
+    }
+
+    public record GpuPage(List<Gpu> items, String nextCursor) {
+    }
+
+    public record Point(String timestamp, String metric, double value) {
+    }
+
+    public record Series(String gpu, List<Point> items, String nextCursor) {
+    }
+
+    public record Summary(String event, String instanceId, long rowsRead, long rowsAcked, long rowsRejected, long batches,
+            long retries) {
+    }
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PackagedServer.start(Files.createTempDirectory("telemetry-system-test"), "pipeline");
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theSampleTravelsFromTheStreamerThroughTheQueueIntoTheApi() throws Exception {
+        Instant before = Instant.now();
+        var run = StreamerProcess.run("pipeline", "--no-loop", "--url", server.baseUrl(), "--instance-id", "system-test",
+                "--interval", "0ms", "--batch-size", "500");
+
+        assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
+        Summary summary = JSON.fromJson(run.lastLine(), Summary.class);
+        assertThat(summary.event()).isEqualTo("summary");
+        assertThat(summary.instanceId()).isEqualTo("system-test");
+        assertThat(summary.rowsRead()).isEqualTo(SAMPLE_ROWS);
+        assertThat(summary.rowsAcked()).isEqualTo(SAMPLE_ROWS);
+        assertThat(summary.rowsRejected()).isZero();
+        assertThat(summary.batches()).isEqualTo(5);
+
+        // The collectors store asynchronously: wait until every acknowledged row is visible.
+        List<Gpu> gpus = awaitAllPointsStored();
+        assertThat(gpus).hasSize(SAMPLE_GPUS);
+        assertThat(gpus).extracting(Gpu::uuid).doesNotHaveDuplicates().allMatch(uuid -> uuid.startsWith("GPU-"));
+        assertThat(gpus.stream().map(Gpu::hostname).distinct()).hasSize(31);
+
+        for (Gpu gpu : gpus) {
+            Series series = get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class);
+            assertThat(series.gpu()).isEqualTo(gpu.uuid());
+            assertThat(series.items()).hasSize(METRICS);
+            assertThat(series.items()).extracting(Point::metric).doesNotHaveDuplicates();
+            List<Instant> times = series.items().stream().map(p -> Instant.parse(p.timestamp())).toList();
+            assertThat(times).isSorted();
+            // A row's timestamp is the time the streamer processed it, not the 2025 scrape time in the file.
+            assertThat(times).allMatch(t -> !t.isBefore(before.minusSeconds(1)) && t.isBefore(Instant.now()));
+            assertThat(series.nextCursor()).isNull();
+        }
+    }
+
+    @Test
+    void badParametersAreProblemsNamingTheParameter() throws Exception {
+        var malformed = HTTP.send(request("/api/v1/gpus/GPU-unknown/telemetry?start_time=yesterday"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        Map<?, ?> problem = JSON.fromJson(malformed.body(), Map.class);
+        assertThat(problem.get("parameter")).isEqualTo("start_time");
+        assertThat(((Number) problem.get("status")).intValue()).isEqualTo(400);
+
+        var unknown = HTTP.send(request("/api/v1/gpus/GPU-unknown/telemetry"), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void healthAndOpenApiAreServedAtTheServerRoot() throws Exception {
+        var live = HTTP.send(request("/health/live"), HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(200);
+        var ready = HTTP.send(request("/health/ready"), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.body()).contains("\"database\"", "\"collectors\"");
+
+        var openApi = HTTP.send(request("/openapi"), HttpResponse.BodyHandlers.ofString());
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        assertThat(openApi.body()).contains("GPU Telemetry Pipeline API", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
+
+        var swaggerUi = HTTP.send(request("/swagger-ui/index.html"), HttpResponse.BodyHandlers.ofString());
+        assertThat(swaggerUi.statusCode()).isEqualTo(200);
+        assertThat(swaggerUi.body()).contains("SwaggerUIBundle");
+    }
+
+    private static List<Gpu> awaitAllPointsStored() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            List<Gpu> gpus = get("/api/v1/gpus", GpuPage.class).items();
+            int points = 0;
+            if (gpus.size() == SAMPLE_GPUS) {
+                for (Gpu gpu : gpus) {
+                    points += get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class).items().size();
+                }
+            }
+            if (points == SAMPLE_ROWS || System.nanoTime() > deadline) {
+                return gpus;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static <T> T get(String path, Class<T> type) throws IOException, InterruptedException {
+        var response = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return JSON.fromJson(response.body(), type);
+    }
+
+    private static HttpRequest request(String path) {
+        return HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30)).build();
+    }
+
+}

@@ -1,0 +1,37 @@
+package com.gputelemetry.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The streamer jar, run as its own process, as an operator would run it. */
+final class StreamerProcess {
+
+    record Result(int exitCode, List<String> stdout, String stderr) {
+
+        String lastLine() {
+            return stdout.isEmpty() ? "" : stdout.get(stdout.size() - 1);
+        }
+    }
+
+    private StreamerProcess() {
+    }
+
+    static Result run(String name, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(Launch.coverageAgent());
+        command.addAll(List.of("-jar", Launch.required("streamer.jar")));
+        command.addAll(List.of(arguments));
+        Path out = Path.of("target", name + "-streamer.out");
+        Path err = Path.of("target", name + "-streamer.err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the streamer did not finish within 5 minutes; see " + err);
+        }
+        return new Result(process.exitValue(), Files.readAllLines(out), Files.readString(err));
+    }
+}

@@ -1,0 +1,87 @@
+package com.gputelemetry.streamer.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.gputelemetry.streamer.entity.Batch;
+import com.gputelemetry.streamer.entity.CsvRow;
+import com.gputelemetry.streamer.entity.StreamStats;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Against a small real HTTP server on loopback that answers like an overloaded, then recovered, ingest endpoint. */
+class BatchPosterTest {
+
+    private HttpServer server;
+    private final List<String> sequencesSeen = new CopyOnWriteArrayList<>();
+    private final List<String> bodiesSeen = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void retriesTheSameBatchUnderTheSameSequenceUntilTheServerTakesIt() throws Exception {
+        var calls = new AtomicInteger();
+        start(calls, 2);
+        var stats = new StreamStats("test");
+        var poster = new BatchPoster(uri(), "producer-1", stats, Duration.ofSeconds(30));
+
+        IngestReply reply = poster.post(batch(41), () -> false);
+
+        assertThat(reply.accepted()).isEqualTo(1);
+        assertThat(calls).hasValue(3);
+        assertThat(sequencesSeen).containsExactly("41", "41", "41");
+        assertThat(bodiesSeen).hasSize(3).allMatch(body -> body.equals(bodiesSeen.get(0)));
+        assertThat(stats.toJson("summary")).contains("\"retries\":2");
+    }
+
+    @Test
+    void givesUpWhenTheRetryBudgetIsSpent() throws Exception {
+        start(new AtomicInteger(), Integer.MAX_VALUE);
+        var poster = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofMillis(300));
+
+        assertThatThrownBy(() -> poster.post(batch(0), () -> false)).isInstanceOf(ServerUnreachableException.class)
+                .hasMessageContaining("HTTP 503");
+    }
+
+    private void start(AtomicInteger calls, int failuresBeforeSuccess) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/ingest", exchange -> {
+            sequencesSeen.add(exchange.getRequestHeaders().getFirst("Producer-Sequence"));
+            bodiesSeen.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            boolean fail = calls.getAndIncrement() < failuresBeforeSuccess;
+            byte[] body = (fail ? "{\"status\":503}" : "{\"accepted\":1,\"duplicate\":false,\"rejected\":[]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            if (fail) {
+                exchange.getResponseHeaders().add("Retry-After", "0");
+            }
+            exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    private URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private static Batch batch(long sequence) {
+        var batch = new Batch(sequence);
+        batch.add(new CsvRow(2, "2025-07-18T20:42:34Z", "DCGM_FI_DEV_GPU_TEMP", "0", "nvidia0", "GPU-1", "H100",
+                "host", "41", ""), Instant.parse("2026-11-22T10:00:00Z"));
+        return batch;
+    }
+}
