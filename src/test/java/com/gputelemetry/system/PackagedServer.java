@@ -14,32 +14,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged server jar, started as its own process on a free port with its H2 files in a fresh directory. */
+/** The packaged server jar, started as its own process on a free port. */
 final class PackagedServer implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
+    private final String name;
     private final Process process;
     private final int port;
     private final Path log;
 
-    private PackagedServer(Process process, int port, Path log) {
+    private PackagedServer(String name, Process process, int port, Path log) {
+        this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
-    static PackagedServer start(Path dataDirectory, String name) throws IOException, InterruptedException {
+    /** @param environment the server's configuration, as an operator would set it */
+    static PackagedServer start(Map<String, String> environment, String name) throws IOException, InterruptedException {
         int port = freePort();
         Path log = Path.of("target", name + "-server.log");
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
         command.addAll(Launch.coverageAgent());
         command.addAll(List.of("-jar", Launch.required("server.jar"), "--port", Integer.toString(port)));
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("TELEMETRY_DB_URL", "jdbc:h2:file:" + dataDirectory.resolve("telemetry")));
-        var server = new PackagedServer(builder.start(), port, log);
+        builder.environment().putAll(environment);
+        var server = new PackagedServer(name, builder.start(), port, log);
         server.awaitReady();
         return server;
+    }
+
+    String name() {
+        return name;
     }
 
     URI uri(String path) {

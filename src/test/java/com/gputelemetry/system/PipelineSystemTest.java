@@ -15,15 +15,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Black box: the packaged server jar and the streamer jar, as a user runs them, talking real HTTP. The streamer
- * sends the real DCGM sample once; the GPU API must then show every GPU with every one of its points.
+ * sends the real DCGM sample once; the GPU API must then show every GPU with every one of its points. Each database
+ * the server supports gets a subclass that says how the server reaches it.
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
-public class PipelineSystemIT {
+public abstract class PipelineSystemTest {
 
     private static final int SAMPLE_ROWS = 2_470;
     private static final int SAMPLE_GPUS = 247;
@@ -33,6 +33,11 @@ public class PipelineSystemIT {
     private static final Jsonb JSON = JsonbBuilder.create();
 
     private static PackagedServer server;
+
+    /** Starts the database if it is a server of its own, and answers the environment that points the server at it. */
+    interface Database {
+        Map<String, String> environment(Path scratch) throws Exception;
+    }
 
     public record Gpu(String uuid, String hostname, int gpuIndex, String device, String model, String firstSeen, String lastSeen) {
     }
@@ -50,22 +55,23 @@ public class PipelineSystemIT {
             long retries) {
     }
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PackagedServer.start(Files.createTempDirectory("telemetry-system-test"), "pipeline");
+    static void startServer(String name, Database database) throws Exception {
+        Path scratch = Files.createTempDirectory("telemetry-system-test");
+        server = PackagedServer.start(database.environment(scratch), name);
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         if (server != null) {
             server.close();
+            server = null;
         }
     }
 
     @Test
     void theSampleTravelsFromTheStreamerThroughTheQueueIntoTheApi() throws Exception {
         Instant before = Instant.now();
-        var run = StreamerProcess.run("pipeline", "--no-loop", "--url", server.baseUrl(), "--instance-id", "system-test",
+        var run = StreamerProcess.run(server.name(), "--no-loop", "--url", server.baseUrl(), "--instance-id", "system-test",
                 "--interval", "0ms", "--batch-size", "500");
 
         assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
