@@ -4,6 +4,7 @@ import com.gputelemetry.queue.control.ConsumerGroup;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.PartitionDelivery;
 import com.gputelemetry.queue.control.Partitioner;
+import com.gputelemetry.queue.control.TopicCreation;
 import com.gputelemetry.queue.entity.PartitionId;
 import com.gputelemetry.queue.entity.PartitionLog;
 import com.gputelemetry.queue.entity.ProducerState;
@@ -63,6 +64,9 @@ public class MessageQueue {
     @EJB
     PartitionDelivery delivery;
 
+    @EJB
+    TopicCreation topicCreation;
+
     @Inject
     @ConfigProperty(name = "queue.partitions", defaultValue = "16")
     int partitions;
@@ -72,6 +76,7 @@ public class MessageQueue {
     long pollIntervalMillis;
 
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> poller;
     private volatile long lastPollMillis;
 
@@ -98,6 +103,7 @@ public class MessageQueue {
      * producer has used before is acknowledged as a duplicate and not appended again.
      */
     public PublishReceipt publish(String topic, String producerId, long sequence, List<PartitionedMessage> messages) {
+        ensureTopic(topic);
         long now = System.currentTimeMillis();
         ProducerState producer = em.find(ProducerState.class, producerId, LockModeType.PESSIMISTIC_WRITE);
         if (producer == null) {
@@ -124,6 +130,7 @@ public class MessageQueue {
 
     /** Subscribes a consumer group to a topic; its workers start delivering from the group's committed offsets. */
     public void subscribe(String group, String topic, int workers, MessageListener listener) {
+        ensureTopic(topic);
         var consumers = new ConsumerGroup(group, topic, partitions, workers, delivery, listener, executor);
         ConsumerGroup previous = groups.put(group + "\u0000" + topic, consumers);
         if (previous != null) {
@@ -142,12 +149,18 @@ public class MessageQueue {
     }
 
     private PartitionLog lockPartition(String topic, int partition) {
-        PartitionLog log = em.find(PartitionLog.class, new PartitionId(topic, partition), LockModeType.PESSIMISTIC_WRITE);
-        if (log == null) {
-            log = new PartitionLog(topic, partition);
-            em.persist(log);
+        return em.find(PartitionLog.class, new PartitionId(topic, partition), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private void ensureTopic(String topic) {
+        if (!topics.contains(topic)) {
+            synchronized (topics) {
+                if (!topics.contains(topic)) {
+                    topicCreation.ensurePartitions(topic, partitions);
+                    topics.add(topic);
+                }
+            }
         }
-        return log;
     }
 
     private void wakeAfterCommit(String topic, Set<Integer> touched) {

@@ -25,7 +25,6 @@ import javax.sql.DataSource;
  */
 @Singleton
 @Startup
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class SchemaMigrations {
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
@@ -37,7 +36,10 @@ public class SchemaMigrations {
     @Resource(lookup = "jdbc/telemetry")
     DataSource dataSource;
 
+    // Each migration is its own local transaction; a singleton's lifecycle method takes its attribute only from
+    // the method itself, and a container transaction here would be committed over the connection's back.
     @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
