@@ -29,7 +29,8 @@ public class CoverageSummary {
         }
         long[] total = new long[4];
         System.out.println();
-        System.out.println("Coverage (unit, Arquillian and system tests; report: " + csv.getParent().resolve("index.html") + ")");
+        System.out.println("Coverage (unit, Arquillian and system tests; report: "
+                + csv.getParent().resolve("index.html") + ")");
         System.out.printf("%-20s %10s %10s%n", "module", "lines", "branches");
         byModule.forEach((module, s) -> {
             print(module, s);

@@ -5,8 +5,7 @@ import java.util.List;
 /** Where the build put the artifacts under test, and the coverage agent for the JVMs the tests start. */
 final class Launch {
 
-    private Launch() {
-    }
+    private Launch() {}
 
     static String required(String property) {
         String value = System.getProperty(property);

@@ -66,8 +66,8 @@ final class PackagedServer implements AutoCloseable {
             }
             try {
                 // Payara Micro says "ready" even when the deployment failed: only a real answer counts.
-                var response = client.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                var response = client.send(
+                        HttpRequest.newBuilder(uri("/health/ready")).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -76,8 +76,8 @@ final class PackagedServer implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the server was not ready within " + STARTUP_TIMEOUT + "; see " + log + ":\n"
-                + Files.readString(log));
+        throw new IllegalStateException(
+                "the server was not ready within " + STARTUP_TIMEOUT + "; see " + log + ":\n" + Files.readString(log));
     }
 
     private static int freePort() throws IOException {

@@ -39,21 +39,29 @@ public abstract class PipelineSystemTest {
         Map<String, String> environment(Path scratch) throws Exception;
     }
 
-    public record Gpu(String uuid, String hostname, int gpuIndex, String device, String model, String firstSeen, String lastSeen) {
-    }
+    public record Gpu(
+            String uuid,
+            String hostname,
+            int gpuIndex,
+            String device,
+            String model,
+            String firstSeen,
+            String lastSeen) {}
 
-    public record GpuPage(List<Gpu> items, String nextCursor) {
-    }
+    public record GpuPage(List<Gpu> items, String nextCursor) {}
 
-    public record Point(String timestamp, String metric, double value) {
-    }
+    public record Point(String timestamp, String metric, double value) {}
 
-    public record Series(String gpu, List<Point> items, String nextCursor) {
-    }
+    public record Series(String gpu, List<Point> items, String nextCursor) {}
 
-    public record Summary(String event, String instanceId, long rowsRead, long rowsAcked, long rowsRejected, long batches,
-            long retries) {
-    }
+    public record Summary(
+            String event,
+            String instanceId,
+            long rowsRead,
+            long rowsAcked,
+            long rowsRejected,
+            long batches,
+            long retries) {}
 
     static void startServer(String name, Database database) throws Exception {
         Path scratch = Files.createTempDirectory("telemetry-system-test");
@@ -71,8 +79,17 @@ public abstract class PipelineSystemTest {
     @Test
     void theSampleTravelsFromTheStreamerThroughTheQueueIntoTheApi() throws Exception {
         Instant before = Instant.now();
-        var run = StreamerProcess.run(server.name(), "--no-loop", "--url", server.baseUrl(), "--instance-id", "system-test",
-                "--interval", "0ms", "--batch-size", "500");
+        var run = StreamerProcess.run(
+                server.name(),
+                "--no-loop",
+                "--url",
+                server.baseUrl(),
+                "--instance-id",
+                "system-test",
+                "--interval",
+                "0ms",
+                "--batch-size",
+                "500");
 
         assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
         Summary summary = JSON.fromJson(run.lastLine(), Summary.class);
@@ -94,7 +111,9 @@ public abstract class PipelineSystemTest {
             assertThat(series.gpu()).isEqualTo(gpu.uuid());
             assertThat(series.items()).hasSize(METRICS);
             assertThat(series.items()).extracting(Point::metric).doesNotHaveDuplicates();
-            List<Instant> times = series.items().stream().map(p -> Instant.parse(p.timestamp())).toList();
+            List<Instant> times = series.items().stream()
+                    .map(p -> Instant.parse(p.timestamp()))
+                    .toList();
             assertThat(times).isSorted();
             // A row's timestamp is the time the streamer processed it, not the 2025 scrape time in the file.
             assertThat(times).allMatch(t -> !t.isBefore(before.minusSeconds(1)) && t.isBefore(Instant.now()));
@@ -104,19 +123,20 @@ public abstract class PipelineSystemTest {
 
     @Test
     void badParametersAreProblemsNamingTheParameter() throws Exception {
-        var malformed = HTTP.send(request("/api/v1/gpus/GPU-unknown/telemetry?start_time=yesterday"),
+        var malformed = HTTP.send(
+                request("/api/v1/gpus/GPU-unknown/telemetry?start_time=yesterday"),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(malformed.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(malformed.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         Map<?, ?> problem = JSON.fromJson(malformed.body(), Map.class);
         assertThat(problem.get("parameter")).isEqualTo("start_time");
         assertThat(((Number) problem.get("status")).intValue()).isEqualTo(400);
 
         var unknown = HTTP.send(request("/api/v1/gpus/GPU-unknown/telemetry"), HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(unknown.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }
 
     @Test
@@ -128,7 +148,8 @@ public abstract class PipelineSystemTest {
 
         var openApi = HTTP.send(request("/openapi"), HttpResponse.BodyHandlers.ofString());
         assertThat(openApi.statusCode()).isEqualTo(200);
-        assertThat(openApi.body()).contains("GPU Telemetry Pipeline API", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
+        assertThat(openApi.body())
+                .contains("GPU Telemetry Pipeline API", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
 
         var swaggerUi = HTTP.send(request("/swagger-ui/index.html"), HttpResponse.BodyHandlers.ofString());
         assertThat(swaggerUi.statusCode()).isEqualTo(200);
@@ -142,7 +163,9 @@ public abstract class PipelineSystemTest {
             int points = 0;
             if (gpus.size() == SAMPLE_GPUS) {
                 for (Gpu gpu : gpus) {
-                    points += get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class).items().size();
+                    points += get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class)
+                            .items()
+                            .size();
                 }
             }
             if (points == SAMPLE_ROWS || System.nanoTime() > deadline) {
@@ -154,12 +177,15 @@ public abstract class PipelineSystemTest {
 
     private static <T> T get(String path, Class<T> type) throws IOException, InterruptedException {
         var response = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
         return JSON.fromJson(response.body(), type);
     }
 
     private static HttpRequest request(String path) {
-        return HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30)).build();
+        return HttpRequest.newBuilder(server.uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
-
 }

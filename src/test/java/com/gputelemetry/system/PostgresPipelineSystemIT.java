@@ -13,7 +13,10 @@ class PostgresPipelineSystemIT extends PipelineSystemTest {
     @BeforeAll
     static void start() throws Exception {
         startServer("postgres", scratch -> {
-            postgres = EmbeddedPostgres.builder().setDataDirectory(scratch.resolve("pg")).setCleanDataDirectory(true).start();
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(scratch.resolve("pg"))
+                    .setCleanDataDirectory(true)
+                    .start();
             return Map.of(
                     "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
                     "TELEMETRY_DB_URL", postgres.getJdbcUrl("postgres", "postgres"),

@@ -17,8 +17,7 @@ final class StreamerProcess {
         }
     }
 
-    private StreamerProcess() {
-    }
+    private StreamerProcess() {}
 
     static Result run(String name, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("java"));
@@ -27,7 +26,10 @@ final class StreamerProcess {
         command.addAll(List.of(arguments));
         Path out = Path.of("target", name + "-streamer.out");
         Path err = Path.of("target", name + "-streamer.err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("the streamer did not finish within 5 minutes; see " + err);

@@ -10,14 +10,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Activates JAX-RS under {@code /api/v1} and describes the API for the generated OpenAPI document. */
 @ApplicationPath("api/v1")
 @OpenAPIDefinition(
-        info = @Info(
-                title = "GPU Telemetry Pipeline API",
-                version = "1",
-                description = "Ingests DCGM GPU metrics as CSV batches and serves every GPU's telemetry. "
-                        + "Times are RFC 3339 in UTC; errors are application/problem+json (RFC 9457).",
-                license = @License(name = "Apache-2.0")),
+        info =
+                @Info(
+                        title = "GPU Telemetry Pipeline API",
+                        version = "1",
+                        description = "Ingests DCGM GPU metrics as CSV batches and serves every GPU's telemetry. "
+                                + "Times are RFC 3339 in UTC; errors are application/problem+json (RFC 9457).",
+                        license = @License(name = "Apache-2.0")),
         tags = {
-                @Tag(name = "ingest", description = "Telemetry intake from the streamer clients"),
-                @Tag(name = "gpus", description = "GPUs and their telemetry")})
-public class JaxRsConfiguration extends Application {
-}
+            @Tag(name = "ingest", description = "Telemetry intake from the streamer clients"),
+            @Tag(name = "gpus", description = "GPUs and their telemetry")
+        })
+public class JaxRsConfiguration extends Application {}

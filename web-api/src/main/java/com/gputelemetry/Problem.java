@@ -15,12 +15,19 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
 
     public static WebApplicationException badParameter(String parameter, String detail) {
-        return new WebApplicationException(detail,
-                new Problem("about:blank", "Invalid parameter", 400, detail, parameter).toResponse().build());
+        return new WebApplicationException(
+                detail,
+                new Problem("about:blank", "Invalid parameter", 400, detail, parameter)
+                        .toResponse()
+                        .build());
     }
 
     public static WebApplicationException notFound(String detail) {
-        return new WebApplicationException(detail, new Problem("about:blank", "Not Found", 404, detail, null).toResponse().build());
+        return new WebApplicationException(
+                detail,
+                new Problem("about:blank", "Not Found", 404, detail, null)
+                        .toResponse()
+                        .build());
     }
 
     public Response.ResponseBuilder toResponse() {

@@ -16,7 +16,8 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
             return response;
         }
         var status = response.getStatusInfo();
-        return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), exception.getMessage(), null)
+        return new Problem(
+                        "about:blank", status.getReasonPhrase(), status.getStatusCode(), exception.getMessage(), null)
                 .toResponse()
                 .replaceAll(response.getHeaders())
                 .type(Problem.MEDIA)

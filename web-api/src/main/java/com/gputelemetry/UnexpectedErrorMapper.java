@@ -18,6 +18,7 @@ public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> 
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "incident " + incident, exception);
         return new Problem("about:blank", "Internal Server Error", 500, "unexpected error, incident " + incident, null)
-                .toResponse().build();
+                .toResponse()
+                .build();
     }
 }

@@ -43,9 +43,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class PipelineIT {
 
-    private static final String HEADER = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw\n";
-    private static final List<String> METRICS = List.of(
-            "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED");
+    private static final String HEADER =
+            "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw\n";
+    private static final List<String> METRICS =
+            List.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED");
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00.000001Z");
 
     @Deployment
@@ -85,9 +86,12 @@ class PipelineIT {
         for (String uuid : uuids) {
             await(() -> storedPoints(uuid) == METRICS.size());
             Series series = gpus.telemetry(uuid, null, null, "1000", null);
-            List<String> times = series.items().stream().map(TelemetryPoint::getTimestamp).toList();
+            List<String> times =
+                    series.items().stream().map(TelemetryPoint::getTimestamp).toList();
             assertEquals(times.stream().sorted().toList(), times, "ascending by time");
-            assertEquals(METRICS, series.items().stream().map(TelemetryPoint::getMetric).toList());
+            assertEquals(
+                    METRICS,
+                    series.items().stream().map(TelemetryPoint::getMetric).toList());
             assertEquals(T0.toString(), times.get(0), "stored with microsecond precision");
         }
         assertEveryPartitionCommittedToItsHead();
@@ -119,8 +123,11 @@ class PipelineIT {
         post("it-window-" + UUID.randomUUID(), 0, csv.toString());
         await(() -> storedPoints(uuid) == 5);
 
-        Series window = gpus.telemetry(uuid, T0.plusSeconds(1).toString(), T0.plusSeconds(3).toString(), "1000", null);
-        assertEquals(List.of(1.0, 2.0, 3.0), window.items().stream().map(TelemetryPoint::getValue).toList());
+        Series window = gpus.telemetry(
+                uuid, T0.plusSeconds(1).toString(), T0.plusSeconds(3).toString(), "1000", null);
+        assertEquals(
+                List.of(1.0, 2.0, 3.0),
+                window.items().stream().map(TelemetryPoint::getValue).toList());
         Series empty = gpus.telemetry(uuid, T0.plusSeconds(60).toString(), null, "1000", null);
         assertTrue(empty.items().isEmpty());
 
@@ -136,7 +143,10 @@ class PipelineIT {
 
     @Test
     void badParametersAndUnknownGpusAreProblems() {
-        assertProblem(400, "end_time", () -> gpus.telemetry(newGpu(), "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", "10", null));
+        assertProblem(
+                400,
+                "end_time",
+                () -> gpus.telemetry(newGpu(), "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", "10", null));
         assertProblem(400, "start_time", () -> gpus.telemetry(newGpu(), "2026-13-01", null, "10", null));
         assertProblem(400, "limit", () -> gpus.telemetry(newGpu(), null, null, "0", null));
         assertProblem(400, "cursor", () -> gpus.telemetry(newGpu(), null, null, "10", "not-a-cursor"));
@@ -151,7 +161,8 @@ class PipelineIT {
             int partition = p;
             await(() -> {
                 List<LogRecord> records = delivery.read(TelemetryRow.TOPIC, partition, 0, 100_000);
-                long head = records.isEmpty() ? 0 : records.get(records.size() - 1).offset() + 1;
+                long head =
+                        records.isEmpty() ? 0 : records.get(records.size() - 1).offset() + 1;
                 assertEquals(records.size(), head, "offsets are dense from 0");
                 return delivery.committedOffset("collectors", TelemetryRow.TOPIC, partition) == head;
             });

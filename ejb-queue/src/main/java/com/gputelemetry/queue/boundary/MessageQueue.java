@@ -84,7 +84,8 @@ public class MessageQueue {
     void start() {
         // Appends on this server wake their consumers at once; the poll picks up appends made by other server
         // instances on the same database and retries partitions that are backing off.
-        poller = scheduler.scheduleWithFixedDelay(this::poll, pollIntervalMillis, pollIntervalMillis, TimeUnit.MILLISECONDS);
+        poller = scheduler.scheduleWithFixedDelay(
+                this::poll, pollIntervalMillis, pollIntervalMillis, TimeUnit.MILLISECONDS);
         lastPollMillis = System.currentTimeMillis();
     }
 
@@ -118,7 +119,9 @@ public class MessageQueue {
             if (message.partition() < 0 || message.partition() >= partitions) {
                 throw new IllegalArgumentException("partition " + message.partition() + " does not exist");
             }
-            byPartition.computeIfAbsent(message.partition(), p -> new ArrayList<>()).add(message);
+            byPartition
+                    .computeIfAbsent(message.partition(), p -> new ArrayList<>())
+                    .add(message);
         }
         for (var entry : byPartition.entrySet()) {
             PartitionLog log = lockPartition(topic, entry.getKey());
@@ -167,8 +170,7 @@ public class MessageQueue {
         Set<Integer> partitionsToWake = new TreeSet<>(touched);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
-            public void beforeCompletion() {
-            }
+            public void beforeCompletion() {}
 
             @Override
             public void afterCompletion(int status) {

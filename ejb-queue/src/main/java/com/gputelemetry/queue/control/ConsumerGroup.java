@@ -13,8 +13,14 @@ public class ConsumerGroup {
     private final String topic;
     private final List<PartitionWorker> workers;
 
-    public ConsumerGroup(String name, String topic, int partitions, int workerCount, PartitionDelivery delivery,
-            MessageListener listener, Executor executor) {
+    public ConsumerGroup(
+            String name,
+            String topic,
+            int partitions,
+            int workerCount,
+            PartitionDelivery delivery,
+            MessageListener listener,
+            Executor executor) {
         if (workerCount < 1) {
             throw new IllegalArgumentException("a consumer group needs at least one worker, not " + workerCount);
         }
@@ -23,7 +29,10 @@ public class ConsumerGroup {
         this.workers = new ArrayList<>();
         for (int w = 0; w < workerCount; w++) {
             int worker = w;
-            List<Integer> owned = IntStream.range(0, partitions).filter(p -> p % workerCount == worker).boxed().toList();
+            List<Integer> owned = IntStream.range(0, partitions)
+                    .filter(p -> p % workerCount == worker)
+                    .boxed()
+                    .toList();
             workers.add(new PartitionWorker(name, topic, owned, delivery, listener, executor));
         }
     }
@@ -49,9 +58,16 @@ public class ConsumerGroup {
     }
 
     public GroupStatus status() {
-        return new GroupStatus(name, topic, workers.size(),
+        return new GroupStatus(
+                name,
+                topic,
+                workers.size(),
                 workers.stream().mapToLong(PartitionWorker::delivered).sum(),
                 workers.stream().mapToLong(PartitionWorker::failures).sum(),
-                workers.stream().map(PartitionWorker::lastError).filter(e -> e != null).findFirst().orElse(null));
+                workers.stream()
+                        .map(PartitionWorker::lastError)
+                        .filter(e -> e != null)
+                        .findFirst()
+                        .orElse(null));
     }
 }

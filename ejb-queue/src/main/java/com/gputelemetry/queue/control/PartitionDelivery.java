@@ -27,10 +27,12 @@ public class PartitionDelivery {
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public List<LogRecord> read(String topic, int partition, long fromOffset, int maxRecords) {
-        return em.createQuery("""
+        return em.createQuery(
+                        """
                         SELECT r FROM LogRecord r
                         WHERE r.topic = :topic AND r.partition = :partition AND r.offset >= :from
-                        ORDER BY r.offset""", LogRecord.class)
+                        ORDER BY r.offset""",
+                        LogRecord.class)
                 .setParameter("topic", topic)
                 .setParameter("partition", partition)
                 .setParameter("from", fromOffset)

@@ -41,8 +41,13 @@ class PartitionWorker {
     private final AtomicLong failures = new AtomicLong();
     private volatile String lastError;
 
-    PartitionWorker(String group, String topic, List<Integer> partitions, PartitionDelivery delivery,
-            MessageListener listener, Executor executor) {
+    PartitionWorker(
+            String group,
+            String topic,
+            List<Integer> partitions,
+            PartitionDelivery delivery,
+            MessageListener listener,
+            Executor executor) {
         this.group = group;
         this.topic = topic;
         this.partitions = List.copyOf(partitions);
@@ -119,7 +124,9 @@ class PartitionWorker {
                 positions.remove(partition);
                 Retry next = retry == null ? Retry.first() : retry.next();
                 retries.put(partition, next);
-                LOG.log(Level.WARNING, "group {0}: delivery of {1}/{2}@{3} failed (attempt {4}), retrying in {5} ms: {6}",
+                LOG.log(
+                        Level.WARNING,
+                        "group {0}: delivery of {1}/{2}@{3} failed (attempt {4}), retrying in {5} ms: {6}",
                         new Object[] {group, topic, partition, record.offset(), next.attempt(), next.delayMillis(), e});
                 return false;
             }

@@ -26,8 +26,7 @@ public class CommittedOffset {
     @Column(name = "next_offset", nullable = false)
     private long nextOffset;
 
-    protected CommittedOffset() {
-    }
+    protected CommittedOffset() {}
 
     public CommittedOffset(String group, String topic, int partition) {
         this.group = group;

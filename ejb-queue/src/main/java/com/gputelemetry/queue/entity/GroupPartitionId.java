@@ -10,8 +10,7 @@ public class GroupPartitionId implements Serializable {
     private String topic;
     private int partition;
 
-    protected GroupPartitionId() {
-    }
+    protected GroupPartitionId() {}
 
     public GroupPartitionId(String group, String topic, int partition) {
         this.group = group;
@@ -21,8 +20,10 @@ public class GroupPartitionId implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GroupPartitionId other && partition == other.partition
-                && Objects.equals(group, other.group) && Objects.equals(topic, other.topic);
+        return o instanceof GroupPartitionId other
+                && partition == other.partition
+                && Objects.equals(group, other.group)
+                && Objects.equals(topic, other.topic);
     }
 
     @Override

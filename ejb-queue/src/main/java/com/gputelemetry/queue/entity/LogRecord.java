@@ -29,8 +29,7 @@ public class LogRecord {
     @Column(name = "appended_at_ms", nullable = false)
     private long appendedAtMillis;
 
-    protected LogRecord() {
-    }
+    protected LogRecord() {}
 
     LogRecord(String topic, int partition, long offset, String payload, long appendedAtMillis) {
         this.topic = topic;

@@ -9,8 +9,7 @@ public class PartitionId implements Serializable {
     private String topic;
     private int partition;
 
-    protected PartitionId() {
-    }
+    protected PartitionId() {}
 
     public PartitionId(String topic, int partition) {
         this.topic = topic;

@@ -22,8 +22,7 @@ public class PartitionLog {
     @Column(name = "next_offset", nullable = false)
     private long nextOffset;
 
-    protected PartitionLog() {
-    }
+    protected PartitionLog() {}
 
     public PartitionLog(String topic, int partition) {
         this.topic = topic;

@@ -20,8 +20,7 @@ public class ProducerState {
     @Column(name = "updated_at_ms", nullable = false)
     private long updatedAtMillis;
 
-    protected ProducerState() {
-    }
+    protected ProducerState() {}
 
     public ProducerState(String producerId) {
         this.producerId = producerId;

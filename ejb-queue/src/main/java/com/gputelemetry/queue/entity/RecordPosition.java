@@ -10,8 +10,7 @@ public class RecordPosition implements Serializable {
     private int partition;
     private long offset;
 
-    protected RecordPosition() {
-    }
+    protected RecordPosition() {}
 
     public RecordPosition(String topic, int partition, long offset) {
         this.topic = topic;
@@ -21,7 +20,9 @@ public class RecordPosition implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RecordPosition other && partition == other.partition && offset == other.offset
+        return o instanceof RecordPosition other
+                && partition == other.partition
+                && offset == other.offset
                 && Objects.equals(topic, other.topic);
     }
 

@@ -29,9 +29,8 @@ public class SchemaMigrations {
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
 
-    static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "queue_log"),
-            new Migration(2, "telemetry_store"));
+    static final List<Migration> MIGRATIONS =
+            List.of(new Migration(1, "queue_log"), new Migration(2, "telemetry_store"));
 
     @Resource(lookup = "jdbc/telemetry")
     DataSource dataSource;

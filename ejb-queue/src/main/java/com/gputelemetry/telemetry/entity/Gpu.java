@@ -35,8 +35,7 @@ public class Gpu {
     @Column(name = "last_seen_us", nullable = false)
     private long lastSeenMicros;
 
-    protected Gpu() {
-    }
+    protected Gpu() {}
 
     public Gpu(Sighting sighting) {
         this.uuid = sighting.uuid();
@@ -96,7 +95,6 @@ public class Gpu {
     }
 
     /** One observation of a GPU's identity and placement at a point in time. */
-    public record Sighting(String uuid, String hostname, int gpuIndex, String device, String model, String labels,
-            long timeMicros) {
-    }
+    public record Sighting(
+            String uuid, String hostname, int gpuIndex, String device, String model, String labels, long timeMicros) {}
 }

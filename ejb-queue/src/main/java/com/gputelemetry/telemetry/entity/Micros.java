@@ -5,8 +5,7 @@ import java.time.Instant;
 /** Conversions for the stored time unit, UTC epoch microseconds (see the schema migration for why). */
 public final class Micros {
 
-    private Micros() {
-    }
+    private Micros() {}
 
     public static long of(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);

@@ -7,7 +7,8 @@ import java.util.Base64;
 public record SeriesPosition(long timeMicros, long id) {
 
     public String toCursor() {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((timeMicros + ":" + id).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -16,7 +17,8 @@ public record SeriesPosition(long timeMicros, long id) {
         try {
             String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
             int colon = decoded.indexOf(':');
-            return new SeriesPosition(Long.parseLong(decoded.substring(0, colon)), Long.parseLong(decoded.substring(colon + 1)));
+            return new SeriesPosition(
+                    Long.parseLong(decoded.substring(0, colon)), Long.parseLong(decoded.substring(colon + 1)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a valid cursor: " + cursor, e);
         }

@@ -36,8 +36,7 @@ public class TelemetryPoint {
     @Column(name = "source_time_us")
     private Long sourceTimeMicros;
 
-    protected TelemetryPoint() {
-    }
+    protected TelemetryPoint() {}
 
     public TelemetryPoint(String gpuUuid, String metric, long timeMicros, double value, Long sourceTimeMicros) {
         this.gpuUuid = gpuUuid;

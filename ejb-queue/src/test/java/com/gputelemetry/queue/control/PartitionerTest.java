@@ -18,7 +18,8 @@ class PartitionerTest {
             String key = "GPU-" + UUID.randomUUID();
             int partition = partitioner.partitionOf(key);
             assertThat(partition).isBetween(0, 15);
-            assertThat(new Partitioner(16).partitionOf(new String(key.toCharArray()))).isEqualTo(partition);
+            assertThat(new Partitioner(16).partitionOf(new String(key.toCharArray())))
+                    .isEqualTo(partition);
         }
     }
 

@@ -22,7 +22,8 @@ class CommittedOffsetTest {
         var committed = new CommittedOffset("collectors", "telemetry", 0);
         committed.commit(0);
 
-        assertThatThrownBy(() -> committed.commit(0)).isInstanceOf(OutOfOrderCommitException.class)
+        assertThatThrownBy(() -> committed.commit(0))
+                .isInstanceOf(OutOfOrderCommitException.class)
                 .hasMessageContaining("expects offset 1, not 0");
         assertThatThrownBy(() -> committed.commit(5)).isInstanceOf(OutOfOrderCommitException.class);
         assertThat(committed.nextOffset()).isEqualTo(1);

@@ -14,6 +14,8 @@ class ProducerStateTest {
         assertThat(producer.accept(0, 2)).as("a retry of batch 0").isFalse();
         assertThat(producer.accept(1, 3)).isTrue();
         assertThat(producer.accept(0, 4)).as("a late duplicate of batch 0").isFalse();
-        assertThat(producer.accept(5, 5)).as("gaps are allowed: empty batches are not always sent").isTrue();
+        assertThat(producer.accept(5, 5))
+                .as("gaps are allowed: empty batches are not always sent")
+                .isTrue();
     }
 }

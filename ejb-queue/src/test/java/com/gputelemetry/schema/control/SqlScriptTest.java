@@ -8,7 +8,8 @@ class SqlScriptTest {
 
     @Test
     void splitsStatementsAndDropsCommentLines() {
-        var statements = SqlScript.statements("""
+        var statements = SqlScript.statements(
+                """
                 -- a comment; with a semicolon
                 CREATE TABLE a (x INTEGER);
 
@@ -20,9 +21,13 @@ class SqlScriptTest {
 
     @Test
     void everyListedMigrationIsOnTheClassPathAndHasStatements() {
-        assertThat(SchemaMigrations.MIGRATIONS).extracting(SchemaMigrations.Migration::version).isSorted();
+        assertThat(SchemaMigrations.MIGRATIONS)
+                .extracting(SchemaMigrations.Migration::version)
+                .isSorted();
         for (var migration : SchemaMigrations.MIGRATIONS) {
-            assertThat(migration.statements()).as(migration.fileName()).isNotEmpty()
+            assertThat(migration.statements())
+                    .as(migration.fileName())
+                    .isNotEmpty()
                     .allMatch(sql -> sql.startsWith("CREATE"));
         }
     }

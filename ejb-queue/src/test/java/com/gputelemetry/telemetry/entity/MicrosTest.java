@@ -15,7 +15,8 @@ class MicrosTest {
 
         assertThat(Micros.toInstant(micros)).isEqualTo(instant);
         assertThat(Micros.toRfc3339(micros)).isEqualTo("2026-11-22T10:15:30.123456Z");
-        assertThat(Micros.toRfc3339(Micros.of(Instant.parse("2025-07-18T20:42:34Z")))).isEqualTo("2025-07-18T20:42:34Z");
+        assertThat(Micros.toRfc3339(Micros.of(Instant.parse("2025-07-18T20:42:34Z"))))
+                .isEqualTo("2025-07-18T20:42:34Z");
     }
 
     @Test

@@ -19,7 +19,8 @@ class SeriesPositionTest {
 
     @Test
     void textThatIsNoCursorIsRefused() {
-        assertThatThrownBy(() -> SeriesPosition.fromCursor("not-a-cursor")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SeriesPosition.fromCursor("not-a-cursor"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SeriesPosition.fromCursor("%%%")).isInstanceOf(IllegalArgumentException.class);
     }
 }

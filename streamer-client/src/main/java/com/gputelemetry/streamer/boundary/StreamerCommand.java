@@ -24,52 +24,85 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The streamer's command line: options (each with an environment fallback), signals and exit codes. */
-@Command(name = "streamer-client", mixinStandardHelpOptions = true, versionProvider = StreamerCommand.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "streamer-client",
+        mixinStandardHelpOptions = true,
+        versionProvider = StreamerCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Streams DCGM telemetry from a CSV file to the GPU Telemetry Pipeline server in batches.%n"
                 + "Each row is stamped with the time it is processed; the file's own timestamp travels along.%n"
                 + "The last line on standard output is a JSON summary; log lines go to standard error.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:done (also after SIGINT/SIGTERM)", "2:bad usage or unreadable CSV file",
-            "3:server unreachable after the retry budget"})
+        exitCodeList = {
+            "0:done (also after SIGINT/SIGTERM)",
+            "2:bad usage or unreadable CSV file",
+            "3:server unreachable after the retry budget"
+        })
 public class StreamerCommand implements Callable<Integer> {
 
     static final String BUNDLED_SAMPLE = "dcgm-sample.csv";
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_UNREACHABLE = 3;
 
-    @Option(names = "--csv-path", defaultValue = "${env:CSV_PATH}", paramLabel = "FILE",
+    @Option(
+            names = "--csv-path",
+            defaultValue = "${env:CSV_PATH}",
+            paramLabel = "FILE",
             description = "DCGM CSV file to stream (env CSV_PATH; default: the bundled sample scrape)")
     Path csvPath;
 
-    @Option(names = "--url", defaultValue = "${env:SERVER_URL:-http://localhost:8080}", paramLabel = "URL",
+    @Option(
+            names = "--url",
+            defaultValue = "${env:SERVER_URL:-http://localhost:8080}",
+            paramLabel = "URL",
             description = "Server base URL (env SERVER_URL; default: ${DEFAULT-VALUE})")
     URI url;
 
-    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID}", paramLabel = "ID",
-            description = "This streamer's id, unique among running streamers (env INSTANCE_ID; default: streamer-<pid>)")
+    @Option(
+            names = "--instance-id",
+            defaultValue = "${env:INSTANCE_ID}",
+            paramLabel = "ID",
+            description =
+                    "This streamer's id, unique among running streamers (env INSTANCE_ID; default: streamer-<pid>)")
     String instanceId;
 
-    @Option(names = "--interval", defaultValue = "${env:STREAM_INTERVAL:-1s}", paramLabel = "DURATION",
+    @Option(
+            names = "--interval",
+            defaultValue = "${env:STREAM_INTERVAL:-1s}",
+            paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "Pause between batches, e.g. 100ms, 1s, 1m (env STREAM_INTERVAL; default: ${DEFAULT-VALUE})")
     Duration interval;
 
-    @Option(names = "--batch-size", defaultValue = "${env:BATCH_SIZE:-500}", paramLabel = "ROWS",
+    @Option(
+            names = "--batch-size",
+            defaultValue = "${env:BATCH_SIZE:-500}",
+            paramLabel = "ROWS",
             description = "Rows per batch, 1-10000 (env BATCH_SIZE; default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--loop", negatable = true, defaultValue = "${env:LOOP_MODE:-false}", fallbackValue = "true",
+    @Option(
+            names = "--loop",
+            negatable = true,
+            defaultValue = "${env:LOOP_MODE:-false}",
+            fallbackValue = "true",
             description = "Start over at the end of the file until stopped (env LOOP_MODE; default: ${DEFAULT-VALUE})")
     boolean loop;
 
-    @Option(names = "--retry-budget", defaultValue = "${env:RETRY_BUDGET:-5m}", paramLabel = "DURATION",
+    @Option(
+            names = "--retry-budget",
+            defaultValue = "${env:RETRY_BUDGET:-5m}",
+            paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How long one batch may be retried before giving up with exit code 3 "
                     + "(env RETRY_BUDGET; default: ${DEFAULT-VALUE})")
     Duration retryBudget;
 
-    @Option(names = "--drain-timeout", defaultValue = "${env:DRAIN_TIMEOUT:-30s}", paramLabel = "DURATION",
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "${env:DRAIN_TIMEOUT:-30s}",
+            paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "On SIGINT/SIGTERM, how long to wait for the batch in flight (env DRAIN_TIMEOUT; "
                     + "default: ${DEFAULT-VALUE})")
@@ -85,9 +118,12 @@ public class StreamerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batchSize < 1 || batchSize > 10_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be 1-10000, not " + batchSize);
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--batch-size must be 1-10000, not " + batchSize);
         }
-        String id = instanceId == null || instanceId.isBlank() ? "streamer-" + ProcessHandle.current().pid() : instanceId;
+        String id = instanceId == null || instanceId.isBlank()
+                ? "streamer-" + ProcessHandle.current().pid()
+                : instanceId;
         var log = new EventLog(System.err);
         var stats = new StreamStats(id);
         // A fresh producer id per run: the server deduplicates retries per (producer, sequence), and a new run
@@ -97,8 +133,18 @@ public class StreamerCommand implements Callable<Integer> {
         var streamer = new Streamer(this::openInput, poster, stats, log, batchSize, interval, loop);
         var finished = new CountDownLatch(1);
         installShutdownHook(streamer, finished);
-        log.log("started", "instanceId", id, "producerId", producerId, "url", url.toString(),
-                "input", csvPath == null ? "bundled sample" : csvPath.toString(), "loop", Boolean.toString(loop));
+        log.log(
+                "started",
+                "instanceId",
+                id,
+                "producerId",
+                producerId,
+                "url",
+                url.toString(),
+                "input",
+                csvPath == null ? "bundled sample" : csvPath.toString(),
+                "loop",
+                Boolean.toString(loop));
         int exit = 0;
         try {
             streamer.run();
@@ -124,19 +170,22 @@ public class StreamerCommand implements Callable<Integer> {
     }
 
     private void installShutdownHook(Streamer streamer, CountDownLatch finished) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (finished.getCount() == 0) {
-                return;
-            }
-            // SIGINT/SIGTERM: finish the batch in flight, let the summary be printed, then exit 0.
-            streamer.stop();
-            try {
-                finished.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(0);
-        }, "graceful-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (finished.getCount() == 0) {
+                                return;
+                            }
+                            // SIGINT/SIGTERM: finish the batch in flight, let the summary be printed, then exit 0.
+                            streamer.stop();
+                            try {
+                                finished.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "graceful-shutdown"));
     }
 
     /** Reads durations such as 250ms, 2s, 5m, 1h; a bare number means milliseconds. */
@@ -156,7 +205,8 @@ public class StreamerCommand implements Callable<Integer> {
                     default -> Duration.ofMillis(Long.parseLong(text));
                 };
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 100ms, 2s or 1m");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration such as 100ms, 2s or 1m");
             }
         }
     }

@@ -22,7 +22,8 @@ public class BatchPoster {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI ingest;
     private final String producerId;
     private final StreamStats stats;
@@ -61,7 +62,10 @@ public class BatchPoster {
                     return IngestReply.refused(batch.size(), "HTTP " + status + ": " + response.body());
                 }
                 failure = "HTTP " + status;
-                wait = response.headers().firstValue("Retry-After").map(BatchPoster::seconds).orElse(jitter(backoff));
+                wait = response.headers()
+                        .firstValue("Retry-After")
+                        .map(BatchPoster::seconds)
+                        .orElse(jitter(backoff));
             } catch (IOException e) {
                 failure = e.toString();
                 wait = jitter(backoff);

@@ -24,11 +24,12 @@ import org.apache.commons.csv.CSVRecord;
  */
 public class CsvRowReader implements AutoCloseable {
 
-    static final List<String> REQUIRED = List.of(
-            "timestamp", "metric_name", "gpu_id", "device", "uuid", "modelName", "Hostname", "value");
+    static final List<String> REQUIRED =
+            List.of("timestamp", "metric_name", "gpu_id", "device", "uuid", "modelName", "Hostname", "value");
 
     // Empty lines are not ignored by the parser but skipped here, so that its line count stays exact.
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
             .setHeader()
             .setSkipHeaderRecord(true)
             .setIgnoreHeaderCase(true)
@@ -57,7 +58,8 @@ public class CsvRowReader implements AutoCloseable {
         for (int i = 0; i < header.size(); i++) {
             columns.putIfAbsent(header.get(i), i);
         }
-        List<String> missing = REQUIRED.stream().filter(name -> !columns.containsKey(name)).toList();
+        List<String> missing =
+                REQUIRED.stream().filter(name -> !columns.containsKey(name)).toList();
         if (!missing.isEmpty()) {
             parser.close();
             throw new InvalidCsvFileException(source + ": the header lacks the required column(s) "
@@ -83,9 +85,17 @@ public class CsvRowReader implements AutoCloseable {
                     problems.accept(new RowProblem(source, line, reason));
                     continue;
                 }
-                return new CsvRow(line, get(record, "timestamp"), get(record, "metric_name"), get(record, "gpu_id"),
-                        get(record, "device"), get(record, "uuid"), get(record, "modelName"), get(record, "Hostname"),
-                        get(record, "value"), get(record, "labels_raw"));
+                return new CsvRow(
+                        line,
+                        get(record, "timestamp"),
+                        get(record, "metric_name"),
+                        get(record, "gpu_id"),
+                        get(record, "device"),
+                        get(record, "uuid"),
+                        get(record, "modelName"),
+                        get(record, "Hostname"),
+                        get(record, "value"),
+                        get(record, "labels_raw"));
             }
             return null;
         } catch (UncheckedIOException | IllegalStateException e) {

@@ -17,8 +17,7 @@ final class DcgmSentinel {
             new BigDecimal("140737488355328"), new BigDecimal("140737488355329"),
             new BigDecimal("140737488355330"), new BigDecimal("140737488355331"));
 
-    private DcgmSentinel() {
-    }
+    private DcgmSentinel() {}
 
     static boolean matches(String value) {
         try {

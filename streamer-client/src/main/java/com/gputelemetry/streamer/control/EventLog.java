@@ -14,8 +14,10 @@ public class EventLog {
     }
 
     public synchronized void log(String event, String... keysAndValues) {
-        var line = new StringBuilder("{\"time\":").append(Json.quote(Instant.now().toString()))
-                .append(",\"event\":").append(Json.quote(event));
+        var line = new StringBuilder("{\"time\":")
+                .append(Json.quote(Instant.now().toString()))
+                .append(",\"event\":")
+                .append(Json.quote(event));
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
             line.append(',').append(Json.quote(keysAndValues[i])).append(':').append(Json.quote(keysAndValues[i + 1]));
         }

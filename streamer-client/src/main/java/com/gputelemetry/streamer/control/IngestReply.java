@@ -33,6 +33,5 @@ public record IngestReply(int accepted, int rejectedRows, List<Rejection> reject
     }
 
     /** A row the server rejected; line 0 stands for the whole batch. */
-    public record Rejection(long bodyLine, String reason) {
-    }
+    public record Rejection(long bodyLine, String reason) {}
 }

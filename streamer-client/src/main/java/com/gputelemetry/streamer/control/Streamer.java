@@ -37,7 +37,13 @@ public class Streamer {
     private long nextSequence;
     private long lastProgressNanos = System.nanoTime();
 
-    public Streamer(Input input, BatchPoster poster, StreamStats stats, EventLog log, int batchSize, Duration interval,
+    public Streamer(
+            Input input,
+            BatchPoster poster,
+            StreamStats stats,
+            EventLog log,
+            int batchSize,
+            Duration interval,
             boolean loop) {
         this.input = input;
         this.poster = poster;
@@ -95,7 +101,9 @@ public class Streamer {
         for (IngestReply.Rejection rejection : reply.rejected()) {
             // Body line 1 is the header, so body line n carries the batch's row n - 2.
             int index = (int) rejection.bodyLine() - 2;
-            String line = index >= 0 && index < rows.size() ? Long.toString(rows.get(index).line()) : "batch";
+            String line = index >= 0 && index < rows.size()
+                    ? Long.toString(rows.get(index).line())
+                    : "batch";
             log.log("rejected-by-server", "line", line, "reason", rejection.reason());
         }
         if (System.nanoTime() - lastProgressNanos >= PROGRESS_EVERY.toNanos()) {
@@ -107,7 +115,14 @@ public class Streamer {
     private void report(RowProblem problem) {
         stats.read();
         stats.rejected(1);
-        log.log("rejected", "source", problem.source(), "line", Long.toString(problem.line()), "reason", problem.reason());
+        log.log(
+                "rejected",
+                "source",
+                problem.source(),
+                "line",
+                Long.toString(problem.line()),
+                "reason",
+                problem.reason());
     }
 
     /** Waits the interval; false when a stop came meanwhile. */

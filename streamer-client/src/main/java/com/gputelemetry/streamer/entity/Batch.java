@@ -14,9 +14,20 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public class Batch {
 
-    static final String[] HEADER = {"timestamp", "metric_name", "gpu_id", "device", "uuid", "modelName", "Hostname",
-        "value", "labels_raw", "source_timestamp"};
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    static final String[] HEADER = {
+        "timestamp",
+        "metric_name",
+        "gpu_id",
+        "device",
+        "uuid",
+        "modelName",
+        "Hostname",
+        "value",
+        "labels_raw",
+        "source_timestamp"
+    };
+    private static final CSVFormat FORMAT =
+            CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     private final long sequence;
     private final List<String[]> records = new ArrayList<>();
@@ -27,9 +38,18 @@ public class Batch {
 
     /** Stamps the row with {@code processedAt}, its timestamp from now on; the file's own time travels along. */
     public void add(CsvRow row, Instant processedAt) {
-        records.add(new String[] {processedAt.toString(), row.metric(), row.gpuId(), row.device(), row.uuid(),
-            row.model(), row.hostname(), row.value(), row.labels() == null ? "" : row.labels(),
-            row.sourceTimestamp()});
+        records.add(new String[] {
+            processedAt.toString(),
+            row.metric(),
+            row.gpuId(),
+            row.device(),
+            row.uuid(),
+            row.model(),
+            row.hostname(),
+            row.value(),
+            row.labels() == null ? "" : row.labels(),
+            row.sourceTimestamp()
+        });
     }
 
     public long sequence() {

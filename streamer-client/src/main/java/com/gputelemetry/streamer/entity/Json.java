@@ -3,8 +3,7 @@ package com.gputelemetry.streamer.entity;
 /** The little JSON the streamer writes itself: its log lines are flat objects of strings and numbers. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String quote(String text) {
         if (text == null) {

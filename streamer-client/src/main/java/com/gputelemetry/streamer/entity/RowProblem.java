@@ -1,5 +1,4 @@
 package com.gputelemetry.streamer.entity;
 
 /** A row that cannot be sent, with its line in the source file and why. */
-public record RowProblem(String source, long line, String reason) {
-}
+public record RowProblem(String source, long line, String reason) {}

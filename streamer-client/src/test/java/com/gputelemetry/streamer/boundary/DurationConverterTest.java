@@ -22,7 +22,8 @@ class DurationConverterTest {
 
     @Test
     void explainsWhatItExpects() {
-        assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(CommandLine.TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert("soon"))
+                .isInstanceOf(CommandLine.TypeConversionException.class)
                 .hasMessageContaining("100ms");
     }
 }

@@ -52,7 +52,8 @@ class BatchPosterTest {
         start(new AtomicInteger(), Integer.MAX_VALUE);
         var poster = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofMillis(300));
 
-        assertThatThrownBy(() -> poster.post(batch(0), () -> false)).isInstanceOf(ServerUnreachableException.class)
+        assertThatThrownBy(() -> poster.post(batch(0), () -> false))
+                .isInstanceOf(ServerUnreachableException.class)
                 .hasMessageContaining("HTTP 503");
     }
 
@@ -80,8 +81,19 @@ class BatchPosterTest {
 
     private static Batch batch(long sequence) {
         var batch = new Batch(sequence);
-        batch.add(new CsvRow(2, "2025-07-18T20:42:34Z", "DCGM_FI_DEV_GPU_TEMP", "0", "nvidia0", "GPU-1", "H100",
-                "host", "41", ""), Instant.parse("2026-11-22T10:00:00Z"));
+        batch.add(
+                new CsvRow(
+                        2,
+                        "2025-07-18T20:42:34Z",
+                        "DCGM_FI_DEV_GPU_TEMP",
+                        "0",
+                        "nvidia0",
+                        "GPU-1",
+                        "H100",
+                        "host",
+                        "41",
+                        ""),
+                Instant.parse("2026-11-22T10:00:00Z"));
         return batch;
     }
 }

@@ -18,8 +18,8 @@ class CsvRowReaderTest {
 
     @Test
     void readsEveryRowOfTheRealSample() throws Exception {
-        var in = new InputStreamReader(getClass().getClassLoader().getResourceAsStream("dcgm-sample.csv"),
-                StandardCharsets.UTF_8);
+        var in = new InputStreamReader(
+                getClass().getClassLoader().getResourceAsStream("dcgm-sample.csv"), StandardCharsets.UTF_8);
         List<CsvRow> rows = readAll(new CsvRowReader("sample", in));
 
         assertThat(problems).isEmpty();
@@ -34,7 +34,8 @@ class CsvRowReaderTest {
 
     @Test
     void reportsUnusableRowsWithLineAndReasonAndGoesOn() throws Exception {
-        String csv = """
+        String csv =
+                """
                 timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value
                 2026-01-01T00:00:00Z,M,0,nvidia0,GPU-a,H100,host,40
 
@@ -49,10 +50,13 @@ class CsvRowReaderTest {
         assertThat(rows).extracting(CsvRow::uuid).containsExactly("GPU-a", "GPU-f");
         assertThat(rows).extracting(CsvRow::line).containsExactly(2L, 8L);
         assertThat(problems).extracting(RowProblem::line).containsExactly(4L, 5L, 6L, 7L);
-        assertThat(problems).extracting(RowProblem::reason).containsExactly("uuid is empty",
-                "value is not a number: 'hot'",
-                "value 2147483634 is DCGM's 'not supported' sentinel, not a measurement",
-                "expected 8 fields, found 7");
+        assertThat(problems)
+                .extracting(RowProblem::reason)
+                .containsExactly(
+                        "uuid is empty",
+                        "value is not a number: 'hot'",
+                        "value 2147483634 is DCGM's 'not supported' sentinel, not a measurement",
+                        "expected 8 fields, found 7");
         assertThat(problems).allMatch(p -> p.source().equals("awkward.csv"));
     }
 

@@ -21,6 +21,7 @@ class IngestReplyTest {
 
     @Test
     void aReplyWithoutCountsIsAnError() {
-        assertThatThrownBy(() -> IngestReply.parse("<html>proxy error</html>")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> IngestReply.parse("<html>proxy error</html>"))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -29,7 +29,9 @@ public class DatabaseReadiness implements HealthCheck {
                     .withData("reason", valid ? "answered within " + TIMEOUT_SECONDS + " s" : "connection not valid")
                     .build();
         } catch (SQLException e) {
-            return response.down().withData("reason", "cannot connect: " + e.getMessage()).build();
+            return response.down()
+                    .withData("reason", "cannot connect: " + e.getMessage())
+                    .build();
         }
     }
 }

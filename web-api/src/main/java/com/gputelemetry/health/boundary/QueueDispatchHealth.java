@@ -41,11 +41,17 @@ public class QueueDispatchHealth {
         return () -> {
             var response = HealthCheckResponse.named("collectors");
             GroupStatus collectors = queue.groups().stream()
-                    .filter(g -> g.group().equals(CollectorStartup.GROUP)).findFirst().orElse(null);
+                    .filter(g -> g.group().equals(CollectorStartup.GROUP))
+                    .findFirst()
+                    .orElse(null);
             if (collectors == null) {
-                return response.down().withData("reason", "the collectors are not subscribed yet").build();
+                return response.down()
+                        .withData("reason", "the collectors are not subscribed yet")
+                        .build();
             }
-            response.up().withData("workers", collectors.workers()).withData("delivered", collectors.delivered())
+            response.up()
+                    .withData("workers", collectors.workers())
+                    .withData("delivered", collectors.delivered())
                     .withData("failedDeliveries", collectors.failures());
             if (collectors.lastError() != null) {
                 response.withData("lastError", collectors.lastError());

@@ -61,30 +61,61 @@ public class IngestResource {
     @POST
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    @Operation(summary = "Ingest a batch of telemetry rows",
+    @Operation(
+            summary = "Ingest a batch of telemetry rows",
             description = "Answers once the accepted rows are durable. Rows that cannot be used are listed with their "
                     + "line number and skipped; the rest are accepted. A batch re-sent with the same producer id and "
                     + "sequence is acknowledged as a duplicate and not stored again.")
-    @RequestBody(content = @Content(mediaType = "text/csv", examples = @ExampleObject(name = "two rows", value = """
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "text/csv",
+                            examples =
+                                    @ExampleObject(
+                                            name = "two rows",
+                                            value =
+                                                    """
             timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,source_timestamp
             2026-11-22T10:00:00.123456Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-5fd4f087-86f3-7a43-b711-4771313afc50,NVIDIA H100 80GB HBM3,mtv5-dgx1-hgpu-031,41,2025-07-18T20:42:34Z
             2026-11-22T10:00:00.123456Z,DCGM_FI_DEV_POWER_USAGE,0,nvidia0,GPU-5fd4f087-86f3-7a43-b711-4771313afc50,NVIDIA H100 80GB HBM3,mtv5-dgx1-hgpu-031,112.5,2025-07-18T20:42:34Z
             """)))
-    @APIResponse(responseCode = "200", description = "The batch was read; accepted rows are durable",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IngestReceipt.class),
-                    examples = @ExampleObject(name = "one bad row",
-                            value = "{\"accepted\":2469,\"duplicate\":false,\"rejected\":[{\"line\":17,\"reason\":\"value is not a number: 'n/a'\"}]}")))
-    @APIResponse(responseCode = "400", description = "Missing producer headers or no usable CSV header",
+    @APIResponse(
+            responseCode = "200",
+            description = "The batch was read; accepted rows are durable",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = IngestReceipt.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "one bad row",
+                                            value =
+                                                    "{\"accepted\":2469,\"duplicate\":false,\"rejected\":[{\"line\":17,\"reason\":\"value is not a number: 'n/a'\"}]}")))
+    @APIResponse(
+            responseCode = "400",
+            description = "Missing producer headers or no usable CSV header",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is larger than the configured maximum",
+    @APIResponse(
+            responseCode = "413",
+            description = "The body is larger than the configured maximum",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The queue cannot store the batch now; retry after the given seconds",
+    @APIResponse(
+            responseCode = "503",
+            description = "The queue cannot store the batch now; retry after the given seconds",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response ingest(
-            @Parameter(description = "Stable id of the producing streamer instance and run", required = true,
-                    example = "rack-17-3f9c2a") @HeaderParam("Producer-Id") String producerId,
-            @Parameter(description = "Batch number of this producer, increasing; a retry repeats it", required = true,
-                    example = "42") @HeaderParam("Producer-Sequence") String producerSequence,
+            @Parameter(
+                            description = "Stable id of the producing streamer instance and run",
+                            required = true,
+                            example = "rack-17-3f9c2a")
+                    @HeaderParam("Producer-Id")
+                    String producerId,
+            @Parameter(
+                            description = "Batch number of this producer, increasing; a retry repeats it",
+                            required = true,
+                            example = "42")
+                    @HeaderParam("Producer-Sequence")
+                    String producerSequence,
             InputStream body) {
         if (producerId == null || producerId.isBlank() || producerId.length() > 200) {
             throw Problem.badParameter("Producer-Id", "the Producer-Id header is required (1-200 characters)");
@@ -101,17 +132,25 @@ public class IngestResource {
             receipt = queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages(batch.rows()));
         } catch (EJBException e) {
             LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId, e);
-            return new Problem("about:blank", "Service Unavailable", 503,
-                    "the queue could not store the batch; retry the same batch later", null)
-                    .toResponse().header("Retry-After", RETRY_AFTER_SECONDS).build();
+            return new Problem(
+                            "about:blank",
+                            "Service Unavailable",
+                            503,
+                            "the queue could not store the batch; retry the same batch later",
+                            null)
+                    .toResponse()
+                    .header("Retry-After", RETRY_AFTER_SECONDS)
+                    .build();
         }
-        return Response.ok(new IngestReceipt(batch.rows().size(), receipt.duplicate(), batch.rejections())).build();
+        return Response.ok(new IngestReceipt(batch.rows().size(), receipt.duplicate(), batch.rejections()))
+                .build();
     }
 
     private List<PartitionedMessage> messages(List<TelemetryRow> rows) {
         Partitioner partitioner = queue.partitioner();
         Map<Integer, List<TelemetryRow>> byPartition = rows.stream()
-                .collect(Collectors.groupingBy(row -> partitioner.partitionOf(row.uuid()), TreeMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(
+                        row -> partitioner.partitionOf(row.uuid()), TreeMap::new, Collectors.toList()));
         return byPartition.entrySet().stream()
                 .map(e -> new PartitionedMessage(e.getKey(), TelemetryRow.toPayload(e.getValue())))
                 .toList();
@@ -133,9 +172,14 @@ public class IngestResource {
         try {
             byte[] bytes = body.readNBytes(maxBatchBytes + 1);
             if (bytes.length > maxBatchBytes) {
-                throw new WebApplicationException(new Problem("about:blank", "Content Too Large", 413,
-                        "a batch may be at most " + maxBatchBytes + " bytes; send smaller batches", "body")
-                        .toResponse().build());
+                throw new WebApplicationException(new Problem(
+                                "about:blank",
+                                "Content Too Large",
+                                413,
+                                "a batch may be at most " + maxBatchBytes + " bytes; send smaller batches",
+                                "body")
+                        .toResponse()
+                        .build());
             }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {

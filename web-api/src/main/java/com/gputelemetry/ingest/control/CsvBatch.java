@@ -5,5 +5,4 @@ import com.gputelemetry.ingest.entity.TelemetryRow;
 import java.util.List;
 
 /** A parsed CSV batch: the rows that passed validation and the ones that did not. */
-public record CsvBatch(List<TelemetryRow> rows, List<RowRejection> rejections) {
-}
+public record CsvBatch(List<TelemetryRow> rows, List<RowRejection> rejections) {}

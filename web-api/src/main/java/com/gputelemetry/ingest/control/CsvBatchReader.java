@@ -23,13 +23,15 @@ import org.apache.commons.csv.CSVRecord;
  */
 public class CsvBatchReader {
 
-    static final List<String> REQUIRED = List.of(
-            "timestamp", "metric_name", "gpu_id", "device", "uuid", "modelName", "Hostname", "value");
+    static final List<String> REQUIRED =
+            List.of("timestamp", "metric_name", "gpu_id", "device", "uuid", "modelName", "Hostname", "value");
     /** The exporter's own time, when the producer stamped {@code timestamp} with the processing time. */
     static final String SOURCE_TIMESTAMP = "source_timestamp";
+
     static final String LABELS = "labels_raw";
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
             .setHeader()
             .setSkipHeaderRecord(true)
             .setIgnoreHeaderCase(true)
@@ -74,7 +76,8 @@ public class CsvBatchReader {
         for (int i = 0; i < header.size(); i++) {
             columns.putIfAbsent(header.get(i), i);
         }
-        List<String> missing = REQUIRED.stream().filter(name -> !columns.containsKey(name)).toList();
+        List<String> missing =
+                REQUIRED.stream().filter(name -> !columns.containsKey(name)).toList();
         if (!missing.isEmpty()) {
             throw new InvalidCsvException("the CSV header lacks the required column(s) " + String.join(", ", missing));
         }
@@ -87,7 +90,8 @@ public class CsvBatchReader {
         }
         String value = required(record, columns, "value");
         if (DcgmSentinel.matches(value)) {
-            throw new IllegalArgumentException("value " + value + " is DCGM's 'not supported' sentinel, not a measurement");
+            throw new IllegalArgumentException(
+                    "value " + value + " is DCGM's 'not supported' sentinel, not a measurement");
         }
         double number;
         try {
@@ -115,7 +119,8 @@ public class CsvBatchReader {
                 required(record, columns, "device"),
                 required(record, columns, "modelName"),
                 optional(record, columns, SOURCE_TIMESTAMP) == null
-                        ? null : time(optional(record, columns, SOURCE_TIMESTAMP), SOURCE_TIMESTAMP),
+                        ? null
+                        : time(optional(record, columns, SOURCE_TIMESTAMP), SOURCE_TIMESTAMP),
                 optional(record, columns, LABELS));
     }
 

@@ -15,13 +15,23 @@ import org.apache.commons.csv.CSVRecord;
  * One validated telemetry row: what the ingest boundary accepts and what travels through the queue to the
  * collectors, many rows to a queue record, written as CSV.
  */
-public record TelemetryRow(String uuid, String metric, long timeMicros, double value, String hostname, int gpuIndex,
-        String device, String model, Long sourceTimeMicros, String labels) {
+public record TelemetryRow(
+        String uuid,
+        String metric,
+        long timeMicros,
+        double value,
+        String hostname,
+        int gpuIndex,
+        String device,
+        String model,
+        Long sourceTimeMicros,
+        String labels) {
 
     /** The queue topic that carries telemetry rows, partitioned by GPU UUID. */
     public static final String TOPIC = "telemetry";
 
-    private static final CSVFormat PAYLOAD = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat PAYLOAD =
+            CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     public Gpu.Sighting sighting() {
         return new Gpu.Sighting(uuid, hostname, gpuIndex, device, model, labels, timeMicros);
@@ -35,8 +45,16 @@ public record TelemetryRow(String uuid, String metric, long timeMicros, double v
         var out = new StringBuilder(rows.size() * 160);
         try (var printer = new CSVPrinter(out, PAYLOAD)) {
             for (TelemetryRow row : rows) {
-                printer.printRecord(row.uuid, row.metric, row.timeMicros, row.value, row.hostname, row.gpuIndex,
-                        row.device, row.model, row.sourceTimeMicros == null ? "" : row.sourceTimeMicros,
+                printer.printRecord(
+                        row.uuid,
+                        row.metric,
+                        row.timeMicros,
+                        row.value,
+                        row.hostname,
+                        row.gpuIndex,
+                        row.device,
+                        row.model,
+                        row.sourceTimeMicros == null ? "" : row.sourceTimeMicros,
                         row.labels == null ? "" : row.labels);
             }
         } catch (IOException e) {
@@ -49,9 +67,17 @@ public record TelemetryRow(String uuid, String metric, long timeMicros, double v
         List<TelemetryRow> rows = new ArrayList<>();
         try (var parser = PAYLOAD.parse(new StringReader(payload))) {
             for (CSVRecord r : parser) {
-                rows.add(new TelemetryRow(r.get(0), r.get(1), Long.parseLong(r.get(2)), Double.parseDouble(r.get(3)),
-                        r.get(4), Integer.parseInt(r.get(5)), r.get(6), r.get(7),
-                        r.get(8).isEmpty() ? null : Long.valueOf(r.get(8)), r.get(9).isEmpty() ? null : r.get(9)));
+                rows.add(new TelemetryRow(
+                        r.get(0),
+                        r.get(1),
+                        Long.parseLong(r.get(2)),
+                        Double.parseDouble(r.get(3)),
+                        r.get(4),
+                        Integer.parseInt(r.get(5)),
+                        r.get(6),
+                        r.get(7),
+                        r.get(8).isEmpty() ? null : Long.valueOf(r.get(8)),
+                        r.get(9).isEmpty() ? null : r.get(9)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

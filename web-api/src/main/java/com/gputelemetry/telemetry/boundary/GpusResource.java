@@ -37,11 +37,21 @@ public class GpusResource {
     GpuCatalog catalog;
 
     @GET
-    @Operation(summary = "List every GPU that has telemetry",
+    @Operation(
+            summary = "List every GPU that has telemetry",
             description = "A GPU is identified by its UUID; gpuIndex (0-7) repeats on every host. "
                     + "Ordered by hostname, then GPU index.")
-    @APIResponse(responseCode = "200", description = "The GPUs",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "one GPU", value = """
+    @APIResponse(
+            responseCode = "200",
+            description = "The GPUs",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "one GPU",
+                                            value =
+                                                    """
                     {"items":[{"uuid":"GPU-5fd4f087-86f3-7a43-b711-4771313afc50","hostname":"mtv5-dgx1-hgpu-031",\
                     "gpuIndex":0,"device":"nvidia0","model":"NVIDIA H100 80GB HBM3",\
                     "firstSeen":"2026-11-22T10:00:00.123456Z","lastSeen":"2026-11-22T10:05:00.654321Z"}],"nextCursor":null}""")))
@@ -51,35 +61,60 @@ public class GpusResource {
 
     @GET
     @Path("{uuid}/telemetry")
-    @Operation(summary = "One GPU's telemetry, ascending by time",
+    @Operation(
+            summary = "One GPU's telemetry, ascending by time",
             description = "Both bounds are inclusive: a point stamped exactly start_time or end_time is included. "
                     + "Pages hold at most 'limit' points; pass 'nextCursor' back as 'cursor' for the next page.")
-    @APIResponse(responseCode = "200", description = "A page of the GPU's points (empty when the window holds none)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Series.class),
-                    examples = @ExampleObject(name = "two points", value = """
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of the GPU's points (empty when the window holds none)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Series.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "two points",
+                                            value =
+                                                    """
                             {"gpu":"GPU-5fd4f087-86f3-7a43-b711-4771313afc50","items":[\
                             {"timestamp":"2026-11-22T10:00:00.123456Z","metric":"DCGM_FI_DEV_GPU_TEMP","value":41.0},\
                             {"timestamp":"2026-11-22T10:00:00.123456Z","metric":"DCGM_FI_DEV_POWER_USAGE","value":112.5}],\
                             "nextCursor":null}""")))
-    @APIResponse(responseCode = "400", description = "A malformed time, end_time before start_time, a bad limit or cursor",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                    examples = @ExampleObject(name = "malformed start", value = """
+    @APIResponse(
+            responseCode = "400",
+            description = "A malformed time, end_time before start_time, a bad limit or cursor",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "malformed start",
+                                            value =
+                                                    """
                             {"type":"about:blank","title":"Invalid parameter","status":400,\
                             "detail":"start_time must be an RFC 3339 date-time such as 2025-07-18T20:42:34Z, not 'yesterday'",\
                             "parameter":"start_time"}""")))
-    @APIResponse(responseCode = "404", description = "No GPU with this UUID has reported telemetry",
+    @APIResponse(
+            responseCode = "404",
+            description = "No GPU with this UUID has reported telemetry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Series telemetry(
             @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
-            @PathParam("uuid") String uuid,
+                    @PathParam("uuid")
+                    String uuid,
             @Parameter(description = "Earliest time, inclusive (RFC 3339)", example = "2025-07-18T20:42:34Z")
-            @QueryParam("start_time") String startTime,
+                    @QueryParam("start_time")
+                    String startTime,
             @Parameter(description = "Latest time, inclusive (RFC 3339)", example = "2025-07-18T21:42:34Z")
-            @QueryParam("end_time") String endTime,
+                    @QueryParam("end_time")
+                    String endTime,
             @Parameter(description = "Most points in one page (1-10000)", schema = @Schema(defaultValue = "1000"))
-            @QueryParam("limit") @DefaultValue("1000") String limit,
-            @Parameter(description = "The nextCursor of the previous page")
-            @QueryParam("cursor") String cursor) {
+                    @QueryParam("limit")
+                    @DefaultValue("1000")
+                    String limit,
+            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         TimeWindow window = TimeWindow.of(startTime, endTime);
         int pageSize = limit(limit);
         SeriesPosition after = cursor == null ? BEFORE_EVERYTHING : position(cursor);

@@ -5,5 +5,4 @@ import java.util.List;
 
 /** A bounded slice of a listing; {@code nextCursor} fetches the next one and is null on the last. */
 @JsonbNillable
-public record Page<T>(List<T> items, String nextCursor) {
-}
+public record Page<T>(List<T> items, String nextCursor) {}

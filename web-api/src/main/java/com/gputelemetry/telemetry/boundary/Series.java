@@ -8,5 +8,4 @@ import java.util.List;
 /** A page of one GPU's telemetry, ascending by time. */
 @JsonbNillable
 @JsonbPropertyOrder({"gpu", "items", "nextCursor"})
-public record Series(String gpu, List<TelemetryPoint> items, String nextCursor) {
-}
+public record Series(String gpu, List<TelemetryPoint> items, String nextCursor) {}

@@ -21,9 +21,11 @@ record TimeWindow(long fromMicros, long toMicros) {
     private static long parse(String parameter, String value) {
         try {
             // RFC 3339 allows a lower-case 't' and 'z'.
-            return Micros.of(OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant());
+            return Micros.of(
+                    OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant());
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw Problem.badParameter(parameter,
+            throw Problem.badParameter(
+                    parameter,
                     parameter + " must be an RFC 3339 date-time such as 2025-07-18T20:42:34Z, not '" + value + "'");
         }
     }

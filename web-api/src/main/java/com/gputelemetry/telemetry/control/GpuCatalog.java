@@ -20,7 +20,8 @@ public class GpuCatalog {
     EntityManager em;
 
     public List<Gpu> gpus() {
-        return em.createQuery("SELECT g FROM Gpu g ORDER BY g.hostname, g.gpuIndex, g.uuid", Gpu.class).getResultList();
+        return em.createQuery("SELECT g FROM Gpu g ORDER BY g.hostname, g.gpuIndex, g.uuid", Gpu.class)
+                .getResultList();
     }
 
     public Optional<Gpu> gpu(String uuid) {
@@ -29,11 +30,13 @@ public class GpuCatalog {
 
     /** Points of one GPU with {@code fromMicros <= time <= toMicros}, ascending, strictly after {@code after}. */
     public List<TelemetryPoint> series(String uuid, long fromMicros, long toMicros, SeriesPosition after, int limit) {
-        return em.createQuery("""
+        return em.createQuery(
+                        """
                         SELECT p FROM TelemetryPoint p
                         WHERE p.gpuUuid = :gpu AND p.timeMicros >= :from AND p.timeMicros <= :to
                           AND (p.timeMicros > :afterTime OR (p.timeMicros = :afterTime AND p.id > :afterId))
-                        ORDER BY p.timeMicros, p.id""", TelemetryPoint.class)
+                        ORDER BY p.timeMicros, p.id""",
+                        TelemetryPoint.class)
                 .setParameter("gpu", uuid)
                 .setParameter("from", fromMicros)
                 .setParameter("to", toMicros)

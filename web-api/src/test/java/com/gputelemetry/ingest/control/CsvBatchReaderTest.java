@@ -32,7 +32,8 @@ class CsvBatchReaderTest {
 
     @Test
     void rejectsBadRowsWithTheirLineNumbersAndKeepsTheRest() {
-        String csv = """
+        String csv =
+                """
                 timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value
                 2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-a,H100,host,40
                 2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,1,nvidia1,GPU-b,H100,host,warm
@@ -48,19 +49,22 @@ class CsvBatchReaderTest {
 
         assertThat(batch.rows()).extracting(TelemetryRow::uuid).containsExactly("GPU-a", "GPU-h");
         assertThat(batch.rejections()).extracting(RowRejection::line).containsExactly(3L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(batch.rejections()).extracting(RowRejection::reason).containsExactly(
-                "value is not a number: 'warm'",
-                "uuid is empty",
-                "expected 8 fields, found 7",
-                "timestamp is not an RFC 3339 time: 'not-a-time'",
-                "value 9223372036854775794 is DCGM's 'not supported' sentinel, not a measurement",
-                "gpu_id is not an integer: 'x'");
+        assertThat(batch.rejections())
+                .extracting(RowRejection::reason)
+                .containsExactly(
+                        "value is not a number: 'warm'",
+                        "uuid is empty",
+                        "expected 8 fields, found 7",
+                        "timestamp is not an RFC 3339 time: 'not-a-time'",
+                        "value 9223372036854775794 is DCGM's 'not supported' sentinel, not a measurement",
+                        "gpu_id is not an integer: 'x'");
     }
 
     @Test
     void findsColumnsByNameInAnyOrderAndCaseWithBomAndCrlf() {
-        String csv = "\uFEFFHOSTNAME,value,UUID,device,gpu_id,modelname,metric_name,timestamp,extra,source_timestamp\r\n"
-                + "host-1,12.5,GPU-x,nvidia3,3,H100,DCGM_FI_DEV_POWER_USAGE,2026-01-01T00:00:00.5Z,ignored,2025-07-18T20:42:34Z\r\n";
+        String csv =
+                "\uFEFFHOSTNAME,value,UUID,device,gpu_id,modelname,metric_name,timestamp,extra,source_timestamp\r\n"
+                        + "host-1,12.5,GPU-x,nvidia3,3,H100,DCGM_FI_DEV_POWER_USAGE,2026-01-01T00:00:00.5Z,ignored,2025-07-18T20:42:34Z\r\n";
 
         CsvBatch batch = reader.read(csv);
 

@@ -9,8 +9,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DcgmSentinelTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"9223372036854775794", "9223372036854775792", "2147483632", "2147483635",
-        "140737488355328", "140737488355328.0"})
+    @ValueSource(
+            strings = {
+                "9223372036854775794",
+                "9223372036854775792",
+                "2147483632",
+                "2147483635",
+                "140737488355328",
+                "140737488355328.0"
+            })
     void recognisesDcgmBlankValues(String value) {
         assertThat(DcgmSentinel.matches(value)).isTrue();
     }

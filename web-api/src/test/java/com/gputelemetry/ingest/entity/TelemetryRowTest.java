@@ -10,19 +10,36 @@ class TelemetryRowTest {
     @Test
     void rowsSurviveTheTripThroughAQueuePayload() {
         var rows = List.of(
-                new TelemetryRow("GPU-1", "DCGM_FI_DEV_POWER_USAGE", 1_767_225_600_123_456L, 112.25, "host-a", 0,
-                        "nvidia0", "NVIDIA H100 80GB HBM3", 1_752_871_354_000_000L,
+                new TelemetryRow(
+                        "GPU-1",
+                        "DCGM_FI_DEV_POWER_USAGE",
+                        1_767_225_600_123_456L,
+                        112.25,
+                        "host-a",
+                        0,
+                        "nvidia0",
+                        "NVIDIA H100 80GB HBM3",
+                        1_752_871_354_000_000L,
                         "DCGM_FI_DRIVER_VERSION=\"535.129.03\",Hostname=\"host-a\",gpu=\"0\""),
-                new TelemetryRow("GPU-2", "DCGM_FI_DEV_GPU_TEMP", 1L, -1.5, "host, with comma", 7, "nvidia7", "A100",
-                        null, null));
+                new TelemetryRow(
+                        "GPU-2",
+                        "DCGM_FI_DEV_GPU_TEMP",
+                        1L,
+                        -1.5,
+                        "host, with comma",
+                        7,
+                        "nvidia7",
+                        "A100",
+                        null,
+                        null));
 
         assertThat(TelemetryRow.fromPayload(TelemetryRow.toPayload(rows))).isEqualTo(rows);
     }
 
     @Test
     void aRowBecomesAPointAndASightingOfItsGpu() {
-        var row = new TelemetryRow("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 2_000_000L, 41, "host-a", 2, "nvidia2", "H100", null,
-                null);
+        var row = new TelemetryRow(
+                "GPU-1", "DCGM_FI_DEV_GPU_TEMP", 2_000_000L, 41, "host-a", 2, "nvidia2", "H100", null, null);
 
         assertThat(row.toPoint().getMetric()).isEqualTo("DCGM_FI_DEV_GPU_TEMP");
         assertThat(row.toPoint().getValue()).isEqualTo(41);
