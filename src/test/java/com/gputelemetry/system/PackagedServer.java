@@ -20,29 +20,55 @@ final class PackagedServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
     private final String name;
-    private final Process process;
+    private final ProcessBuilder builder;
     private final int port;
     private final Path log;
+    private Process process;
 
-    private PackagedServer(String name, Process process, int port, Path log) {
+    private PackagedServer(String name, ProcessBuilder builder, int port, Path log) {
         this.name = name;
-        this.process = process;
+        this.builder = builder;
         this.port = port;
         this.log = log;
     }
 
     /** @param environment the server's configuration, as an operator would set it */
     static PackagedServer start(Map<String, String> environment, String name) throws IOException, InterruptedException {
+        return start(environment, name, true);
+    }
+
+    /**
+     * @param measureCoverage false for a server that will be killed: a JVM killed while JaCoCo's agent writes its
+     *     file would leave the shared coverage file unreadable
+     */
+    static PackagedServer start(Map<String, String> environment, String name, boolean measureCoverage)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path log = Path.of("target", name + "-server.log");
+        Files.deleteIfExists(log);
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-        command.addAll(Launch.coverageAgent());
+        if (measureCoverage) {
+            command.addAll(Launch.coverageAgent());
+        }
         command.addAll(List.of("-jar", Launch.required("server.jar"), "--port", Integer.toString(port)));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        var builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        var server = new PackagedServer(name, builder.start(), port, log);
-        server.awaitReady();
+        var server = new PackagedServer(name, builder, port, log);
+        server.restart();
         return server;
+    }
+
+    /** Starts the server (again, after a kill) on the same port and database, and waits until it is ready. */
+    void restart() throws IOException, InterruptedException {
+        process = builder.start();
+        awaitReady();
+    }
+
+    /** SIGKILL: no shutdown hooks, no chance to finish anything, as in a power cut or an OOM kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     String name() {

@@ -140,7 +140,7 @@ public abstract class PipelineSystemTest {
     }
 
     @Test
-    void healthAndOpenApiAreServedAtTheServerRoot() throws Exception {
+    void healthMetricsAndOpenApiAreServedAtTheServerRoot() throws Exception {
         var live = HTTP.send(request("/health/live"), HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);
         var ready = HTTP.send(request("/health/ready"), HttpResponse.BodyHandlers.ofString());
@@ -150,6 +150,10 @@ public abstract class PipelineSystemTest {
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.body())
                 .contains("GPU Telemetry Pipeline API", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
+
+        var metrics = HTTP.send(request("/metrics"), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("queue_lag", "queue_delivered", "group=\"collectors\"");
 
         var swaggerUi = HTTP.send(request("/swagger-ui/index.html"), HttpResponse.BodyHandlers.ofString());
         assertThat(swaggerUi.statusCode()).isEqualTo(200);

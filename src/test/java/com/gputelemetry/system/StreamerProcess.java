@@ -20,6 +20,10 @@ final class StreamerProcess {
     private StreamerProcess() {}
 
     static Result run(String name, String... arguments) throws IOException, InterruptedException {
+        return start(name, arguments).awaitExit();
+    }
+
+    static Running start(String name, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(Launch.coverageAgent());
         command.addAll(List.of("-jar", Launch.required("streamer.jar")));
@@ -30,10 +34,24 @@ final class StreamerProcess {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the streamer did not finish within 5 minutes; see " + err);
+        return new Running(process, out, err);
+    }
+
+    /** A streamer still running, e.g. in a loop. */
+    record Running(Process process, Path out, Path err) {
+
+        /** SIGTERM, as an operator's Ctrl+C or Kubernetes would send it; the streamer drains and summarises. */
+        Result stop() throws IOException, InterruptedException {
+            process.destroy();
+            return awaitExit();
         }
-        return new Result(process.exitValue(), Files.readAllLines(out), Files.readString(err));
+
+        Result awaitExit() throws IOException, InterruptedException {
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the streamer did not finish within 5 minutes; see " + err);
+            }
+            return new Result(process.exitValue(), Files.readAllLines(out), Files.readString(err));
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.gputelemetry.queue.control.ConsumerGroup;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.PartitionDelivery;
 import com.gputelemetry.queue.control.Partitioner;
+import com.gputelemetry.queue.control.Retention;
+import com.gputelemetry.queue.control.Subscription;
 import com.gputelemetry.queue.control.TopicCreation;
 import com.gputelemetry.queue.entity.PartitionId;
 import com.gputelemetry.queue.entity.PartitionLog;
@@ -26,15 +28,20 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -48,6 +55,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @DependsOn("SchemaMigrations")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class MessageQueue {
+
+    private static final Logger LOG = Logger.getLogger(MessageQueue.class.getName());
 
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
@@ -67,6 +76,9 @@ public class MessageQueue {
     @EJB
     TopicCreation topicCreation;
 
+    @EJB
+    Retention retention;
+
     @Inject
     @ConfigProperty(name = "queue.partitions", defaultValue = "16")
     int partitions;
@@ -75,23 +87,42 @@ public class MessageQueue {
     @ConfigProperty(name = "queue.poll-interval-ms", defaultValue = "1000")
     long pollIntervalMillis;
 
+    /** Backpressure bound: records a group may lag behind on one partition before publishing there is refused. */
+    @Inject
+    @ConfigProperty(name = "queue.max-lag", defaultValue = "5000")
+    long maxLag;
+
+    @Inject
+    @ConfigProperty(name = "queue.max-attempts", defaultValue = "5")
+    int maxAttempts;
+
+    @Inject
+    @ConfigProperty(name = "queue.retention-minutes", defaultValue = "60")
+    long retentionMinutes;
+
+    @Inject
+    @ConfigProperty(name = "queue.retention-check-seconds", defaultValue = "60")
+    long retentionCheckSeconds;
+
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
-    private ScheduledFuture<?> poller;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private volatile long lastPollMillis;
 
     @PostConstruct
     void start() {
         // Appends on this server wake their consumers at once; the poll picks up appends made by other server
         // instances on the same database and retries partitions that are backing off.
-        poller = scheduler.scheduleWithFixedDelay(
-                this::poll, pollIntervalMillis, pollIntervalMillis, TimeUnit.MILLISECONDS);
+        timers.add(scheduler.scheduleWithFixedDelay(
+                this::poll, pollIntervalMillis, pollIntervalMillis, TimeUnit.MILLISECONDS));
+        timers.add(scheduler.scheduleWithFixedDelay(
+                this::applyRetention, retentionCheckSeconds, retentionCheckSeconds, TimeUnit.SECONDS));
         lastPollMillis = System.currentTimeMillis();
     }
 
     @PreDestroy
     void stop() {
-        poller.cancel(false);
+        timers.forEach(timer -> timer.cancel(false));
         groups.values().forEach(ConsumerGroup::stop);
     }
 
@@ -102,6 +133,8 @@ public class MessageQueue {
     /**
      * Appends the messages durably, in one transaction with the producer's sequence. A batch whose sequence the
      * producer has used before is acknowledged as a duplicate and not appended again.
+     *
+     * @throws QueueFullException when a consumer group lags too far behind on one of the partitions: nothing is stored
      */
     public PublishReceipt publish(String topic, String producerId, long sequence, List<PartitionedMessage> messages) {
         ensureTopic(topic);
@@ -123,8 +156,14 @@ public class MessageQueue {
                     .computeIfAbsent(message.partition(), p -> new ArrayList<>())
                     .add(message);
         }
+        Map<Integer, Map<String, Long>> committed = committedOffsets(topic);
         for (var entry : byPartition.entrySet()) {
-            PartitionLog log = lockPartition(topic, entry.getKey());
+            PartitionLog log =
+                    em.find(PartitionLog.class, new PartitionId(topic, entry.getKey()), LockModeType.PESSIMISTIC_WRITE);
+            refuseIfLagging(
+                    log,
+                    committed.getOrDefault(entry.getKey(), Map.of()),
+                    entry.getValue().size());
             entry.getValue().forEach(message -> em.persist(log.append(message.payload(), now)));
         }
         wakeAfterCommit(topic, byPartition.keySet());
@@ -134,12 +173,31 @@ public class MessageQueue {
     /** Subscribes a consumer group to a topic; its workers start delivering from the group's committed offsets. */
     public void subscribe(String group, String topic, int workers, MessageListener listener) {
         ensureTopic(topic);
-        var consumers = new ConsumerGroup(group, topic, partitions, workers, delivery, listener, executor);
-        ConsumerGroup previous = groups.put(group + "\u0000" + topic, consumers);
-        if (previous != null) {
-            previous.stop();
+        var subscription = new Subscription(group, topic, listener, maxAttempts, delivery, executor);
+        replace(new ConsumerGroup(subscription, partitions, workers));
+    }
+
+    /** Changes the number of workers of a subscribed group; the partitions are shared out anew. */
+    public Optional<GroupStatus> resize(String group, String topic, int workers) {
+        ConsumerGroup current = groups.get(key(group, topic));
+        if (current == null) {
+            return Optional.empty();
         }
-        consumers.wakeAll();
+        ConsumerGroup resized = current.resized(workers);
+        replace(resized);
+        LOG.info(() -> "group " + group + " on " + topic + " now has " + workers + " workers");
+        return Optional.of(resized.status());
+    }
+
+    /**
+     * Hands a dead letter to its group's listener on this server again.
+     *
+     * @return false when there is no such dead letter or its group is not subscribed here
+     */
+    public boolean replay(long deadLetterId, String group, String topic) {
+        ConsumerGroup consumers = groups.get(key(group, topic));
+        return consumers != null
+                && delivery.replay(deadLetterId, consumers.subscription().listener());
     }
 
     public List<GroupStatus> groups() {
@@ -151,8 +209,55 @@ public class MessageQueue {
         return System.currentTimeMillis() - lastPollMillis;
     }
 
-    private PartitionLog lockPartition(String topic, int partition) {
-        return em.find(PartitionLog.class, new PartitionId(topic, partition), LockModeType.PESSIMISTIC_WRITE);
+    private void replace(ConsumerGroup consumers) {
+        // Workers of the old and the new assignment may overlap for a moment: the committed offset's row lock and
+        // its strict +1 rule let only one of them commit each record.
+        ConsumerGroup previous = groups.put(key(consumers.name(), consumers.topic()), consumers);
+        if (previous != null) {
+            previous.stop();
+        }
+        consumers.wakeAll();
+    }
+
+    private static String key(String group, String topic) {
+        return group + "\u0000" + topic;
+    }
+
+    /** Committed offsets of the groups subscribed here, by partition and group; a group without a row is at 0. */
+    private Map<Integer, Map<String, Long>> committedOffsets(String topic) {
+        List<String> subscribed = groups.values().stream()
+                .filter(g -> g.topic().equals(topic))
+                .map(ConsumerGroup::name)
+                .toList();
+        Map<Integer, Map<String, Long>> committed = new HashMap<>();
+        if (subscribed.isEmpty()) {
+            return committed;
+        }
+        for (int partition = 0; partition < partitions; partition++) {
+            Map<String, Long> byGroup = new HashMap<>();
+            subscribed.forEach(group -> byGroup.put(group, 0L));
+            committed.put(partition, byGroup);
+        }
+        for (Object[] row : em.createQuery(
+                        "SELECT c.partition, c.group, c.nextOffset FROM CommittedOffset c "
+                                + "WHERE c.topic = :topic AND c.group IN :groups",
+                        Object[].class)
+                .setParameter("topic", topic)
+                .setParameter("groups", subscribed)
+                .getResultList()) {
+            committed.get((Integer) row[0]).put((String) row[1], ((Number) row[2]).longValue());
+        }
+        return committed;
+    }
+
+    private void refuseIfLagging(PartitionLog log, Map<String, Long> committedByGroup, int adding) {
+        for (var group : committedByGroup.entrySet()) {
+            long lag = log.nextOffset() - group.getValue();
+            if (lag + adding > maxLag) {
+                long retryAfter = Math.max(1, Math.min(30, lag / Math.max(1, maxLag / 10)));
+                throw new QueueFullException(log.topic(), log.partition(), group.getKey(), lag, maxLag, retryAfter);
+            }
+        }
     }
 
     private void ensureTopic(String topic) {
@@ -186,5 +291,28 @@ public class MessageQueue {
     private void poll() {
         lastPollMillis = System.currentTimeMillis();
         groups.values().forEach(ConsumerGroup::wakeAll);
+    }
+
+    private void applyRetention() {
+        long cutoff = System.currentTimeMillis()
+                - Duration.ofMinutes(retentionMinutes).toMillis();
+        for (String topic : topics) {
+            List<String> active = groups.values().stream()
+                    .filter(g -> g.topic().equals(topic))
+                    .map(ConsumerGroup::name)
+                    .toList();
+            long deleted = 0;
+            try {
+                for (int partition = 0; partition < partitions; partition++) {
+                    deleted += retention.purge(topic, partition, active, cutoff);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "retention on " + topic + " failed; trying again later", e);
+            }
+            if (deleted > 0) {
+                long total = deleted;
+                LOG.info(() -> "retention deleted " + total + " records of " + topic);
+            }
+        }
     }
 }

@@ -1,31 +1,25 @@
 package com.gputelemetry.queue.control;
 
-import com.gputelemetry.queue.boundary.MessageListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 
-/** A consumer group's subscription to one topic on this server: its workers and how the partitions are shared out. */
+/**
+ * A consumer group's subscription to one topic on this server: its workers and how the partitions are shared out
+ * (partition p goes to worker p mod n). Resizing replaces the workers; the committed offsets carry over.
+ */
 public class ConsumerGroup {
 
-    private final String name;
-    private final String topic;
+    private final Subscription subscription;
+    private final int partitions;
     private final List<PartitionWorker> workers;
 
-    public ConsumerGroup(
-            String name,
-            String topic,
-            int partitions,
-            int workerCount,
-            PartitionDelivery delivery,
-            MessageListener listener,
-            Executor executor) {
+    public ConsumerGroup(Subscription subscription, int partitions, int workerCount) {
         if (workerCount < 1) {
             throw new IllegalArgumentException("a consumer group needs at least one worker, not " + workerCount);
         }
-        this.name = name;
-        this.topic = topic;
+        this.subscription = subscription;
+        this.partitions = partitions;
         this.workers = new ArrayList<>();
         for (int w = 0; w < workerCount; w++) {
             int worker = w;
@@ -33,16 +27,25 @@ public class ConsumerGroup {
                     .filter(p -> p % workerCount == worker)
                     .boxed()
                     .toList();
-            workers.add(new PartitionWorker(name, topic, owned, delivery, listener, executor));
+            workers.add(new PartitionWorker(subscription, owned));
         }
     }
 
+    /** The same group with another number of workers, sharing the partitions out anew. */
+    public ConsumerGroup resized(int workerCount) {
+        return new ConsumerGroup(subscription, partitions, workerCount);
+    }
+
     public String name() {
-        return name;
+        return subscription.group();
     }
 
     public String topic() {
-        return topic;
+        return subscription.topic();
+    }
+
+    public Subscription subscription() {
+        return subscription;
     }
 
     public void wake(int partition) {
@@ -58,14 +61,17 @@ public class ConsumerGroup {
     }
 
     public GroupStatus status() {
+        List<WorkerStatus> statuses =
+                workers.stream().map(PartitionWorker::status).toList();
         return new GroupStatus(
-                name,
-                topic,
+                name(),
+                topic(),
                 workers.size(),
-                workers.stream().mapToLong(PartitionWorker::delivered).sum(),
-                workers.stream().mapToLong(PartitionWorker::failures).sum(),
-                workers.stream()
-                        .map(PartitionWorker::lastError)
+                statuses.stream().mapToLong(WorkerStatus::delivered).sum(),
+                statuses.stream().mapToLong(WorkerStatus::redeliveries).sum(),
+                statuses.stream().mapToLong(WorkerStatus::deadLetters).sum(),
+                statuses.stream()
+                        .map(WorkerStatus::lastError)
                         .filter(e -> e != null)
                         .findFirst()
                         .orElse(null));

@@ -1,4 +1,11 @@
 package com.gputelemetry.queue.control;
 
-/** What a consumer group has done on this server since it subscribed. */
-public record GroupStatus(String group, String topic, int workers, long delivered, long failures, String lastError) {}
+/** What a consumer group's workers on this server have done since the group was (re)started here. */
+public record GroupStatus(
+        String group,
+        String topic,
+        int workers,
+        long delivered,
+        long redeliveries,
+        long deadLetters,
+        String lastError) {}

@@ -2,6 +2,7 @@ package com.gputelemetry.queue.control;
 
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.entity.CommittedOffset;
+import com.gputelemetry.queue.entity.DeadLetter;
 import com.gputelemetry.queue.entity.GroupPartitionId;
 import com.gputelemetry.queue.entity.LogRecord;
 import jakarta.ejb.Stateless;
@@ -46,13 +47,39 @@ public class PartitionDelivery {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void deliver(String group, LogRecord record, MessageListener listener) {
-        var id = new GroupPartitionId(group, record.topic(), record.partition());
+        lockedOffset(group, record.topic(), record.partition()).commit(record.offset());
+        listener.onMessage(record);
+    }
+
+    private CommittedOffset lockedOffset(String group, String topic, int partition) {
+        var id = new GroupPartitionId(group, topic, partition);
         CommittedOffset committed = em.find(CommittedOffset.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (committed == null) {
-            committed = new CommittedOffset(group, record.topic(), record.partition());
+            committed = new CommittedOffset(group, topic, partition);
             em.persist(committed);
         }
-        committed.commit(record.offset());
-        listener.onMessage(record);
+        return committed;
+    }
+
+    /** Moves the group past a record it cannot process, keeping the record as a dead letter, in one transaction. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void deadLetter(String group, LogRecord record, int attempts, String lastError) {
+        lockedOffset(group, record.topic(), record.partition()).commit(record.offset());
+        em.persist(new DeadLetter(group, record, attempts, lastError, System.currentTimeMillis()));
+    }
+
+    /**
+     * Hands a dead letter to its group's listener again; on success it is removed, on failure it stays (and the
+     * listener's exception says why). Only that group sees the record again: the other groups are not involved.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean replay(long deadLetterId, MessageListener listener) {
+        DeadLetter letter = em.find(DeadLetter.class, deadLetterId, LockModeType.PESSIMISTIC_WRITE);
+        if (letter == null) {
+            return false;
+        }
+        listener.onMessage(letter.toRecord());
+        em.remove(letter);
+        return true;
     }
 }

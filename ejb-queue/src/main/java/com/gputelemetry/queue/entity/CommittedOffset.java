@@ -48,4 +48,16 @@ public class CommittedOffset {
     public long nextOffset() {
         return nextOffset;
     }
+
+    public String group() {
+        return group;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int partition() {
+        return partition;
+    }
 }

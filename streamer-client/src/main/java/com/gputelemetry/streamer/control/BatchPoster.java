@@ -22,8 +22,11 @@ public class BatchPoster {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the server speaks plain HTTP, and an h2c upgrade attempt on every new connection only costs.
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final URI ingest;
     private final String producerId;
     private final StreamStats stats;
@@ -57,7 +60,7 @@ public class BatchPoster {
                 if (status == 200) {
                     return IngestReply.parse(response.body());
                 }
-                if (status != 429 && status < 500) {
+                if (!retriable(status)) {
                     // The server refuses this batch for what it is; sending it again cannot help.
                     return IngestReply.refused(batch.size(), "HTTP " + status + ": " + response.body());
                 }
@@ -73,7 +76,11 @@ public class BatchPoster {
                 Thread.currentThread().interrupt();
                 throw new ServerUnreachableException("interrupted while sending batch " + batch.sequence());
             }
-            if (System.nanoTime() + wait.toNanos() > deadline || giveUpEarly.getAsBoolean()) {
+            if (giveUpEarly.getAsBoolean()) {
+                throw new ServerUnreachableException("batch " + batch.sequence() + " not acknowledged by " + ingest
+                        + " before shutdown; last failure: " + failure);
+            }
+            if (System.nanoTime() + wait.toNanos() > deadline) {
                 throw new ServerUnreachableException("batch " + batch.sequence() + " not acknowledged by " + ingest
                         + " within " + retryBudget.toSeconds() + " s; last failure: " + failure);
             }
@@ -81,6 +88,14 @@ public class BatchPoster {
             sleep(wait);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * Worth sending again: overload (429), server trouble (5xx), a timeout (408), and 404, which a restarting
+     * server answers while the application is still being deployed. Anything else is about the batch itself.
+     */
+    static boolean retriable(int status) {
+        return status == 404 || status == 408 || status == 429 || status >= 500;
     }
 
     private static Duration jitter(Duration backoff) {

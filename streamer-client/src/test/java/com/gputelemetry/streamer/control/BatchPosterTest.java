@@ -48,16 +48,41 @@ class BatchPosterTest {
     }
 
     @Test
-    void givesUpWhenTheRetryBudgetIsSpent() throws Exception {
+    void a404WhileTheServerIsStillDeployingIsRetriedButA400IsNot() throws Exception {
+        var calls = new AtomicInteger();
+        start(calls, 1, 404);
+        var poster = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofSeconds(30));
+        assertThat(poster.post(batch(1), () -> false).accepted()).isEqualTo(1);
+        assertThat(calls).hasValue(2);
+
+        server.stop(0);
+        var refusedCalls = new AtomicInteger();
+        start(refusedCalls, Integer.MAX_VALUE, 400);
+        IngestReply refused = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofSeconds(30))
+                .post(batch(2), () -> false);
+        assertThat(refusedCalls).hasValue(1);
+        assertThat(refused.accepted()).isZero();
+        assertThat(refused.rejectedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void givesUpWhenTheRetryBudgetIsSpentOrAtShutdown() throws Exception {
         start(new AtomicInteger(), Integer.MAX_VALUE);
         var poster = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofMillis(300));
 
         assertThatThrownBy(() -> poster.post(batch(0), () -> false))
                 .isInstanceOf(ServerUnreachableException.class)
                 .hasMessageContaining("HTTP 503");
+        assertThatThrownBy(() -> poster.post(batch(0), () -> true))
+                .isInstanceOf(ServerUnreachableException.class)
+                .hasMessageContaining("before shutdown");
     }
 
     private void start(AtomicInteger calls, int failuresBeforeSuccess) throws IOException {
+        start(calls, failuresBeforeSuccess, 503);
+    }
+
+    private void start(AtomicInteger calls, int failuresBeforeSuccess, int failureStatus) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/v1/ingest", exchange -> {
             sequencesSeen.add(exchange.getRequestHeaders().getFirst("Producer-Sequence"));
@@ -68,7 +93,7 @@ class BatchPosterTest {
             if (fail) {
                 exchange.getResponseHeaders().add("Retry-After", "0");
             }
-            exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+            exchange.sendResponseHeaders(fail ? failureStatus : 200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });

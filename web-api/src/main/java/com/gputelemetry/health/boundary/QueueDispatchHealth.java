@@ -52,7 +52,8 @@ public class QueueDispatchHealth {
             response.up()
                     .withData("workers", collectors.workers())
                     .withData("delivered", collectors.delivered())
-                    .withData("failedDeliveries", collectors.failures());
+                    .withData("redeliveries", collectors.redeliveries())
+                    .withData("deadLetters", collectors.deadLetters());
             if (collectors.lastError() != null) {
                 response.withData("lastError", collectors.lastError());
             }

@@ -8,6 +8,7 @@ import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
 import com.gputelemetry.queue.boundary.PublishReceipt;
+import com.gputelemetry.queue.boundary.QueueFullException;
 import com.gputelemetry.queue.control.Partitioner;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
@@ -100,6 +101,11 @@ public class IngestResource {
             description = "The body is larger than the configured maximum",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
+            responseCode = "429",
+            description = "Backpressure: the collectors are too far behind; nothing was stored, retry the same batch "
+                    + "after Retry-After seconds",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
             responseCode = "503",
             description = "The queue cannot store the batch now; retry after the given seconds",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -130,6 +136,11 @@ public class IngestResource {
         PublishReceipt receipt;
         try {
             receipt = queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages(batch.rows()));
+        } catch (QueueFullException e) {
+            return new Problem("about:blank", "Too Many Requests", 429, e.getMessage(), null)
+                    .toResponse()
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+                    .build();
         } catch (EJBException e) {
             LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId, e);
             return new Problem(

@@ -1,0 +1,51 @@
+package com.gputelemetry.queue.control;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+
+/**
+ * Deletes log records that every consumer group has committed past and that are older than the retention period,
+ * in bulk, one partition per transaction. A group that has not committed anything in a partition holds all of it.
+ */
+@Stateless
+public class Retention {
+
+    @PersistenceContext(unitName = "telemetry")
+    EntityManager em;
+
+    /** @return the number of records deleted */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int purge(String topic, int partition, List<String> activeGroups, long appendedBeforeMillis) {
+        List<Object[]> committed = em.createQuery(
+                        "SELECT c.group, c.nextOffset FROM CommittedOffset c WHERE c.topic = :topic AND c.partition = :partition",
+                        Object[].class)
+                .setParameter("topic", topic)
+                .setParameter("partition", partition)
+                .getResultList();
+        long groupsWithOffsets =
+                committed.stream().map(row -> row[0]).distinct().count();
+        boolean everyActiveGroupCommitted =
+                activeGroups.stream().allMatch(group -> committed.stream().anyMatch(row -> row[0].equals(group)));
+        if (groupsWithOffsets == 0 || !everyActiveGroupCommitted) {
+            return 0;
+        }
+        long safeBelow = committed.stream()
+                .mapToLong(row -> ((Number) row[1]).longValue())
+                .min()
+                .orElse(0);
+        return em.createQuery(
+                        """
+                        DELETE FROM LogRecord r
+                        WHERE r.topic = :topic AND r.partition = :partition
+                          AND r.offset < :safeBelow AND r.appendedAtMillis < :cutoff""")
+                .setParameter("topic", topic)
+                .setParameter("partition", partition)
+                .setParameter("safeBelow", safeBelow)
+                .setParameter("cutoff", appendedBeforeMillis)
+                .executeUpdate();
+    }
+}

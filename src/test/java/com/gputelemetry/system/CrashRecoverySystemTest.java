@@ -1,0 +1,140 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server is killed with SIGKILL, again and again, while a streamer pushes the real sample in a loop. Afterwards
+ * every row the streamer had acknowledged must be stored exactly once: as many points as acknowledged rows, and no
+ * (GPU, metric, time) twice. A batch that was stored but whose answer was lost in the kill is re-sent by the
+ * streamer under the same sequence and recognised; a record whose delivery was cut off is delivered again and its
+ * half-done transaction is gone with the offset commit it belonged to.
+ */
+// Public, with public records: JSON-B reads the replies into them reflectively.
+public abstract class CrashRecoverySystemTest {
+
+    private static final int KILLS = 3;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    /** Where the server keeps its data: its environment, and how the test reads the tables afterwards. */
+    interface Database {
+        Map<String, String> environment();
+
+        StoredTelemetry read() throws Exception;
+    }
+
+    public record Summary(long rowsRead, long rowsAcked, long rowsRejected, long batches, long retries) {}
+
+    public record Group(String group, String topic, long lag) {}
+
+    public record Groups(List<Group> items) {}
+
+    public record Partition(long headOffset) {}
+
+    public record Topic(String topic, List<Partition> partitions) {}
+
+    public record Topics(List<Topic> items) {}
+
+    abstract Database database(Path scratch) throws Exception;
+
+    @Test
+    void everyAcknowledgedRowIsStoredExactlyOnceAcrossKills() throws Exception {
+        String name = getClass().getSimpleName();
+        Database database = database(Files.createTempDirectory("telemetry-crash-test"));
+        PackagedServer server = PackagedServer.start(database.environment(), name, false);
+        try {
+            var streamer = StreamerProcess.start(
+                    name,
+                    "--loop",
+                    "--url",
+                    server.baseUrl(),
+                    "--instance-id",
+                    name,
+                    "--interval",
+                    "20ms",
+                    "--batch-size",
+                    "500");
+            for (int kill = 0; kill < KILLS; kill++) {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(2_000, 5_000));
+                server.kill();
+                server.restart();
+            }
+            awaitStreamingResumed(server);
+            var result = streamer.stop();
+            assertThat(result.exitCode())
+                    .as("streamer exit; stderr:%n%s", result.stderr())
+                    .isZero();
+            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+            assertThat(summary.rowsRejected()).isZero();
+            assertThat(summary.retries()).as("the streamer noticed the kills").isPositive();
+            assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
+
+            awaitCollectorsCaughtUp(server);
+            server.close();
+
+            StoredTelemetry stored = database.read();
+            assertThat(stored.points()).as("points stored vs rows acknowledged").isEqualTo(summary.rowsAcked());
+            assertThat(stored.distinctPoints())
+                    .as("no (gpu, metric, time) twice")
+                    .isEqualTo(stored.points());
+            assertThat(stored.gpus()).isEqualTo(247);
+        } finally {
+            server.close();
+        }
+    }
+
+    /** The streamer, backing off while the server was down, must come back and append again after the last kill. */
+    private static void awaitStreamingResumed(PackagedServer server) throws Exception {
+        long before = appendedRecords(server);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (appendedRecords(server) < before + 20) {
+            assertThat(System.nanoTime())
+                    .as("streaming resumed after the last restart")
+                    .isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    private static long appendedRecords(PackagedServer server) throws Exception {
+        var response = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/queue/topics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.fromJson(response.body(), Topics.class).items().stream()
+                .filter(t -> t.topic().equals("telemetry"))
+                .flatMap(t -> t.partitions().stream())
+                .mapToLong(Partition::headOffset)
+                .sum();
+    }
+
+    private static void awaitCollectorsCaughtUp(PackagedServer server) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            var response = HTTP.send(
+                    HttpRequest.newBuilder(server.uri("/api/v1/queue/groups")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<Group> groups = JSON.fromJson(response.body(), Groups.class).items();
+            boolean caughtUp = groups.stream()
+                    .anyMatch(g -> g.group().equals("collectors") && g.topic().equals("telemetry") && g.lag() == 0);
+            if (caughtUp) {
+                return;
+            }
+            assertThat(System.nanoTime())
+                    .as("collectors caught up: %s", response.body())
+                    .isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+}

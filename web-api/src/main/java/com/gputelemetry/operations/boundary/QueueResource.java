@@ -1,0 +1,157 @@
+package com.gputelemetry.operations.boundary;
+
+import com.gputelemetry.Problem;
+import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.queue.control.GroupStatus;
+import com.gputelemetry.queue.control.QueueStatistics;
+import com.gputelemetry.queue.control.QueueStatistics.GroupProgress;
+import com.gputelemetry.queue.control.QueueStatistics.TopicStats;
+import com.gputelemetry.queue.entity.DeadLetter;
+import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The queue's figures and controls for operators. */
+@Path("queue")
+@RequestScoped
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "queue", description = "The message queue: topics, consumer groups, dead letters")
+public class QueueResource {
+
+    private static final int MAX_WORKERS = 10;
+
+    @EJB
+    MessageQueue queue;
+
+    @EJB
+    QueueStatistics statistics;
+
+    @GET
+    @Path("topics")
+    @Operation(
+            summary = "Topics and their partitions",
+            description = "Per partition: headOffset (the offset the next record gets), oldestOffset (the oldest one "
+                    + "retention has kept) and the records the log holds.")
+    public Items<TopicStats> topics() {
+        return new Items<>(statistics.topics());
+    }
+
+    @GET
+    @Path("groups")
+    @Operation(
+            summary = "Consumer groups: committed offsets, lag, workers, redeliveries, dead letters",
+            description = "Offsets and lag come from the database; workers and counters are this server's.")
+    public Items<GroupView> groups() {
+        List<GroupStatus> local = queue.groups();
+        return new Items<>(statistics.groups().stream()
+                .map(progress -> GroupView.of(
+                        progress,
+                        local.stream()
+                                .filter(s -> s.group().equals(progress.group())
+                                        && s.topic().equals(progress.topic()))
+                                .findFirst()
+                                .orElse(null)))
+                .toList());
+    }
+
+    @PUT
+    @Path("groups/{group}/workers")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Change a group's number of workers on this server (1-10)",
+            description = "The partitions are shared out anew at once; nothing is lost or delivered twice.")
+    @APIResponse(responseCode = "200", description = "The group with its new workers")
+    @APIResponse(responseCode = "400", description = "Workers outside 1-10")
+    @APIResponse(responseCode = "404", description = "The group is not subscribed to the topic on this server")
+    public GroupStatus resize(
+            @PathParam("group") String group,
+            @QueryParam("topic") @DefaultValue("telemetry") String topic,
+            WorkerCount count) {
+        if (count == null || count.workers() < 1 || count.workers() > MAX_WORKERS) {
+            throw Problem.badParameter("workers", "workers must be from 1 to " + MAX_WORKERS);
+        }
+        return queue.resize(group, topic, count.workers())
+                .orElseThrow(() -> Problem.notFound("group " + group + " is not subscribed to " + topic + " here"));
+    }
+
+    @GET
+    @Path("dead-letters")
+    @Operation(summary = "Records a group gave up on, oldest first")
+    public Items<DeadLetter> deadLetters(
+            @QueryParam("group") String group, @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw Problem.badParameter("limit", "limit must be from 1 to 1000");
+        }
+        return new Items<>(statistics.deadLetters(group, limit));
+    }
+
+    @POST
+    @Path("dead-letters/{id}/replay")
+    @Operation(
+            summary = "Hand a dead letter to its group again",
+            description = "Only its own group sees it again. On success it is removed from the dead letters.")
+    @APIResponse(responseCode = "204", description = "Processed and removed")
+    @APIResponse(responseCode = "404", description = "No such dead letter, or its group is not subscribed here")
+    @APIResponse(responseCode = "409", description = "The group's listener failed again; the dead letter stays")
+    public Response replay(@PathParam("id") long id) {
+        DeadLetter letter = statistics.deadLetter(id);
+        if (letter == null) {
+            throw Problem.notFound("no dead letter " + id);
+        }
+        try {
+            if (!queue.replay(id, letter.getGroup(), letter.getTopic())) {
+                throw Problem.notFound("group " + letter.getGroup() + " is not subscribed here");
+            }
+        } catch (EJBException e) {
+            return new Problem("about:blank", "Conflict", 409, "the listener failed again: " + e.getMessage(), null)
+                    .toResponse()
+                    .build();
+        }
+        return Response.noContent().build();
+    }
+
+    /** A listing. */
+    public record Items<T>(List<T> items) {}
+
+    /** The body of a worker-count change. */
+    public record WorkerCount(int workers) {}
+
+    /** A group's progress from the database with this server's workers and counters (null when not here). */
+    public record GroupView(
+            String group,
+            String topic,
+            long lag,
+            long deadLetters,
+            Integer workers,
+            Long delivered,
+            Long redeliveries,
+            List<QueueStatistics.PartitionProgress> partitions) {
+
+        static GroupView of(GroupProgress progress, GroupStatus local) {
+            return new GroupView(
+                    progress.group(),
+                    progress.topic(),
+                    progress.lag(),
+                    progress.deadLetters(),
+                    local == null ? null : local.workers(),
+                    local == null ? null : local.delivered(),
+                    local == null ? null : local.redeliveries(),
+                    progress.partitions());
+        }
+    }
+}

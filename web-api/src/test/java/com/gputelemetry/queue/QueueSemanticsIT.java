@@ -1,0 +1,267 @@
+package com.gputelemetry.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gputelemetry.queue.boundary.MessageListener;
+import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.queue.boundary.PartitionedMessage;
+import com.gputelemetry.queue.boundary.QueueFullException;
+import com.gputelemetry.queue.control.QueueStatistics;
+import com.gputelemetry.queue.control.Retention;
+import com.gputelemetry.queue.entity.DeadLetter;
+import com.gputelemetry.queue.entity.LogRecord;
+import jakarta.ejb.EJB;
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The queue's rules inside a real Payara Micro, each on topics of its own: fan-out to several groups, order per
+ * partition, dead letters and replay, backpressure, rebalancing while delivering, retention. The server runs with
+ * {@code queue.max-lag=300} (see the failsafe configuration).
+ */
+@ExtendWith(ArquillianExtension.class)
+class QueueSemanticsIT {
+
+    private static final int MAX_LAG = 300;
+
+    @Deployment
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"));
+    }
+
+    @EJB
+    MessageQueue queue;
+
+    @EJB
+    QueueStatistics statistics;
+
+    @EJB
+    Retention retention;
+
+    @Test
+    void everyGroupGetsEveryRecordInPartitionOrder() throws Exception {
+        String topic = unique("fanout");
+        var first = new Recorder();
+        var second = new Recorder();
+        queue.subscribe("first", topic, 3, first);
+        queue.subscribe("second", topic, 1, second);
+
+        int records = publishAcrossPartitions(topic, 5, 40);
+
+        await(() -> first.count() == records && second.count() == records);
+        first.assertEachOnceInOrder(records);
+        second.assertEachOnceInOrder(records);
+    }
+
+    @Test
+    void aRecordThatKeepsFailingGoesToTheDeadLettersAndThePartitionFlowsOn() throws Exception {
+        String topic = unique("poison");
+        var processed = new CopyOnWriteArrayList<String>();
+        var healed = new boolean[] {false};
+        queue.subscribe("careful", topic, 1, record -> {
+            if (record.payload().equals("poison") && !healed[0]) {
+                throw new IllegalStateException("cannot digest " + record.payload());
+            }
+            processed.add(record.payload());
+        });
+
+        queue.publish(
+                topic,
+                producer(),
+                0,
+                List.of(
+                        new PartitionedMessage(2, "before"),
+                        new PartitionedMessage(2, "poison"),
+                        new PartitionedMessage(2, "after")));
+
+        await(() -> processed.equals(List.of("before", "after")));
+        List<DeadLetter> letters = statistics.deadLetters("careful", 10).stream()
+                .filter(d -> d.getTopic().equals(topic))
+                .toList();
+        assertEquals(1, letters.size());
+        DeadLetter letter = letters.get(0);
+        assertEquals(1, letter.getOffset());
+        assertEquals(5, letter.getAttempts(), "the default number of attempts");
+        assertTrue(letter.getLastError().contains("cannot digest poison"), letter.getLastError());
+
+        healed[0] = true;
+        assertTrue(queue.replay(letter.getId(), "careful", topic));
+        assertEquals(List.of("before", "after", "poison"), processed);
+        assertTrue(statistics.deadLetter(letter.getId()) == null, "a replayed dead letter is removed");
+        assertFalse(queue.replay(letter.getId(), "careful", topic), "and cannot be replayed twice");
+    }
+
+    @Test
+    void publishingIsRefusedWhileAGroupLagsTooFarAndResumesWhenItCatchesUp() throws Exception {
+        String topic = unique("backpressure");
+        var release = new CountDownLatch(1);
+        var delivered = new CopyOnWriteArrayList<Long>();
+        queue.subscribe("slow", topic, 1, record -> {
+            awaitQuietly(release);
+            delivered.add(record.offset());
+        });
+        List<PartitionedMessage> full = IntStream.range(0, MAX_LAG)
+                .mapToObj(i -> new PartitionedMessage(0, "r" + i))
+                .toList();
+        String producer = producer();
+        queue.publish(topic, producer, 0, full);
+
+        var refused = assertThrows(
+                QueueFullException.class,
+                () -> queue.publish(topic, producer, 1, List.of(new PartitionedMessage(0, "one too many"))));
+        assertTrue(refused.getMessage().contains("group slow"), refused.getMessage());
+        assertTrue(refused.retryAfterSeconds() >= 1);
+        // Other partitions are not held back.
+        queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(1, "elsewhere")));
+
+        release.countDown();
+        await(() -> delivered.size() == MAX_LAG + 1);
+        var receipt = queue.publish(topic, producer, 1, List.of(new PartitionedMessage(0, "one too many")));
+        assertFalse(receipt.duplicate(), "the refused batch left no trace: its sequence is still free");
+    }
+
+    @Test
+    void resizingWhileDeliveringLosesAndRepeatsNothing() throws Exception {
+        String topic = unique("rebalance");
+        var recorder = new Recorder(2);
+        queue.subscribe("elastic", topic, 1, recorder);
+        int records = publishAcrossPartitions(topic, 10, 40);
+
+        for (int workers : new int[] {4, 2, 10, 3}) {
+            Thread.sleep(150);
+            assertTrue(queue.resize("elastic", topic, workers).isPresent());
+        }
+
+        await(() -> recorder.count() == records);
+        recorder.assertEachOnceInOrder(records);
+        assertTrue(queue.resize("nobody", topic, 2).isEmpty());
+    }
+
+    @Test
+    void retentionDeletesOnlyWhatEveryGroupHasCommittedPast() throws Exception {
+        String topic = unique("retention");
+        var recorder = new Recorder();
+        queue.subscribe("keeper", topic, 2, recorder);
+        queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(0, "a"), new PartitionedMessage(0, "b")));
+        await(() -> recorder.count() == 2);
+
+        long future = System.currentTimeMillis() + 60_000;
+        assertEquals(
+                0,
+                retention.purge(topic, 0, List.of("keeper", "never-committed"), future),
+                "a subscribed group without a committed offset holds the partition");
+        assertEquals(2, retention.purge(topic, 0, List.of("keeper"), future));
+        assertEquals(0, retention.purge(topic, 0, List.of("keeper"), future));
+
+        var stats = statistics.topics().stream()
+                .filter(t -> t.topic().equals(topic))
+                .findFirst()
+                .orElseThrow();
+        var partition = stats.partitions().get(0);
+        assertEquals(2, partition.headOffset(), "offsets go on where they were");
+        assertEquals(0, partition.records());
+    }
+
+    private int publishAcrossPartitions(String topic, int batches, int perBatch) {
+        String producer = producer();
+        int partitions = queue.partitioner().partitions();
+        for (int batch = 0; batch < batches; batch++) {
+            int b = batch;
+            queue.publish(
+                    topic,
+                    producer,
+                    batch,
+                    IntStream.range(0, perBatch)
+                            .mapToObj(i -> new PartitionedMessage((b * perBatch + i) % partitions, b + ":" + i))
+                            .toList());
+        }
+        return batches * perBatch;
+    }
+
+    private static String unique(String name) {
+        return "it-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String producer() {
+        return "it-" + UUID.randomUUID();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 60 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Remembers which offsets of which partition it was handed, in the order it was handed them. */
+    static class Recorder implements MessageListener {
+
+        private final Map<Integer, List<Long>> offsets = new ConcurrentHashMap<>();
+        private final long millisPerRecord;
+
+        Recorder() {
+            this(0);
+        }
+
+        Recorder(long millisPerRecord) {
+            this.millisPerRecord = millisPerRecord;
+        }
+
+        @Override
+        public void onMessage(LogRecord record) {
+            if (millisPerRecord > 0) {
+                try {
+                    Thread.sleep(millisPerRecord);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            offsets.computeIfAbsent(record.partition(), p -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(record.offset());
+        }
+
+        int count() {
+            return offsets.values().stream().mapToInt(List::size).sum();
+        }
+
+        void assertEachOnceInOrder(int expectedTotal) {
+            assertEquals(expectedTotal, count());
+            offsets.forEach((partition, seen) -> {
+                List<Long> expected =
+                        IntStream.range(0, seen.size()).mapToObj(Long::valueOf).toList();
+                assertEquals(expected, seen, "partition " + partition + ": every offset once, in order");
+            });
+        }
+    }
+}
