@@ -1,6 +1,8 @@
 package com.gputelemetry.telemetry.entity;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Locale;
 
 /** Conversions for the stored time unit, UTC epoch microseconds (see the schema migration for why). */
 public final class Micros {
@@ -9,6 +11,15 @@ public final class Micros {
 
     public static long of(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    /**
+     * Reads an RFC 3339 date-time (an offset is required; RFC 3339 allows a lower-case 't' and 'z').
+     *
+     * @throws java.time.format.DateTimeParseException when the text is not one
+     */
+    public static long parseRfc3339(String text) {
+        return of(OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant());
     }
 
     public static Instant toInstant(long micros) {

@@ -6,11 +6,9 @@ import com.gputelemetry.telemetry.entity.Micros;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
@@ -142,7 +140,7 @@ public class CsvBatchReader {
 
     private static long time(String text, String column) {
         try {
-            return Micros.of(OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant());
+            return Micros.parseRfc3339(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(column + " is not an RFC 3339 time: '" + text + "'");
         }

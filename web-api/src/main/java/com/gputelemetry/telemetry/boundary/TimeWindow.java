@@ -2,9 +2,7 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.entity.Micros;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 
 /** A closed time interval from the query parameters {@code start_time} and {@code end_time}: both ends inclusive. */
 record TimeWindow(long fromMicros, long toMicros) {
@@ -20,9 +18,7 @@ record TimeWindow(long fromMicros, long toMicros) {
 
     private static long parse(String parameter, String value) {
         try {
-            // RFC 3339 allows a lower-case 't' and 'z'.
-            return Micros.of(
-                    OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant());
+            return Micros.parseRfc3339(value);
         } catch (DateTimeParseException | ArithmeticException e) {
             throw Problem.badParameter(
                     parameter,
