@@ -3,6 +3,7 @@ package com.gputelemetry.queue.boundary;
 import com.gputelemetry.queue.control.ConsumerGroup;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.PartitionDelivery;
+import com.gputelemetry.queue.control.PartitionLeases;
 import com.gputelemetry.queue.control.Partitioner;
 import com.gputelemetry.queue.control.Retention;
 import com.gputelemetry.queue.control.Subscription;
@@ -37,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +81,9 @@ public class MessageQueue {
     @EJB
     Retention retention;
 
+    @EJB
+    PartitionLeases leases;
+
     @Inject
     @ConfigProperty(name = "queue.partitions", defaultValue = "16")
     int partitions;
@@ -104,6 +109,17 @@ public class MessageQueue {
     @ConfigProperty(name = "queue.retention-check-seconds", defaultValue = "60")
     long retentionCheckSeconds;
 
+    /** This server's name in the lease table; unique among the servers sharing the database. */
+    @Inject
+    @ConfigProperty(name = "queue.instance-id")
+    Optional<String> configuredInstanceId;
+
+    /** How long a lease lasts without renewal: the failover time after a server dies. */
+    @Inject
+    @ConfigProperty(name = "queue.lease-ttl-ms", defaultValue = "10000")
+    long leaseTtlMillis;
+
+    private String instanceId;
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -111,6 +127,7 @@ public class MessageQueue {
 
     @PostConstruct
     void start() {
+        instanceId = configuredInstanceId.orElseGet(() -> "server-" + UUID.randomUUID());
         // Appends on this server wake their consumers at once; the poll picks up appends made by other server
         // instances on the same database and retries partitions that are backing off.
         timers.add(scheduler.scheduleWithFixedDelay(
@@ -123,7 +140,14 @@ public class MessageQueue {
     @PreDestroy
     void stop() {
         timers.forEach(timer -> timer.cancel(false));
-        groups.values().forEach(ConsumerGroup::stop);
+        for (ConsumerGroup group : groups.values()) {
+            group.stop();
+            try {
+                leases.releaseAll(group.name(), group.topic(), instanceId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not hand back the leases of " + group.name() + "; they expire", e);
+            }
+        }
     }
 
     public Partitioner partitioner() {
@@ -173,8 +197,11 @@ public class MessageQueue {
     /** Subscribes a consumer group to a topic; its workers start delivering from the group's committed offsets. */
     public void subscribe(String group, String topic, int workers, MessageListener listener) {
         ensureTopic(topic);
+        leases.ensure(group, topic, partitions);
         var subscription = new Subscription(group, topic, listener, maxAttempts, delivery, executor);
-        replace(new ConsumerGroup(subscription, partitions, workers));
+        var consumers = new ConsumerGroup(subscription, partitions, workers);
+        consumers.lease(leases.balance(group, topic, instanceId, leaseTtlMillis));
+        replace(consumers);
     }
 
     /** Changes the number of workers of a subscribed group; the partitions are shared out anew. */
@@ -290,7 +317,20 @@ public class MessageQueue {
 
     private void poll() {
         lastPollMillis = System.currentTimeMillis();
-        groups.values().forEach(ConsumerGroup::wakeAll);
+        for (ConsumerGroup group : groups.values()) {
+            try {
+                group.lease(leases.balance(group.name(), group.topic(), instanceId, leaseTtlMillis));
+            } catch (RuntimeException e) {
+                // Keep what we hold until the next tick; a lease we fail to renew simply expires.
+                LOG.log(Level.WARNING, "lease renewal for " + group.name() + " failed: " + e);
+            }
+            group.wakeAll();
+        }
+    }
+
+    /** This server's name among the servers that share the database. */
+    public String instanceId() {
+        return instanceId;
     }
 
     private void applyRetention() {

@@ -2,24 +2,32 @@ package com.gputelemetry.queue.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
  * A consumer group's subscription to one topic on this server: its workers and how the partitions are shared out
- * (partition p goes to worker p mod n). Resizing replaces the workers; the committed offsets carry over.
+ * (partition p goes to worker p mod n). Workers deliver only the partitions whose lease this server holds.
+ * Resizing replaces the workers; the committed offsets and the leases carry over.
  */
 public class ConsumerGroup {
 
     private final Subscription subscription;
     private final int partitions;
     private final List<PartitionWorker> workers;
+    private volatile Set<Integer> leased;
 
     public ConsumerGroup(Subscription subscription, int partitions, int workerCount) {
+        this(subscription, partitions, workerCount, Set.of());
+    }
+
+    private ConsumerGroup(Subscription subscription, int partitions, int workerCount, Set<Integer> leased) {
         if (workerCount < 1) {
             throw new IllegalArgumentException("a consumer group needs at least one worker, not " + workerCount);
         }
         this.subscription = subscription;
         this.partitions = partitions;
+        this.leased = Set.copyOf(leased);
         this.workers = new ArrayList<>();
         for (int w = 0; w < workerCount; w++) {
             int worker = w;
@@ -27,13 +35,24 @@ public class ConsumerGroup {
                     .filter(p -> p % workerCount == worker)
                     .boxed()
                     .toList();
-            workers.add(new PartitionWorker(subscription, owned));
+            workers.add(new PartitionWorker(subscription, owned, p -> this.leased.contains(p)));
         }
     }
 
     /** The same group with another number of workers, sharing the partitions out anew. */
     public ConsumerGroup resized(int workerCount) {
-        return new ConsumerGroup(subscription, partitions, workerCount);
+        return new ConsumerGroup(subscription, partitions, workerCount, leased);
+    }
+
+    /** The partitions this server may deliver now; newly leased ones start at once. */
+    public void lease(Set<Integer> partitionsLeased) {
+        Set<Integer> before = leased;
+        leased = Set.copyOf(partitionsLeased);
+        partitionsLeased.stream().filter(p -> !before.contains(p)).forEach(this::wake);
+    }
+
+    public Set<Integer> leased() {
+        return leased;
     }
 
     public String name() {

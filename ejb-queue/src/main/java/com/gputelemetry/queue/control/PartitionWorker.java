@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,6 +26,7 @@ class PartitionWorker {
 
     private final Subscription subscription;
     private final List<Integer> partitions;
+    private final IntPredicate leased;
 
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean pending;
@@ -39,9 +41,11 @@ class PartitionWorker {
     private final AtomicLong deadLetters = new AtomicLong();
     private volatile String lastError;
 
-    PartitionWorker(Subscription subscription, List<Integer> partitions) {
+    /** @param leased whether this server holds the lease of a partition right now */
+    PartitionWorker(Subscription subscription, List<Integer> partitions, IntPredicate leased) {
         this.subscription = subscription;
         this.partitions = List.copyOf(partitions);
+        this.leased = leased;
     }
 
     boolean owns(int partition) {
@@ -69,6 +73,10 @@ class PartitionWorker {
             for (int partition : partitions) {
                 if (stopped) {
                     return;
+                }
+                if (!leased.test(partition)) {
+                    positions.remove(partition);
+                    continue;
                 }
                 if (drainPartition(partition)) {
                     pending = true;

@@ -2,6 +2,7 @@ package com.gputelemetry.queue.control;
 
 import com.gputelemetry.queue.entity.CommittedOffset;
 import com.gputelemetry.queue.entity.DeadLetter;
+import com.gputelemetry.queue.entity.PartitionLease;
 import com.gputelemetry.queue.entity.PartitionLog;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -12,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Read-only figures about the log and the consumer groups, as stored in the database (all servers together). */
 @Stateless
@@ -47,37 +50,61 @@ public class QueueStatistics {
                 .toList();
     }
 
-    /** The committed offsets of every group that has committed anything, with the lag behind each partition's head. */
+    /**
+     * Every group known to the database (by its leases or its committed offsets), with its position and lag per
+     * partition; a partition the group has not committed in yet stands at offset 0.
+     */
     public List<GroupProgress> groups() {
         Map<String, Long> heads = new HashMap<>();
         heads().forEach(log -> heads.put(log.topic() + "/" + log.partition(), log.nextOffset()));
-        Map<String, List<PartitionProgress>> byGroup = new TreeMap<>();
-        for (CommittedOffset offset : em.createQuery(
-                        "SELECT c FROM CommittedOffset c ORDER BY c.group, c.topic, c.partition", CommittedOffset.class)
+        long now = System.currentTimeMillis();
+        Map<String, Map<Integer, String>> owners = new TreeMap<>();
+        for (PartitionLease lease : em.createQuery("SELECT l FROM PartitionLease l", PartitionLease.class)
                 .getResultList()) {
-            long head = heads.getOrDefault(offset.topic() + "/" + offset.partition(), offset.nextOffset());
-            byGroup.computeIfAbsent(offset.group() + "\u0000" + offset.topic(), k -> new ArrayList<>())
-                    .add(new PartitionProgress(offset.partition(), offset.nextOffset(), head - offset.nextOffset()));
+            owners.computeIfAbsent(key(lease.group(), lease.topic()), k -> new TreeMap<>())
+                    .put(lease.partition(), lease.isFree(now) ? null : lease.owner());
+        }
+        Map<String, Map<Integer, Long>> committed = new TreeMap<>();
+        for (CommittedOffset offset : em.createQuery("SELECT c FROM CommittedOffset c", CommittedOffset.class)
+                .getResultList()) {
+            committed
+                    .computeIfAbsent(key(offset.group(), offset.topic()), k -> new TreeMap<>())
+                    .put(offset.partition(), offset.nextOffset());
         }
         Map<String, Long> deadLetters = new HashMap<>();
         for (Object[] row : em.createQuery(
                         "SELECT d.group, d.topic, COUNT(d) FROM DeadLetter d GROUP BY d.group, d.topic", Object[].class)
                 .getResultList()) {
-            deadLetters.put(row[0] + "\u0000" + row[1], ((Number) row[2]).longValue());
+            deadLetters.put(key((String) row[0], (String) row[1]), ((Number) row[2]).longValue());
         }
-        return byGroup.entrySet().stream()
-                .map(e -> {
-                    String[] key = e.getKey().split("\u0000");
-                    return new GroupProgress(
-                            key[0],
-                            key[1],
-                            e.getValue().stream()
-                                    .mapToLong(PartitionProgress::lag)
-                                    .sum(),
-                            deadLetters.getOrDefault(e.getKey(), 0L),
-                            e.getValue());
-                })
-                .toList();
+        Set<String> groups = new TreeSet<>(owners.keySet());
+        groups.addAll(committed.keySet());
+        List<GroupProgress> progress = new ArrayList<>();
+        for (String group : groups) {
+            String[] names = group.split("\u0000");
+            Map<Integer, String> leaseOwners = owners.getOrDefault(group, Map.of());
+            Map<Integer, Long> offsets = committed.getOrDefault(group, Map.of());
+            Set<Integer> partitions = new TreeSet<>(leaseOwners.keySet());
+            partitions.addAll(offsets.keySet());
+            List<PartitionProgress> byPartition = partitions.stream()
+                    .map(p -> {
+                        long position = offsets.getOrDefault(p, 0L);
+                        long head = heads.getOrDefault(names[1] + "/" + p, position);
+                        return new PartitionProgress(p, position, head - position, leaseOwners.get(p));
+                    })
+                    .toList();
+            progress.add(new GroupProgress(
+                    names[0],
+                    names[1],
+                    byPartition.stream().mapToLong(PartitionProgress::lag).sum(),
+                    deadLetters.getOrDefault(group, 0L),
+                    byPartition));
+        }
+        return progress;
+    }
+
+    private static String key(String group, String topic) {
+        return group + "\u0000" + topic;
     }
 
     /** The oldest dead letters first; of one group, or of all when {@code group} is null. */
@@ -108,6 +135,9 @@ public class QueueStatistics {
     public record GroupProgress(
             String group, String topic, long lag, long deadLetters, List<PartitionProgress> partitions) {}
 
-    /** One group's position in one partition and how many records it still has to process there. */
-    public record PartitionProgress(int partition, long committedOffset, long lag) {}
+    /**
+     * One group's position in one partition, how many records it still has to process there, and the server
+     * instance holding the partition's lease (null when nobody does).
+     */
+    public record PartitionProgress(int partition, long committedOffset, long lag, String owner) {}
 }

@@ -30,7 +30,10 @@ public class SchemaMigrations {
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
 
     static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "queue_log"), new Migration(2, "telemetry_store"), new Migration(3, "queue_dead_letters"));
+            new Migration(1, "queue_log"),
+            new Migration(2, "telemetry_store"),
+            new Migration(3, "queue_dead_letters"),
+            new Migration(4, "queue_leases"));
 
     @Resource(lookup = "jdbc/telemetry")
     DataSource dataSource;

@@ -1,0 +1,148 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two servers share one PostgreSQL and split the collectors' partitions by leases; one is killed with SIGKILL and
+ * the other takes its partitions over once their leases expire. Every acknowledged row is still stored exactly once.
+ */
+// Public, with public records: JSON-B reads the replies into them reflectively.
+public class FailoverSystemIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Jsonb JSON = JsonbBuilder.create();
+    private static final long LEASE_TTL_MS = 5_000;
+
+    private static EmbeddedPostgres postgres;
+
+    public record Partition(int partition, long lag, String owner) {}
+
+    public record Group(String group, String topic, long lag, List<Partition> partitions) {}
+
+    public record Groups(List<Group> items) {}
+
+    public record Summary(long rowsRead, long rowsAcked, long rowsRejected) {}
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(
+                        Files.createTempDirectory("telemetry-failover").resolve("pg"))
+                .setCleanDataDirectory(true)
+                .start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @Test
+    void theSurvivorTakesOverTheKilledServersPartitionsAndNothingIsLostOrDoubled() throws Exception {
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        Map<String, String> database = Map.of(
+                "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
+                "TELEMETRY_DB_URL", url,
+                "TELEMETRY_DB_USER", "postgres",
+                "TELEMETRY_DB_PASSWORD", "postgres",
+                "QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
+        PackagedServer a = PackagedServer.start(with(database, "server-a"), "failover-a", false);
+        PackagedServer b = PackagedServer.start(with(database, "server-b"), "failover-b");
+        try {
+            awaitOwners(
+                    b, owners -> owners.getOrDefault("server-a", 0L) == 8 && owners.getOrDefault("server-b", 0L) == 8);
+
+            var streamer = StreamerProcess.start(
+                    "failover",
+                    "--loop",
+                    "--url",
+                    b.baseUrl(),
+                    "--instance-id",
+                    "failover",
+                    "--interval",
+                    "20ms",
+                    "--batch-size",
+                    "500");
+            Thread.sleep(3_000);
+            long killedAt = System.nanoTime();
+            a.kill();
+            awaitOwners(b, owners -> owners.getOrDefault("server-b", 0L) == 16);
+            long failoverMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+            System.out.printf(
+                    "failover: server-b owned all 16 partitions %d ms after server-a was killed "
+                            + "(lease TTL %d ms)%n",
+                    failoverMillis, LEASE_TTL_MS);
+            // Not before the dead server's leases ran out: they were renewed at most one tick (1 s) before the kill.
+            assertThat(failoverMillis).isGreaterThanOrEqualTo(LEASE_TTL_MS - 2_000);
+
+            Thread.sleep(2_000);
+            var result = streamer.stop();
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+            assertThat(summary.rowsRejected()).isZero();
+            assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
+
+            awaitOwners(b, owners -> true);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (collectors(b).lag() > 0) {
+                assertThat(System.nanoTime()).as("collectors caught up").isLessThan(deadline);
+                Thread.sleep(500);
+            }
+            StoredTelemetry stored = StoredTelemetry.read(url, "postgres", "postgres");
+            assertThat(stored.points()).isEqualTo(summary.rowsAcked());
+            assertThat(stored.distinctPoints()).isEqualTo(stored.points());
+        } finally {
+            b.close();
+            a.close();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> database, String instance) {
+        var environment = new HashMap<>(database);
+        environment.put("QUEUE_INSTANCE_ID", instance);
+        return environment;
+    }
+
+    private static void awaitOwners(PackagedServer server, Predicate<Map<String, Long>> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            Map<String, Long> owners = collectors(server).partitions().stream()
+                    .map(Partition::owner)
+                    .filter(Objects::nonNull)
+                    .collect(Collectors.groupingBy(owner -> owner, Collectors.counting()));
+            if (condition.test(owners)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("lease owners %s", owners).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static Group collectors(PackagedServer server) throws Exception {
+        var response = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/queue/groups")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.fromJson(response.body(), Groups.class).items().stream()
+                .filter(g -> g.group().equals("collectors") && g.topic().equals("telemetry"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no collectors group yet: " + response.body()));
+    }
+}
