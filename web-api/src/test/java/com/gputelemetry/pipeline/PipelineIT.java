@@ -156,7 +156,7 @@ class PipelineIT {
     }
 
     private void assertEveryPartitionCommittedToItsHead() throws InterruptedException {
-        int partitions = queue.partitioner().partitions();
+        int partitions = queue.partitioner(TelemetryRow.TOPIC).partitions();
         for (int p = 0; p < partitions; p++) {
             int partition = p;
             await(() -> {

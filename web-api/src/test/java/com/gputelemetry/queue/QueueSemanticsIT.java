@@ -14,6 +14,7 @@ import com.gputelemetry.queue.control.Retention;
 import com.gputelemetry.queue.entity.DeadLetter;
 import com.gputelemetry.queue.entity.LogRecord;
 import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The queue's rules inside a real Payara Micro, each on topics of its own: fan-out to several groups, order per
- * partition, dead letters and replay, backpressure, rebalancing while delivering, retention. The server runs with
- * {@code queue.max-lag=300} (see the failsafe configuration).
+ * partition, dead letters and replay, backpressure, rebalancing while delivering, retention, partition counts per
+ * topic. The server runs with {@code queue.max-lag=300} (see the failsafe configuration).
  */
 @ExtendWith(ArquillianExtension.class)
 class QueueSemanticsIT {
@@ -182,9 +183,27 @@ class QueueSemanticsIT {
         assertEquals(0, partition.records());
     }
 
+    @Test
+    void aTopicCanHaveAPartitionCountOfItsOwn() {
+        // The failsafe configuration sets queue.partitions.it-four-partitions=4; the default is 16.
+        String topic = "it-four-partitions";
+        assertEquals(4, queue.partitioner(topic).partitions());
+        assertThrows(
+                EJBException.class,
+                () -> queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(4, "no such partition"))));
+        assertEquals(
+                4,
+                statistics.topics().stream()
+                        .filter(t -> t.topic().equals(topic))
+                        .findFirst()
+                        .orElseThrow()
+                        .partitionCount());
+        assertEquals(16, queue.partitioner(unique("default")).partitions());
+    }
+
     private int publishAcrossPartitions(String topic, int batches, int perBatch) {
         String producer = producer();
-        int partitions = queue.partitioner().partitions();
+        int partitions = queue.partitioner(topic).partitions();
         for (int batch = 0; batch < batches; batch++) {
             int b = batch;
             queue.publish(

@@ -1,5 +1,6 @@
 package com.gputelemetry.queue.boundary;
 
+import com.gputelemetry.queue.control.Backpressure;
 import com.gputelemetry.queue.control.ConsumerGroup;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.PartitionDelivery;
@@ -31,7 +32,6 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +44,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -84,9 +85,16 @@ public class MessageQueue {
     @EJB
     PartitionLeases leases;
 
+    @EJB
+    Backpressure backpressure;
+
+    /** Partitions of a new topic, unless {@code queue.partitions.<topic>} says otherwise. */
     @Inject
     @ConfigProperty(name = "queue.partitions", defaultValue = "16")
-    int partitions;
+    int defaultPartitions;
+
+    @Inject
+    Config config;
 
     @Inject
     @ConfigProperty(name = "queue.poll-interval-ms", defaultValue = "1000")
@@ -121,7 +129,9 @@ public class MessageQueue {
 
     private String instanceId;
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
-    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /** The topics this server has seen, with their partition counts. */
+    private final Map<String, Integer> topics = new ConcurrentHashMap<>();
+
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private volatile long lastPollMillis;
 
@@ -150,8 +160,8 @@ public class MessageQueue {
         }
     }
 
-    public Partitioner partitioner() {
-        return new Partitioner(partitions);
+    public Partitioner partitioner(String topic) {
+        return new Partitioner(ensureTopic(topic));
     }
 
     /**
@@ -161,7 +171,7 @@ public class MessageQueue {
      * @throws QueueFullException when a consumer group lags too far behind on one of the partitions: nothing is stored
      */
     public PublishReceipt publish(String topic, String producerId, long sequence, List<PartitionedMessage> messages) {
-        ensureTopic(topic);
+        int partitions = ensureTopic(topic);
         long now = System.currentTimeMillis();
         ProducerState producer = em.find(ProducerState.class, producerId, LockModeType.PESSIMISTIC_WRITE);
         if (producer == null) {
@@ -180,23 +190,25 @@ public class MessageQueue {
                     .computeIfAbsent(message.partition(), p -> new ArrayList<>())
                     .add(message);
         }
-        Map<Integer, Map<String, Long>> committed = committedOffsets(topic);
+        Map<Integer, PartitionLog> logs = new TreeMap<>();
+        Map<Integer, Long> headsAfterAppend = new TreeMap<>();
         for (var entry : byPartition.entrySet()) {
             PartitionLog log =
                     em.find(PartitionLog.class, new PartitionId(topic, entry.getKey()), LockModeType.PESSIMISTIC_WRITE);
-            refuseIfLagging(
-                    log,
-                    committed.getOrDefault(entry.getKey(), Map.of()),
-                    entry.getValue().size());
-            entry.getValue().forEach(message -> em.persist(log.append(message.payload(), now)));
+            logs.put(entry.getKey(), log);
+            headsAfterAppend.put(
+                    entry.getKey(), log.nextOffset() + entry.getValue().size());
         }
+        backpressure.check(topic, subscribedGroups(topic), headsAfterAppend, maxLag);
+        byPartition.forEach((partition, batch) ->
+                batch.forEach(message -> em.persist(logs.get(partition).append(message.payload(), now))));
         wakeAfterCommit(topic, byPartition.keySet());
         return new PublishReceipt(messages.size(), false);
     }
 
     /** Subscribes a consumer group to a topic; its workers start delivering from the group's committed offsets. */
     public void subscribe(String group, String topic, int workers, MessageListener listener) {
-        ensureTopic(topic);
+        int partitions = ensureTopic(topic);
         leases.ensure(group, topic, partitions);
         var subscription = new Subscription(group, topic, listener, maxAttempts, delivery, executor);
         var consumers = new ConsumerGroup(subscription, partitions, workers);
@@ -250,51 +262,26 @@ public class MessageQueue {
         return group + "\u0000" + topic;
     }
 
-    /** Committed offsets of the groups subscribed here, by partition and group; a group without a row is at 0. */
-    private Map<Integer, Map<String, Long>> committedOffsets(String topic) {
-        List<String> subscribed = groups.values().stream()
+    private List<String> subscribedGroups(String topic) {
+        return groups.values().stream()
                 .filter(g -> g.topic().equals(topic))
                 .map(ConsumerGroup::name)
                 .toList();
-        Map<Integer, Map<String, Long>> committed = new HashMap<>();
-        if (subscribed.isEmpty()) {
-            return committed;
-        }
-        for (int partition = 0; partition < partitions; partition++) {
-            Map<String, Long> byGroup = new HashMap<>();
-            subscribed.forEach(group -> byGroup.put(group, 0L));
-            committed.put(partition, byGroup);
-        }
-        for (Object[] row : em.createQuery(
-                        "SELECT c.partition, c.group, c.nextOffset FROM CommittedOffset c "
-                                + "WHERE c.topic = :topic AND c.group IN :groups",
-                        Object[].class)
-                .setParameter("topic", topic)
-                .setParameter("groups", subscribed)
-                .getResultList()) {
-            committed.get((Integer) row[0]).put((String) row[1], ((Number) row[2]).longValue());
-        }
-        return committed;
     }
 
-    private void refuseIfLagging(PartitionLog log, Map<String, Long> committedByGroup, int adding) {
-        for (var group : committedByGroup.entrySet()) {
-            long lag = log.nextOffset() - group.getValue();
-            if (lag + adding > maxLag) {
-                long retryAfter = Math.max(1, Math.min(30, lag / Math.max(1, maxLag / 10)));
-                throw new QueueFullException(log.topic(), log.partition(), group.getKey(), lag, maxLag, retryAfter);
-            }
+    /** Creates the topic's partitions on first use; an existing topic keeps the count it was created with. */
+    private int ensureTopic(String topic) {
+        Integer known = topics.get(topic);
+        if (known != null) {
+            return known;
         }
-    }
-
-    private void ensureTopic(String topic) {
-        if (!topics.contains(topic)) {
-            synchronized (topics) {
-                if (!topics.contains(topic)) {
-                    topicCreation.ensurePartitions(topic, partitions);
-                    topics.add(topic);
-                }
-            }
+        synchronized (topics) {
+            return topics.computeIfAbsent(
+                    topic,
+                    t -> topicCreation.ensurePartitions(
+                            t,
+                            config.getOptionalValue("queue.partitions." + t, Integer.class)
+                                    .orElse(defaultPartitions)));
         }
     }
 
@@ -336,11 +323,8 @@ public class MessageQueue {
     private void applyRetention() {
         long cutoff = System.currentTimeMillis()
                 - Duration.ofMinutes(retentionMinutes).toMillis();
-        for (String topic : topics) {
-            List<String> active = groups.values().stream()
-                    .filter(g -> g.topic().equals(topic))
-                    .map(ConsumerGroup::name)
-                    .toList();
+        topics.forEach((topic, partitions) -> {
+            List<String> active = subscribedGroups(topic);
             long deleted = 0;
             try {
                 for (int partition = 0; partition < partitions; partition++) {
@@ -353,6 +337,6 @@ public class MessageQueue {
                 long total = deleted;
                 LOG.info(() -> "retention deleted " + total + " records of " + topic);
             }
-        }
+        });
     }
 }

@@ -13,8 +13,8 @@ public class QueueFullException extends RuntimeException {
 
     public QueueFullException(
             String topic, int partition, String group, long lag, long maxLag, long retryAfterSeconds) {
-        super("group " + group + " is " + lag + " records behind on " + topic + "/" + partition + " (bound " + maxLag
-                + "); retry in " + retryAfterSeconds + " s");
+        super("group " + group + " would be " + lag + " records behind on " + topic + "/" + partition + " (bound "
+                + maxLag + "); retry in " + retryAfterSeconds + " s");
         this.retryAfterSeconds = retryAfterSeconds;
     }
 

@@ -1,6 +1,5 @@
 package com.gputelemetry.queue.control;
 
-import com.gputelemetry.queue.entity.PartitionId;
 import com.gputelemetry.queue.entity.PartitionLog;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -18,13 +17,24 @@ public class TopicCreation {
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
-    /** Idempotent; its own transaction, so a concurrent creation by another server fails alone and can be retried. */
+    /**
+     * Creates the topic with {@code partitions} partitions unless it exists; an existing topic keeps its count, since
+     * changing it would move keys to other partitions and break their order. Its own transaction, so a concurrent
+     * creation by another server fails alone and can be retried.
+     *
+     * @return the topic's partition count
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void ensurePartitions(String topic, int partitions) {
-        for (int partition = 0; partition < partitions; partition++) {
-            if (em.find(PartitionLog.class, new PartitionId(topic, partition)) == null) {
-                em.persist(new PartitionLog(topic, partition));
-            }
+    public int ensurePartitions(String topic, int partitions) {
+        long existing = em.createQuery("SELECT COUNT(p) FROM PartitionLog p WHERE p.topic = :topic", Long.class)
+                .setParameter("topic", topic)
+                .getSingleResult();
+        if (existing > 0) {
+            return (int) existing;
         }
+        for (int partition = 0; partition < partitions; partition++) {
+            em.persist(new PartitionLog(topic, partition));
+        }
+        return partitions;
     }
 }

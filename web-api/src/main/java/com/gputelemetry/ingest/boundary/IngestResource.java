@@ -158,7 +158,7 @@ public class IngestResource {
     }
 
     private List<PartitionedMessage> messages(List<TelemetryRow> rows) {
-        Partitioner partitioner = queue.partitioner();
+        Partitioner partitioner = queue.partitioner(TelemetryRow.TOPIC);
         Map<Integer, List<TelemetryRow>> byPartition = rows.stream()
                 .collect(Collectors.groupingBy(
                         row -> partitioner.partitionOf(row.uuid()), TreeMap::new, Collectors.toList()));
