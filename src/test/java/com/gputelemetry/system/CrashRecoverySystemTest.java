@@ -38,10 +38,6 @@ public abstract class CrashRecoverySystemTest {
 
     public record Summary(long rowsRead, long rowsAcked, long rowsRejected, long batches, long retries) {}
 
-    public record Group(String group, String topic, long lag) {}
-
-    public record Groups(List<Group> items) {}
-
     public record Partition(long headOffset) {}
 
     public record Topic(String topic, List<Partition> partitions) {}
@@ -82,7 +78,7 @@ public abstract class CrashRecoverySystemTest {
             assertThat(summary.retries()).as("the streamer noticed the kills").isPositive();
             assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
 
-            awaitCollectorsCaughtUp(server);
+            QueueGroups.awaitCollectorsCaughtUp(server);
             server.close();
 
             StoredTelemetry stored = database.read();
@@ -117,24 +113,5 @@ public abstract class CrashRecoverySystemTest {
                 .flatMap(t -> t.partitions().stream())
                 .mapToLong(Partition::headOffset)
                 .sum();
-    }
-
-    private static void awaitCollectorsCaughtUp(PackagedServer server) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            var response = HTTP.send(
-                    HttpRequest.newBuilder(server.uri("/api/v1/queue/groups")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            List<Group> groups = JSON.fromJson(response.body(), Groups.class).items();
-            boolean caughtUp = groups.stream()
-                    .anyMatch(g -> g.group().equals("collectors") && g.topic().equals("telemetry") && g.lag() == 0);
-            if (caughtUp) {
-                return;
-            }
-            assertThat(System.nanoTime())
-                    .as("collectors caught up: %s", response.body())
-                    .isLessThan(deadline);
-            Thread.sleep(500);
-        }
     }
 }

@@ -2,16 +2,10 @@ package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -27,27 +21,16 @@ import org.junit.jupiter.api.Test;
 // Public, with public records: JSON-B reads the replies into them reflectively.
 public class FailoverSystemIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Jsonb JSON = JsonbBuilder.create();
     private static final long LEASE_TTL_MS = 5_000;
 
-    private static EmbeddedPostgres postgres;
-
-    public record Partition(int partition, long lag, String owner) {}
-
-    public record Group(String group, String topic, long lag, List<Partition> partitions) {}
-
-    public record Groups(List<Group> items) {}
+    private static TestPostgres postgres;
 
     public record Summary(long rowsRead, long rowsAcked, long rowsRejected) {}
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(
-                        Files.createTempDirectory("telemetry-failover").resolve("pg"))
-                .setCleanDataDirectory(true)
-                .start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -57,13 +40,8 @@ public class FailoverSystemIT {
 
     @Test
     void theSurvivorTakesOverTheKilledServersPartitionsAndNothingIsLostOrDoubled() throws Exception {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
-        Map<String, String> database = Map.of(
-                "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
-                "TELEMETRY_DB_URL", url,
-                "TELEMETRY_DB_USER", "postgres",
-                "TELEMETRY_DB_PASSWORD", "postgres",
-                "QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
+        Map<String, String> database = new HashMap<>(postgres.serverEnvironment());
+        database.put("QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
         PackagedServer a = PackagedServer.start(with(database, "server-a"), "failover-a", false);
         PackagedServer b = PackagedServer.start(with(database, "server-b"), "failover-b");
         try {
@@ -100,13 +78,8 @@ public class FailoverSystemIT {
             assertThat(summary.rowsRejected()).isZero();
             assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
 
-            awaitOwners(b, owners -> true);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (collectors(b).lag() > 0) {
-                assertThat(System.nanoTime()).as("collectors caught up").isLessThan(deadline);
-                Thread.sleep(500);
-            }
-            StoredTelemetry stored = StoredTelemetry.read(url, "postgres", "postgres");
+            QueueGroups.awaitCollectorsCaughtUp(b);
+            StoredTelemetry stored = postgres.storedTelemetry();
             assertThat(stored.points()).isEqualTo(summary.rowsAcked());
             assertThat(stored.distinctPoints()).isEqualTo(stored.points());
         } finally {
@@ -124,8 +97,8 @@ public class FailoverSystemIT {
     private static void awaitOwners(PackagedServer server, Predicate<Map<String, Long>> condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            Map<String, Long> owners = collectors(server).partitions().stream()
-                    .map(Partition::owner)
+            Map<String, Long> owners = QueueGroups.collectors(server).partitions().stream()
+                    .map(QueueGroups.Partition::owner)
                     .filter(Objects::nonNull)
                     .collect(Collectors.groupingBy(owner -> owner, Collectors.counting()));
             if (condition.test(owners)) {
@@ -134,15 +107,5 @@ public class FailoverSystemIT {
             assertThat(System.nanoTime()).as("lease owners %s", owners).isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    private static Group collectors(PackagedServer server) throws Exception {
-        var response = HTTP.send(
-                HttpRequest.newBuilder(server.uri("/api/v1/queue/groups")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.fromJson(response.body(), Groups.class).items().stream()
-                .filter(g -> g.group().equals("collectors") && g.topic().equals("telemetry"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no collectors group yet: " + response.body()));
     }
 }

@@ -1,27 +1,18 @@
 package com.gputelemetry.system;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The pipeline on a real PostgreSQL server, selected by environment variables only: the same jar as for H2. */
 class PostgresPipelineSystemIT extends PipelineSystemTest {
 
-    private static EmbeddedPostgres postgres;
+    private static TestPostgres postgres;
 
     @BeforeAll
     static void start() throws Exception {
         startServer("postgres", scratch -> {
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(scratch.resolve("pg"))
-                    .setCleanDataDirectory(true)
-                    .start();
-            return Map.of(
-                    "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
-                    "TELEMETRY_DB_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                    "TELEMETRY_DB_USER", "postgres",
-                    "TELEMETRY_DB_PASSWORD", "postgres");
+            postgres = TestPostgres.start();
+            return postgres.serverEnvironment();
         });
     }
 
