@@ -15,6 +15,9 @@ import com.gputelemetry.queue.entity.DeadLetter;
 import com.gputelemetry.queue.entity.LogRecord;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -243,11 +248,15 @@ class QueueSemanticsIT {
         }
     }
 
-    /** Remembers which offsets of which partition it was handed, in the order it was handed them. */
+    /**
+     * Remembers which offsets of which partition it was handed, in the order their transactions committed: like the
+     * collectors' writes, a delivery that rolls back leaves no trace.
+     */
     static class Recorder implements MessageListener {
 
         private final Map<Integer, List<Long>> offsets = new ConcurrentHashMap<>();
         private final long millisPerRecord;
+        private final TransactionSynchronizationRegistry transactions;
 
         Recorder() {
             this(0);
@@ -255,6 +264,11 @@ class QueueSemanticsIT {
 
         Recorder(long millisPerRecord) {
             this.millisPerRecord = millisPerRecord;
+            try {
+                transactions = InitialContext.doLookup("java:comp/TransactionSynchronizationRegistry");
+            } catch (NamingException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
@@ -266,8 +280,19 @@ class QueueSemanticsIT {
                     Thread.currentThread().interrupt();
                 }
             }
-            offsets.computeIfAbsent(record.partition(), p -> Collections.synchronizedList(new ArrayList<>()))
-                    .add(record.offset());
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {}
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        offsets.computeIfAbsent(
+                                        record.partition(), p -> Collections.synchronizedList(new ArrayList<>()))
+                                .add(record.offset());
+                    }
+                }
+            });
         }
 
         int count() {

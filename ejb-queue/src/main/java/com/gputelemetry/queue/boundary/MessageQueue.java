@@ -19,6 +19,7 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -209,11 +210,23 @@ public class MessageQueue {
     /** Subscribes a consumer group to a topic; its workers start delivering from the group's committed offsets. */
     public void subscribe(String group, String topic, int workers, MessageListener listener) {
         int partitions = ensureTopic(topic);
-        leases.ensure(group, topic, partitions);
+        ensureGroupRows(group, topic, partitions);
         var subscription = new Subscription(group, topic, listener, maxAttempts, delivery, executor);
         var consumers = new ConsumerGroup(subscription, partitions, workers);
         consumers.lease(leases.balance(group, topic, instanceId, leaseTtlMillis));
         replace(consumers);
+    }
+
+    private void ensureGroupRows(String group, String topic, int partitions) {
+        try {
+            leases.ensure(group, topic, partitions);
+            delivery.ensureOffsets(group, topic, partitions);
+        } catch (EJBException e) {
+            // Another server subscribed the same group at the same moment and its rows won; they exist now.
+            LOG.info(() -> "group " + group + " on " + topic + " was being created elsewhere too: " + e);
+            leases.ensure(group, topic, partitions);
+            delivery.ensureOffsets(group, topic, partitions);
+        }
     }
 
     /** Changes the number of workers of a subscribed group; the partitions are shared out anew. */

@@ -20,6 +20,19 @@ public class PartitionDelivery {
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
+    /**
+     * Creates the group's offset rows (at offset 0) before anything is delivered, so that every delivery serialises
+     * on an existing row lock: two workers that both found no row would otherwise both deliver the first record.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void ensureOffsets(String group, String topic, int partitions) {
+        for (int partition = 0; partition < partitions; partition++) {
+            if (em.find(CommittedOffset.class, new GroupPartitionId(group, topic, partition)) == null) {
+                em.persist(new CommittedOffset(group, topic, partition));
+            }
+        }
+    }
+
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public long committedOffset(String group, String topic, int partition) {
         CommittedOffset committed = em.find(CommittedOffset.class, new GroupPartitionId(group, topic, partition));
@@ -55,8 +68,8 @@ public class PartitionDelivery {
         var id = new GroupPartitionId(group, topic, partition);
         CommittedOffset committed = em.find(CommittedOffset.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (committed == null) {
-            committed = new CommittedOffset(group, topic, partition);
-            em.persist(committed);
+            throw new IllegalStateException("group " + group + " is not subscribed to " + topic
+                    + " (no offset for partition " + partition + ")");
         }
         return committed;
     }
