@@ -30,10 +30,11 @@ final class StreamerProcess {
         command.addAll(List.of(arguments));
         Path out = Path.of("target", name + "-streamer.out");
         Path err = Path.of("target", name + "-streamer.err");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
+        var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // Each instance id keeps its producer state here rather than in the home directory.
+        builder.environment()
+                .put("STATE_DIR", Path.of("target", "streamer-state").toString());
+        Process process = builder.start();
         return new Running(process, out, err);
     }
 
@@ -44,6 +45,11 @@ final class StreamerProcess {
         Result stop() throws IOException, InterruptedException {
             process.destroy();
             return awaitExit();
+        }
+
+        /** SIGKILL: the streamer gets no chance to finish anything. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
         }
 
         Result awaitExit() throws IOException, InterruptedException {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gputelemetry.Problem;
-import com.gputelemetry.ingest.boundary.IngestReceipt;
 import com.gputelemetry.ingest.boundary.IngestResource;
+import com.gputelemetry.ingest.entity.IngestReceipt;
 import com.gputelemetry.ingest.entity.RowRejection;
 import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageQueue;

@@ -1,27 +1,32 @@
 package com.gputelemetry.streamer.boundary;
 
-import com.gputelemetry.streamer.control.BatchPoster;
-import com.gputelemetry.streamer.control.CsvRowReader;
+import com.gputelemetry.streamer.control.BatchSender;
+import com.gputelemetry.streamer.control.CsvInput;
 import com.gputelemetry.streamer.control.EventLog;
+import com.gputelemetry.streamer.control.HttpTransport;
 import com.gputelemetry.streamer.control.InvalidCsvFileException;
+import com.gputelemetry.streamer.control.ProducerCheckpoint;
+import com.gputelemetry.streamer.control.ProgressReporter;
+import com.gputelemetry.streamer.control.ServerRefusedException;
 import com.gputelemetry.streamer.control.ServerUnreachableException;
 import com.gputelemetry.streamer.control.Streamer;
+import com.gputelemetry.streamer.control.Transport;
+import com.gputelemetry.streamer.control.WebSocketTransport;
 import com.gputelemetry.streamer.entity.StreamStats;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The streamer's command line: options (each with an environment fallback), signals and exit codes. */
 @Command(
@@ -30,27 +35,33 @@ import picocli.CommandLine.Option;
         versionProvider = StreamerCommand.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Streams DCGM telemetry from a CSV file to the GPU Telemetry Pipeline server in batches.%n"
+        description = "Streams DCGM telemetry from CSV files to the GPU Telemetry Pipeline server in batches.%n"
                 + "Each row is stamped with the time it is processed; the file's own timestamp travels along.%n"
                 + "The last line on standard output is a JSON summary; log lines go to standard error.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
-            "0:done (also after SIGINT/SIGTERM)",
-            "2:bad usage or unreadable CSV file",
+            "0:done (also after SIGINT/SIGTERM or --duration)",
+            "2:bad usage, unreadable CSV input, or a token the server refuses",
             "3:server unreachable after the retry budget"
         })
 public class StreamerCommand implements Callable<Integer> {
 
-    static final String BUNDLED_SAMPLE = "dcgm-sample.csv";
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_UNREACHABLE = 3;
+
+    /** How batches travel to the server. */
+    enum TransportKind {
+        http,
+        websocket
+    }
 
     @Option(
             names = "--csv-path",
             defaultValue = "${env:CSV_PATH}",
-            paramLabel = "FILE",
-            description = "DCGM CSV file to stream (env CSV_PATH; default: the bundled sample scrape)")
-    Path csvPath;
+            paramLabel = "PATH",
+            description = "DCGM CSV file, directory (every *.csv in it, by name) or - for standard input "
+                    + "(env CSV_PATH; default: the bundled sample scrape)")
+    String csvPath;
 
     @Option(
             names = "--url",
@@ -60,11 +71,19 @@ public class StreamerCommand implements Callable<Integer> {
     URI url;
 
     @Option(
+            names = "--transport",
+            defaultValue = "${env:TRANSPORT:-http}",
+            paramLabel = "KIND",
+            description = "http (POST /api/v1/ingest) or websocket (/api/v1/ingest/stream) "
+                    + "(env TRANSPORT; default: ${DEFAULT-VALUE})")
+    TransportKind transport;
+
+    @Option(
             names = "--instance-id",
             defaultValue = "${env:INSTANCE_ID}",
             paramLabel = "ID",
-            description =
-                    "This streamer's id, unique among running streamers (env INSTANCE_ID; default: streamer-<pid>)")
+            description = "This streamer's id, unique among running streamers; with it, the producer id and sequence "
+                    + "survive restarts (env INSTANCE_ID; default: streamer-<pid>, remembered nowhere)")
     String instanceId;
 
     @Option(
@@ -72,7 +91,8 @@ public class StreamerCommand implements Callable<Integer> {
             defaultValue = "${env:STREAM_INTERVAL:-1s}",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "Pause between batches, e.g. 100ms, 1s, 1m (env STREAM_INTERVAL; default: ${DEFAULT-VALUE})")
+            description =
+                    "Pause between batches, e.g. 0ms, 100ms, 1s, 1m (env STREAM_INTERVAL; default: ${DEFAULT-VALUE})")
     Duration interval;
 
     @Option(
@@ -83,12 +103,37 @@ public class StreamerCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(
+            names = "--rate",
+            defaultValue = "${env:STREAM_RATE:-0}",
+            paramLabel = "ROWS_PER_S",
+            description =
+                    "At most this many rows per second; 0 for no cap (env STREAM_RATE; default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(
             names = "--loop",
             negatable = true,
             defaultValue = "${env:LOOP_MODE:-false}",
             fallbackValue = "true",
-            description = "Start over at the end of the file until stopped (env LOOP_MODE; default: ${DEFAULT-VALUE})")
+            description = "Start over at the end of the input until stopped (env LOOP_MODE; default: ${DEFAULT-VALUE})")
     boolean loop;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "${env:STREAM_DURATION}",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Stop after this long, as on SIGTERM (env STREAM_DURATION; default: until the input ends "
+                    + "or a signal)")
+    Duration duration;
+
+    @Option(
+            names = "--token",
+            defaultValue = "${env:INGEST_TOKEN}",
+            paramLabel = "TOKEN",
+            description = "Bearer token sent on every request, for a server with an ingest token (env INGEST_TOKEN; "
+                    + "default: none)")
+    String token;
 
     @Option(
             names = "--retry-budget",
@@ -104,88 +149,142 @@ public class StreamerCommand implements Callable<Integer> {
             defaultValue = "${env:DRAIN_TIMEOUT:-30s}",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "On SIGINT/SIGTERM, how long to wait for the batch in flight (env DRAIN_TIMEOUT; "
-                    + "default: ${DEFAULT-VALUE})")
+            description = "On SIGINT/SIGTERM or at the end of --duration, how long to wait for the batch in flight "
+                    + "(env DRAIN_TIMEOUT; default: ${DEFAULT-VALUE})")
     Duration drainTimeout;
+
+    @Option(
+            names = "--state-dir",
+            defaultValue = "${env:STATE_DIR:-${sys:user.home}/.gpu-telemetry-streamer}",
+            paramLabel = "DIR",
+            description = "Where each instance id keeps its producer id and next sequence "
+                    + "(env STATE_DIR; default: ${DEFAULT-VALUE})")
+    Path stateDir;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private final AtomicBoolean summaryPrinted = new AtomicBoolean();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamerCommand()).execute(args));
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        validate();
+        boolean explicitId = instanceId != null && !instanceId.isBlank();
+        String id =
+                explicitId ? instanceId : "streamer-" + ProcessHandle.current().pid();
+        var log = new EventLog(System.err, System.console() != null);
+        var stats = new StreamStats(id);
+        CsvInput input;
+        try {
+            input = CsvInput.of(csvPath);
+        } catch (InvalidCsvFileException | IOException e) {
+            log.log("error", "reason", e.getMessage());
+            return summary(stats, EXIT_BAD_INPUT);
+        }
+        if (loop && !input.repeatable()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--loop cannot replay standard input; drop --loop or give a file");
+        }
+        ProducerCheckpoint checkpoint;
+        try {
+            checkpoint = explicitId ? ProducerCheckpoint.open(stateDir, id) : ProducerCheckpoint.transientFor(id);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--instance-id / --state-dir: " + e.getMessage());
+        }
+        Optional<String> bearer = Optional.ofNullable(token).filter(t -> !t.isBlank());
+        try (checkpoint;
+                Transport wire = transport == TransportKind.websocket
+                        ? new WebSocketTransport(url, checkpoint.producerId(), bearer)
+                        : new HttpTransport(url, checkpoint.producerId(), bearer)) {
+            var streamer = new Streamer(
+                    input,
+                    new BatchSender(wire, stats, retryBudget),
+                    checkpoint,
+                    stats,
+                    log,
+                    new Streamer.Settings(batchSize, interval, rate, loop, drainTimeout));
+            stopOnSignals(streamer, stats, log);
+            if (duration != null) {
+                CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(streamer::stop);
+            }
+            log.log(
+                    "started",
+                    "instanceId",
+                    id,
+                    "producerId",
+                    checkpoint.producerId(),
+                    "nextSequence",
+                    Long.toString(checkpoint.nextSequence()),
+                    "url",
+                    url.toString(),
+                    "transport",
+                    transport.name(),
+                    "input",
+                    input.description(),
+                    "loop",
+                    Boolean.toString(loop));
+            int exit = 0;
+            try (var progress = ProgressReporter.start(stats, log)) {
+                streamer.run();
+            } catch (InvalidCsvFileException | IOException e) {
+                log.log("error", "reason", e.getMessage());
+                exit = EXIT_BAD_INPUT;
+            } catch (ServerRefusedException e) {
+                log.log("error", "reason", e.getMessage());
+                exit = EXIT_BAD_INPUT;
+            } catch (ServerUnreachableException e) {
+                log.log("error", "reason", e.getMessage());
+                exit = EXIT_UNREACHABLE;
+            }
+            return summary(stats, exit);
+        }
+    }
+
+    private void validate() {
         if (batchSize < 1 || batchSize > 10_000) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--batch-size must be 1-10000, not " + batchSize);
         }
-        String id = instanceId == null || instanceId.isBlank()
-                ? "streamer-" + ProcessHandle.current().pid()
-                : instanceId;
-        var log = new EventLog(System.err);
-        var stats = new StreamStats(id);
-        // A fresh producer id per run: the server deduplicates retries per (producer, sequence), and a new run
-        // starts its sequence at 0 again.
-        String producerId = id + "-" + UUID.randomUUID().toString().substring(0, 8);
-        var poster = new BatchPoster(url, producerId, stats, retryBudget);
-        var streamer = new Streamer(this::openInput, poster, stats, log, batchSize, interval, loop);
-        var finished = new CountDownLatch(1);
-        installShutdownHook(streamer, finished);
-        log.log(
-                "started",
-                "instanceId",
-                id,
-                "producerId",
-                producerId,
-                "url",
-                url.toString(),
-                "input",
-                csvPath == null ? "bundled sample" : csvPath.toString(),
-                "loop",
-                Boolean.toString(loop));
-        int exit = 0;
-        try {
-            streamer.run();
-        } catch (InvalidCsvFileException | IOException e) {
-            log.log("error", "reason", e.getMessage());
-            exit = EXIT_BAD_INPUT;
-        } catch (ServerUnreachableException e) {
-            log.log("error", "reason", e.getMessage());
-            exit = EXIT_UNREACHABLE;
+        if (rate < 0 || Double.isNaN(rate)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be 0 or more, not " + rate);
         }
-        System.out.println(stats.toJson("summary"));
-        System.out.flush();
-        finished.countDown();
+        if (duration != null && duration.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be more than 0");
+        }
+    }
+
+    /** The summary is the last line on standard output, printed once however the run ends. */
+    private int summary(StreamStats stats, int exit) {
+        if (summaryPrinted.compareAndSet(false, true)) {
+            System.out.println(stats.toJson("summary"));
+            System.out.flush();
+        }
         return exit;
     }
 
-    private CsvRowReader openInput() throws IOException {
-        if (csvPath == null) {
-            InputStream bundled = StreamerCommand.class.getClassLoader().getResourceAsStream(BUNDLED_SAMPLE);
-            return new CsvRowReader("bundled sample", new InputStreamReader(bundled, StandardCharsets.UTF_8));
-        }
-        return new CsvRowReader(csvPath.toString(), Files.newBufferedReader(csvPath, StandardCharsets.UTF_8));
-    }
-
-    private void installShutdownHook(Streamer streamer, CountDownLatch finished) {
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            if (finished.getCount() == 0) {
-                                return;
-                            }
-                            // SIGINT/SIGTERM: finish the batch in flight, let the summary be printed, then exit 0.
-                            streamer.stop();
-                            try {
-                                finished.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            Runtime.getRuntime().halt(0);
-                        },
-                        "graceful-shutdown"));
+    /**
+     * SIGINT and SIGTERM stop the streamer like the end of {@code --duration}: the run then ends normally (exit 0,
+     * shutdown hooks such as a coverage agent's included). Should draining hang past its timeout, the summary is
+     * printed and the process exits anyway.
+     */
+    private void stopOnSignals(Streamer streamer, StreamStats stats, EventLog log) {
+        SignalHandler handler = signal -> {
+            log.log("stopping", "signal", signal.getName());
+            streamer.stop();
+            CompletableFuture.delayedExecutor(drainTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        log.log("error", "reason", "the batch in flight was not acknowledged within the drain timeout");
+                        System.exit(summary(stats, 0));
+                    });
+        };
+        Signal.handle(new Signal("INT"), handler);
+        Signal.handle(new Signal("TERM"), handler);
     }
 
     /** Reads durations such as 250ms, 2s, 5m, 1h; a bare number means milliseconds. */

@@ -95,6 +95,9 @@ public class CsvRowReader implements AutoCloseable {
                         get(record, "modelName"),
                         get(record, "Hostname"),
                         get(record, "value"),
+                        get(record, "container"),
+                        get(record, "pod"),
+                        get(record, "namespace"),
                         get(record, "labels_raw"));
             }
             return null;

@@ -9,82 +9,102 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads the CSV, stamps each row with the time it is processed, and sends batches one at a time with a pause
- * between them, once or in a loop. {@link #stop()} ends it after the batch in flight.
+ * Reads the input, stamps each row with the time it is processed, and sends batches one at a time with a pause
+ * between them, once or in a loop. One batch in flight per producer keeps each GPU's rows in order and lets the
+ * server deduplicate by sequence; it also bounds memory: while the server is away the streamer holds that one batch
+ * and reads nothing more. {@link #stop()} ends reading, sends what was read and waits for its acknowledgement for at
+ * most the drain timeout.
  */
 public class Streamer {
 
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    /** How the rows are paced and batched. */
+    public record Settings(
+            int batchSize, Duration interval, double rowsPerSecond, boolean loop, Duration drainTimeout) {}
 
-    /** Opens the input anew for each pass over it. */
-    @FunctionalInterface
-    public interface Input {
-        CsvRowReader open() throws IOException;
-    }
-
-    private final Input input;
-    private final BatchPoster poster;
+    private final CsvInput input;
+    private final BatchSender sender;
+    private final ProducerCheckpoint checkpoint;
     private final StreamStats stats;
     private final EventLog log;
-    private final int batchSize;
-    private final Duration interval;
-    private final boolean loop;
+    private final Settings settings;
+    private final RateLimit rateLimit;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private long nextSequence;
-    private long lastProgressNanos = System.nanoTime();
+    private volatile long drainDeadlineNanos = Long.MAX_VALUE;
 
     public Streamer(
-            Input input,
-            BatchPoster poster,
+            CsvInput input,
+            BatchSender sender,
+            ProducerCheckpoint checkpoint,
             StreamStats stats,
             EventLog log,
-            int batchSize,
-            Duration interval,
-            boolean loop) {
+            Settings settings) {
         this.input = input;
-        this.poster = poster;
+        this.sender = sender;
+        this.checkpoint = checkpoint;
         this.stats = stats;
         this.log = log;
-        this.batchSize = batchSize;
-        this.interval = interval;
-        this.loop = loop;
+        this.settings = settings;
+        this.rateLimit = new RateLimit(settings.rowsPerSecond());
     }
 
+    /** Stops reading; the batch being filled is still sent, within the drain timeout. */
     public void stop() {
-        stopped.countDown();
+        if (stopped.getCount() > 0) {
+            drainDeadlineNanos = System.nanoTime() + settings.drainTimeout().toNanos();
+            stopped.countDown();
+        }
     }
 
     public boolean isStopping() {
         return stopped.getCount() == 0;
     }
 
-    /** @throws ServerUnreachableException when a batch could not be delivered within the retry budget */
+    /**
+     * @throws ServerUnreachableException when a batch could not be delivered within the retry budget
+     * @throws ServerRefusedException when the server refuses this streamer altogether
+     */
     public void run() throws IOException {
+        Optional<Batch> pending = checkpoint.pending();
+        if (pending.isPresent()) {
+            log.log(
+                    "resending",
+                    "sequence",
+                    Long.toString(pending.get().sequence()),
+                    "rows",
+                    Integer.toString(pending.get().size()),
+                    "reason",
+                    "in flight when the previous run stopped");
+            send(pending.get(), List.of());
+        }
         do {
-            try (CsvRowReader reader = input.open()) {
-                streamOnePass(reader);
+            try (CsvInput.Pass pass = input.open()) {
+                streamOnePass(pass);
             }
-        } while (loop && !isStopping() && pause());
+        } while (settings.loop() && !isStopping() && pause());
     }
 
-    private void streamOnePass(CsvRowReader reader) {
-        Batch batch = new Batch(nextSequence);
-        List<CsvRow> rows = new ArrayList<>(batchSize);
-        CsvRow row;
-        while (!isStopping() && (row = reader.next(this::report)) != null) {
+    private void streamOnePass(CsvInput.Pass pass) throws IOException {
+        Batch batch = new Batch(checkpoint.nextSequence());
+        List<CsvRow> rows = new ArrayList<>(settings.batchSize());
+        while (awaitTurn()) {
+            CsvRow row = pass.next(this::report);
+            if (row == null) {
+                break;
+            }
             stats.read();
             batch.add(row, Instant.now());
             rows.add(row);
-            if (batch.size() == batchSize) {
+            if (batch.size() == settings.batchSize()) {
                 send(batch, rows);
-                batch = new Batch(nextSequence);
+                batch = new Batch(checkpoint.nextSequence());
                 rows.clear();
                 if (!pause()) {
-                    return;
+                    break;
                 }
             }
         }
@@ -93,9 +113,19 @@ public class Streamer {
         }
     }
 
+    private boolean awaitTurn() {
+        try {
+            return !isStopping() && rateLimit.awaitTurn(stopped);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void send(Batch batch, List<CsvRow> rows) {
-        IngestReply reply = poster.post(batch, this::isStopping);
-        nextSequence = batch.sequence() + 1;
+        checkpoint.sending(batch);
+        IngestReply reply = sender.send(batch, () -> System.nanoTime() > drainDeadlineNanos);
+        checkpoint.acknowledged(batch.sequence());
         stats.acknowledged(reply.accepted());
         stats.rejected(reply.rejectedRows());
         for (IngestReply.Rejection rejection : reply.rejected()) {
@@ -105,10 +135,6 @@ public class Streamer {
                     ? Long.toString(rows.get(index).line())
                     : "batch";
             log.log("rejected-by-server", "line", line, "reason", rejection.reason());
-        }
-        if (System.nanoTime() - lastProgressNanos >= PROGRESS_EVERY.toNanos()) {
-            lastProgressNanos = System.nanoTime();
-            log.raw(stats.toJson("progress"));
         }
     }
 
@@ -128,7 +154,7 @@ public class Streamer {
     /** Waits the interval; false when a stop came meanwhile. */
     private boolean pause() {
         try {
-            return !stopped.await(interval.toMillis(), TimeUnit.MILLISECONDS);
+            return !stopped.await(settings.interval().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

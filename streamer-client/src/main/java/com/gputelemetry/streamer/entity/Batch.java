@@ -23,6 +23,9 @@ public class Batch {
         "modelName",
         "Hostname",
         "value",
+        "container",
+        "pod",
+        "namespace",
         "labels_raw",
         "source_timestamp"
     };
@@ -31,13 +34,26 @@ public class Batch {
 
     private final long sequence;
     private final List<String[]> records = new ArrayList<>();
+    private int size;
+    private String csv;
 
     public Batch(long sequence) {
         this.sequence = sequence;
     }
 
+    /** A batch sent before a restart, exactly as it was sent. */
+    public static Batch restored(long sequence, int size, String csv) {
+        var batch = new Batch(sequence);
+        batch.size = size;
+        batch.csv = csv;
+        return batch;
+    }
+
     /** Stamps the row with {@code processedAt}, its timestamp from now on; the file's own time travels along. */
     public void add(CsvRow row, Instant processedAt) {
+        if (csv != null) {
+            throw new IllegalStateException("batch " + sequence + " was sent already");
+        }
         records.add(new String[] {
             processedAt.toString(),
             row.metric(),
@@ -47,9 +63,13 @@ public class Batch {
             row.model(),
             row.hostname(),
             row.value(),
-            row.labels() == null ? "" : row.labels(),
+            row.container(),
+            row.pod(),
+            row.namespace(),
+            row.labels(),
             row.sourceTimestamp()
         });
+        size++;
     }
 
     public long sequence() {
@@ -57,14 +77,22 @@ public class Batch {
     }
 
     public int size() {
-        return records.size();
+        return size;
     }
 
     public boolean isEmpty() {
-        return records.isEmpty();
+        return size == 0;
     }
 
+    /** The body to send; built once, so that every retry sends the very same bytes. */
     public String toCsv() {
+        if (csv == null) {
+            csv = print();
+        }
+        return csv;
+    }
+
+    private String print() {
         var out = new StringBuilder(records.size() * 200);
         try (var printer = new CSVPrinter(out, FORMAT)) {
             printer.printRecord((Object[]) HEADER);

@@ -1,6 +1,9 @@
 package com.gputelemetry.streamer.entity;
 
-/** A usable DCGM row as read from the file, with the line it came from and the exporter's own timestamp. */
+/**
+ * A usable DCGM row as read from the file, with the line it came from and the exporter's own timestamp. The optional
+ * columns (container, pod, namespace, labels) are empty strings when the file has none.
+ */
 public record CsvRow(
         long line,
         String sourceTimestamp,
@@ -11,4 +14,7 @@ public record CsvRow(
         String model,
         String hostname,
         String value,
+        String container,
+        String pod,
+        String namespace,
         String labels) {}

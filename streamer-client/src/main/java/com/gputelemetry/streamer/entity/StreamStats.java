@@ -1,8 +1,9 @@
 package com.gputelemetry.streamer.entity;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The streamer's running totals; the final JSON summary line is made from them. */
+/** The streamer's running totals; the progress lines and the final JSON summary line are made from them. */
 public class StreamStats {
 
     private final String instanceId;
@@ -33,13 +34,39 @@ public class StreamStats {
         retries.incrementAndGet();
     }
 
+    public long rowsRead() {
+        return rowsRead.get();
+    }
+
     public long rowsAcked() {
         return rowsAcked.get();
     }
 
     public String toJson(String event) {
-        return "{\"event\":" + Json.quote(event) + ",\"instanceId\":" + Json.quote(instanceId)
-                + ",\"rowsRead\":" + rowsRead + ",\"rowsAcked\":" + rowsAcked + ",\"rowsRejected\":" + rowsRejected
-                + ",\"batches\":" + batches + ",\"retries\":" + retries + "}";
+        return "{\"event\":" + Json.quote(event) + ",\"instanceId\":" + Json.quote(instanceId) + figures() + "}";
+    }
+
+    /** A progress log line: the totals and the rows read per second since the previous one. */
+    public String progressJson(double rowsPerSecond) {
+        return "{\"event\":\"progress\",\"instanceId\":" + Json.quote(instanceId) + figures() + ",\"rowsPerSecond\":"
+                + Math.round(rowsPerSecond) + "}";
+    }
+
+    /** The same figures for a person watching a terminal. */
+    public String progressLine(double rowsPerSecond) {
+        return String.format(
+                Locale.ROOT,
+                "%s: %,d rows read, %,.0f rows/s, %,d acked, %,d rejected, %,d retries",
+                instanceId,
+                rowsRead.get(),
+                rowsPerSecond,
+                rowsAcked.get(),
+                rowsRejected.get(),
+                retries.get());
+    }
+
+    private String figures() {
+        return ",\"rowsRead\":" + rowsRead + ",\"rowsAcked\":" + rowsAcked + ",\"rowsRejected\":" + rowsRejected
+                + ",\"batches\":" + batches + ",\"retries\":" + retries;
     }
 }

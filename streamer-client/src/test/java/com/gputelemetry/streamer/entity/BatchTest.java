@@ -21,6 +21,9 @@ class BatchTest {
                         "NVIDIA H100 80GB HBM3",
                         "host-a",
                         "100",
+                        "",
+                        "pod-7",
+                        "",
                         "gpu=\"0\",job=\"dcgm\""),
                 Instant.parse("2026-11-22T10:00:00.123456Z"));
 
@@ -28,8 +31,9 @@ class BatchTest {
         assertThat(batch.size()).isEqualTo(1);
         assertThat(batch.toCsv())
                 .isEqualTo(
-                        "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw,source_timestamp\n"
-                                + "2026-11-22T10:00:00.123456Z,DCGM_FI_DEV_GPU_UTIL,0,nvidia0,GPU-1,NVIDIA H100 80GB HBM3,host-a,100,"
+                        "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,container,pod,namespace,labels_raw,"
+                                + "source_timestamp\n"
+                                + "2026-11-22T10:00:00.123456Z,DCGM_FI_DEV_GPU_UTIL,0,nvidia0,GPU-1,NVIDIA H100 80GB HBM3,host-a,100,,pod-7,,"
                                 + "\"gpu=\"\"0\"\",job=\"\"dcgm\"\"\",2025-07-18T20:42:34Z\n");
     }
 

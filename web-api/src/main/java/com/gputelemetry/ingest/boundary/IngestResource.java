@@ -1,17 +1,9 @@
 package com.gputelemetry.ingest.boundary;
 
 import com.gputelemetry.Problem;
-import com.gputelemetry.ingest.control.CsvBatch;
-import com.gputelemetry.ingest.control.CsvBatchReader;
-import com.gputelemetry.ingest.control.InvalidCsvException;
-import com.gputelemetry.ingest.entity.TelemetryRow;
-import com.gputelemetry.queue.boundary.MessageQueue;
-import com.gputelemetry.queue.boundary.PartitionedMessage;
-import com.gputelemetry.queue.boundary.PublishReceipt;
-import com.gputelemetry.queue.boundary.QueueFullException;
-import com.gputelemetry.queue.control.Partitioner;
-import jakarta.ejb.EJB;
-import jakarta.ejb.EJBException;
+import com.gputelemetry.ingest.control.BatchIntake;
+import com.gputelemetry.ingest.control.IngestRefusal;
+import com.gputelemetry.ingest.entity.IngestReceipt;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,12 +17,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -47,17 +33,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "ingest")
 public class IngestResource {
 
-    private static final Logger LOG = Logger.getLogger(IngestResource.class.getName());
-    private static final String RETRY_AFTER_SECONDS = "5";
-
-    @EJB
-    MessageQueue queue;
+    @Inject
+    BatchIntake intake;
 
     @Inject
     @ConfigProperty(name = "ingest.max-batch-bytes", defaultValue = "16777216")
     int maxBatchBytes;
-
-    private final CsvBatchReader reader = new CsvBatchReader();
 
     @POST
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
@@ -123,63 +104,18 @@ public class IngestResource {
                     @HeaderParam("Producer-Sequence")
                     String producerSequence,
             InputStream body) {
-        if (producerId == null || producerId.isBlank() || producerId.length() > 200) {
-            throw Problem.badParameter("Producer-Id", "the Producer-Id header is required (1-200 characters)");
-        }
-        long sequence = sequence(producerSequence);
-        CsvBatch batch;
         try {
-            batch = reader.read(readBody(body));
-        } catch (InvalidCsvException e) {
-            throw Problem.badParameter("body", e.getMessage());
-        }
-        PublishReceipt receipt;
-        try {
-            receipt = queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages(batch.rows()));
-        } catch (QueueFullException e) {
-            return new Problem("about:blank", "Too Many Requests", 429, e.getMessage(), null)
-                    .toResponse()
-                    .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+            return Response.ok(
+                            intake.take("Producer-Id", producerId, "Producer-Sequence", producerSequence, read(body)))
                     .build();
-        } catch (EJBException e) {
-            LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId, e);
-            return new Problem(
-                            "about:blank",
-                            "Service Unavailable",
-                            503,
-                            "the queue could not store the batch; retry the same batch later",
-                            null)
-                    .toResponse()
-                    .header("Retry-After", RETRY_AFTER_SECONDS)
-                    .build();
+        } catch (IngestRefusal refusal) {
+            var response = refusal.problem().toResponse();
+            refusal.retryAfterSeconds().ifPresent(seconds -> response.header("Retry-After", Long.toString(seconds)));
+            return response.build();
         }
-        return Response.ok(new IngestReceipt(batch.rows().size(), receipt.duplicate(), batch.rejections()))
-                .build();
     }
 
-    private List<PartitionedMessage> messages(List<TelemetryRow> rows) {
-        Partitioner partitioner = queue.partitioner(TelemetryRow.TOPIC);
-        Map<Integer, List<TelemetryRow>> byPartition = rows.stream()
-                .collect(Collectors.groupingBy(
-                        row -> partitioner.partitionOf(row.uuid()), TreeMap::new, Collectors.toList()));
-        return byPartition.entrySet().stream()
-                .map(e -> new PartitionedMessage(e.getKey(), TelemetryRow.toPayload(e.getValue())))
-                .toList();
-    }
-
-    private static long sequence(String text) {
-        try {
-            long sequence = Long.parseLong(text == null ? "" : text.strip());
-            if (sequence >= 0) {
-                return sequence;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw Problem.badParameter("Producer-Sequence", "the Producer-Sequence header must be a non-negative integer");
-    }
-
-    private String readBody(InputStream body) {
+    private String read(InputStream body) {
         try {
             byte[] bytes = body.readNBytes(maxBatchBytes + 1);
             if (bytes.length > maxBatchBytes) {

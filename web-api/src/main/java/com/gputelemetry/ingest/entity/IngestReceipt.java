@@ -1,6 +1,5 @@
-package com.gputelemetry.ingest.boundary;
+package com.gputelemetry.ingest.entity;
 
-import com.gputelemetry.ingest.entity.RowRejection;
 import java.util.List;
 
 /** The answer to a batch: rows accepted (durable), whether it was a retry already stored, and the rejected rows. */

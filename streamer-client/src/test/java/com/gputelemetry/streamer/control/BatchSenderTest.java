@@ -14,17 +14,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Against a small real HTTP server on loopback that answers like an overloaded, then recovered, ingest endpoint. */
-class BatchPosterTest {
+class BatchSenderTest {
 
     private HttpServer server;
     private final List<String> sequencesSeen = new CopyOnWriteArrayList<>();
     private final List<String> bodiesSeen = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -36,9 +38,9 @@ class BatchPosterTest {
         var calls = new AtomicInteger();
         start(calls, 2);
         var stats = new StreamStats("test");
-        var poster = new BatchPoster(uri(), "producer-1", stats, Duration.ofSeconds(30));
+        var sender = sender(stats, Duration.ofSeconds(30));
 
-        IngestReply reply = poster.post(batch(41), () -> false);
+        IngestReply reply = sender.send(batch(41), () -> false);
 
         assertThat(reply.accepted()).isEqualTo(1);
         assertThat(calls).hasValue(3);
@@ -51,15 +53,17 @@ class BatchPosterTest {
     void a404WhileTheServerIsStillDeployingIsRetriedButA400IsNot() throws Exception {
         var calls = new AtomicInteger();
         start(calls, 1, 404);
-        var poster = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofSeconds(30));
-        assertThat(poster.post(batch(1), () -> false).accepted()).isEqualTo(1);
+        assertThat(sender(new StreamStats("test"), Duration.ofSeconds(30))
+                        .send(batch(1), () -> false)
+                        .accepted())
+                .isEqualTo(1);
         assertThat(calls).hasValue(2);
 
         server.stop(0);
         var refusedCalls = new AtomicInteger();
         start(refusedCalls, Integer.MAX_VALUE, 400);
-        IngestReply refused = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofSeconds(30))
-                .post(batch(2), () -> false);
+        IngestReply refused =
+                sender(new StreamStats("test"), Duration.ofSeconds(30)).send(batch(2), () -> false);
         assertThat(refusedCalls).hasValue(1);
         assertThat(refused.accepted()).isZero();
         assertThat(refused.rejectedRows()).isEqualTo(1);
@@ -68,14 +72,48 @@ class BatchPosterTest {
     @Test
     void givesUpWhenTheRetryBudgetIsSpentOrAtShutdown() throws Exception {
         start(new AtomicInteger(), Integer.MAX_VALUE);
-        var poster = new BatchPoster(uri(), "producer-1", new StreamStats("test"), Duration.ofMillis(300));
+        var sender = sender(new StreamStats("test"), Duration.ofMillis(300));
 
-        assertThatThrownBy(() -> poster.post(batch(0), () -> false))
+        assertThatThrownBy(() -> sender.send(batch(0), () -> false))
                 .isInstanceOf(ServerUnreachableException.class)
                 .hasMessageContaining("HTTP 503");
-        assertThatThrownBy(() -> poster.post(batch(0), () -> true))
+        assertThatThrownBy(() -> sender.send(batch(0), () -> true))
                 .isInstanceOf(ServerUnreachableException.class)
                 .hasMessageContaining("before shutdown");
+    }
+
+    @Test
+    void aRefusedTokenEndsTheRunInsteadOfRejectingEveryBatch() throws Exception {
+        var calls = new AtomicInteger();
+        start(calls, Integer.MAX_VALUE, 401);
+
+        assertThatThrownBy(() ->
+                        sender(new StreamStats("test"), Duration.ofSeconds(30)).send(batch(0), () -> false))
+                .isInstanceOf(ServerRefusedException.class)
+                .hasMessageContaining("--token");
+        assertThat(calls).hasValue(1);
+        assertThat(authorizations).containsExactly("Bearer s3cret");
+    }
+
+    @Test
+    void aLostConnectionIsRetriedLikeAnOverload() throws Exception {
+        start(new AtomicInteger(), 0);
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        var stats = new StreamStats("test");
+        var sender = new BatchSender(
+                new HttpTransport(URI.create("http://127.0.0.1:" + port), "producer-1", Optional.empty()),
+                stats,
+                Duration.ofMillis(700));
+
+        assertThatThrownBy(() -> sender.send(batch(0), () -> false))
+                .isInstanceOf(ServerUnreachableException.class)
+                .hasMessageContaining("ConnectException");
+        assertThat(stats.toJson("summary")).doesNotContain("\"retries\":0");
+    }
+
+    private BatchSender sender(StreamStats stats, Duration retryBudget) {
+        return new BatchSender(new HttpTransport(uri(), "producer-1", Optional.of("s3cret")), stats, retryBudget);
     }
 
     private void start(AtomicInteger calls, int failuresBeforeSuccess) throws IOException {
@@ -86,6 +124,7 @@ class BatchPosterTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/v1/ingest", exchange -> {
             sequencesSeen.add(exchange.getRequestHeaders().getFirst("Producer-Sequence"));
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
             bodiesSeen.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             boolean fail = calls.getAndIncrement() < failuresBeforeSuccess;
             byte[] body = (fail ? "{\"status\":503}" : "{\"accepted\":1,\"duplicate\":false,\"rejected\":[]}")
@@ -117,6 +156,9 @@ class BatchPosterTest {
                         "H100",
                         "host",
                         "41",
+                        "",
+                        "",
+                        "",
                         ""),
                 Instant.parse("2026-11-22T10:00:00Z"));
         return batch;

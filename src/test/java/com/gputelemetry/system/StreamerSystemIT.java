@@ -1,0 +1,170 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streamer jar as operators run it, against the packaged server on a real PostgreSQL that requires an ingest
+ * token: many instances at once over both transports, a refused token, and a streamer killed and restarted. Each
+ * test compares what the database holds before and after it.
+ */
+// Public, with public records: JSON-B reads the summaries into them reflectively.
+public class StreamerSystemIT {
+
+    private static final String TOKEN = "system-test-token";
+    private static final int SAMPLE_ROWS = 2_470;
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    private static TestPostgres postgres;
+    private static PackagedServer server;
+
+    public record Summary(String instanceId, long rowsRead, long rowsAcked, long rowsRejected, long retries) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = TestPostgres.start();
+        var environment = new HashMap<>(postgres.serverEnvironment());
+        environment.put("INGEST_TOKEN", TOKEN);
+        server = PackagedServer.start(Map.copyOf(environment), "streamers");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void tenInstancesAtOnceOverBothTransportsStoreEveryAcknowledgedRowExactlyOnce() throws Exception {
+        StoredTelemetry before = settled();
+        List<StreamerProcess.Running> fleet = new ArrayList<>();
+        for (int instance = 0; instance < 10; instance++) {
+            fleet.add(StreamerProcess.start(
+                    "fleet-" + instance,
+                    "--url",
+                    server.baseUrl(),
+                    "--token",
+                    TOKEN,
+                    "--transport",
+                    instance % 2 == 0 ? "http" : "websocket",
+                    "--instance-id",
+                    "fleet-" + instance + "-" + System.nanoTime(),
+                    "--no-loop",
+                    "--interval",
+                    "100ms",
+                    "--batch-size",
+                    "250"));
+        }
+        long acked = 0;
+        for (StreamerProcess.Running streamer : fleet) {
+            var result = streamer.awaitExit();
+            assertThat(result.exitCode())
+                    .as("exit; stderr:%n%s", result.stderr())
+                    .isZero();
+            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+            assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isEqualTo(SAMPLE_ROWS);
+            assertThat(summary.rowsRejected()).isZero();
+            acked += summary.rowsAcked();
+        }
+
+        StoredTelemetry after = settled();
+        assertThat(after.points() - before.points())
+                .as("points stored vs rows acknowledged")
+                .isEqualTo(acked);
+        assertThat(after.distinctPoints()).as("no (gpu, metric, time) twice").isEqualTo(after.points());
+        assertThat(after.gpus()).isEqualTo(247);
+    }
+
+    @Test
+    void aStreamerWithoutTheRightTokenStopsAtOnceWithExitCode2AndStoresNothing() throws Exception {
+        StoredTelemetry before = settled();
+        for (String transport : List.of("http", "websocket")) {
+            var result = StreamerProcess.run(
+                    "wrong-token-" + transport,
+                    "--url",
+                    server.baseUrl(),
+                    "--token",
+                    "guess",
+                    "--transport",
+                    transport,
+                    "--interval",
+                    "0ms");
+
+            assertThat(result.exitCode()).isEqualTo(2);
+            assertThat(result.stderr()).contains("HTTP 401", "--token");
+            assertThat(JSON.fromJson(result.lastLine(), Summary.class).rowsAcked())
+                    .isZero();
+        }
+        assertThat(settled().points()).isEqualTo(before.points());
+    }
+
+    @Test
+    void aStreamerKilledMidStreamAndRestartedUnderItsInstanceIdStoresNothingTwice() throws Exception {
+        StoredTelemetry before = settled();
+        String instanceId = "phoenix-" + System.nanoTime();
+        String[] arguments = {
+            "--url",
+            server.baseUrl(),
+            "--token",
+            TOKEN,
+            "--instance-id",
+            instanceId,
+            "--loop",
+            "--interval",
+            "0ms",
+            "--batch-size",
+            "500"
+        };
+        int resent = 0;
+        for (int kill = 0; kill < 4; kill++) {
+            var streamer = StreamerProcess.start("phoenix-" + kill, arguments);
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1_500, 3_000));
+            streamer.kill();
+        }
+        var last = StreamerProcess.start("phoenix-last", arguments);
+        Thread.sleep(2_000);
+        var result = last.stop();
+        assertThat(result.exitCode()).as("exit; stderr:%n%s", result.stderr()).isZero();
+        for (int run = 1; run < 4; run++) {
+            resent += Files.readString(Path.of("target", "phoenix-" + run + "-streamer.err"))
+                            .contains("\"event\":\"resending\"")
+                    ? 1
+                    : 0;
+        }
+        resent += result.stderr().contains("\"event\":\"resending\"") ? 1 : 0;
+
+        StoredTelemetry after = settled();
+        assertThat(resent)
+                .as("a restart found the batch its predecessor had in flight and sent it again")
+                .isPositive();
+        assertThat(after.points() - before.points())
+                .as("the last run's rows are all there")
+                .isGreaterThanOrEqualTo(
+                        JSON.fromJson(result.lastLine(), Summary.class).rowsAcked());
+        assertThat(after.distinctPoints())
+                .as("no (gpu, metric, time) twice, whether or not the server had the resent batch")
+                .isEqualTo(after.points());
+    }
+
+    /** What the database holds once the collectors have stored everything acknowledged so far. */
+    private static StoredTelemetry settled() throws Exception {
+        QueueGroups.awaitCollectorsCaughtUp(server);
+        return postgres.storedTelemetry();
+    }
+}

@@ -1,0 +1,34 @@
+package com.gputelemetry.streamer.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class RateLimitTest {
+
+    @Test
+    void spacesRowsToTheCap() throws Exception {
+        var limit = new RateLimit(200);
+        var never = new CountDownLatch(1);
+        long start = System.nanoTime();
+        for (int row = 0; row < 101; row++) {
+            assertThat(limit.awaitTurn(never)).isTrue();
+        }
+        // 100 intervals of 5 ms: it cannot be faster than the cap (it may be slower on a busy machine).
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(495);
+    }
+
+    @Test
+    void noCapNeverWaitsAndAStopEndsAWait() throws Exception {
+        var stopped = new CountDownLatch(1);
+        assertThat(new RateLimit(0).awaitTurn(stopped)).isTrue();
+
+        var slow = new RateLimit(0.1);
+        assertThat(slow.awaitTurn(stopped)).isTrue();
+        stopped.countDown();
+        assertThat(slow.awaitTurn(stopped))
+                .as("the second row would wait 10 s; the stop ends it")
+                .isFalse();
+    }
+}

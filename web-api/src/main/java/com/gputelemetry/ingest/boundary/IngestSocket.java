@@ -1,0 +1,54 @@
+package com.gputelemetry.ingest.boundary;
+
+import com.gputelemetry.ingest.control.BatchIntake;
+import com.gputelemetry.ingest.control.IngestRefusal;
+import com.gputelemetry.ingest.entity.IngestReceipt;
+import com.gputelemetry.ingest.entity.SocketReply;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The ingest endpoint over a WebSocket, for producers that keep one connection open: the producer names itself in
+ * the handshake ({@code ?producer-id=...}); each text message is one batch, its first line the batch's sequence and
+ * the rest the same CSV as {@code POST /api/v1/ingest}; each batch is answered by one JSON message carrying its
+ * sequence and an HTTP-like status.
+ */
+@ServerEndpoint("/api/v1/ingest/stream")
+public class IngestSocket {
+
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    @Inject
+    BatchIntake intake;
+
+    @Inject
+    @ConfigProperty(name = "ingest.max-batch-bytes", defaultValue = "16777216")
+    int maxBatchBytes;
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxTextMessageBufferSize(maxBatchBytes);
+    }
+
+    @OnMessage
+    public String batch(String message, Session session) {
+        int lineEnd = message.indexOf('\n');
+        String sequence = lineEnd < 0 ? message : message.substring(0, lineEnd);
+        String body = lineEnd < 0 ? "" : message.substring(lineEnd + 1);
+        List<String> producer = session.getRequestParameterMap().get("producer-id");
+        try {
+            IngestReceipt receipt =
+                    intake.take("producer-id", producer == null ? null : producer.get(0), "sequence", sequence, body);
+            return JSON.toJson(SocketReply.of(sequence.strip(), receipt));
+        } catch (IngestRefusal refusal) {
+            return JSON.toJson(SocketReply.of(sequence.strip(), refusal.problem(), refusal.retryAfterSeconds()));
+        }
+    }
+}

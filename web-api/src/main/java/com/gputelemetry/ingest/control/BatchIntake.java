@@ -1,0 +1,86 @@
+package com.gputelemetry.ingest.control;
+
+import com.gputelemetry.ingest.entity.IngestReceipt;
+import com.gputelemetry.ingest.entity.TelemetryRow;
+import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.queue.boundary.PartitionedMessage;
+import com.gputelemetry.queue.boundary.PublishReceipt;
+import com.gputelemetry.queue.boundary.QueueFullException;
+import com.gputelemetry.queue.control.Partitioner;
+import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * What every ingest transport does with a batch: check the producer's id and sequence, read the CSV, group the
+ * accepted rows by the partition of their GPU and append them to the queue durably, in one transaction with the
+ * sequence.
+ */
+@ApplicationScoped
+public class BatchIntake {
+
+    private static final Logger LOG = Logger.getLogger(BatchIntake.class.getName());
+    private static final long RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+
+    @EJB
+    MessageQueue queue;
+
+    private final CsvBatchReader reader = new CsvBatchReader();
+
+    /**
+     * @param producerParameter and {@code sequenceParameter}: the names the transport gives them, for error messages
+     * @throws IngestRefusal when the whole batch is refused: nothing was stored
+     */
+    public IngestReceipt take(
+            String producerParameter, String producerId, String sequenceParameter, String sequenceText, String body) {
+        if (producerId == null || producerId.isBlank() || producerId.length() > 200) {
+            throw IngestRefusal.badParameter(
+                    producerParameter, "the " + producerParameter + " is required (1-200 characters)");
+        }
+        long sequence = sequence(sequenceParameter, sequenceText);
+        CsvBatch batch;
+        try {
+            batch = reader.read(body);
+        } catch (InvalidCsvException e) {
+            throw IngestRefusal.badParameter("body", e.getMessage());
+        }
+        PublishReceipt receipt;
+        try {
+            receipt = queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages(batch.rows()));
+        } catch (QueueFullException e) {
+            throw IngestRefusal.overloaded(e.getMessage(), e.retryAfterSeconds());
+        } catch (EJBException e) {
+            LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId, e);
+            throw IngestRefusal.unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS);
+        }
+        return new IngestReceipt(batch.rows().size(), receipt.duplicate(), batch.rejections());
+    }
+
+    private List<PartitionedMessage> messages(List<TelemetryRow> rows) {
+        Partitioner partitioner = queue.partitioner(TelemetryRow.TOPIC);
+        Map<Integer, List<TelemetryRow>> byPartition = rows.stream()
+                .collect(Collectors.groupingBy(
+                        row -> partitioner.partitionOf(row.uuid()), TreeMap::new, Collectors.toList()));
+        return byPartition.entrySet().stream()
+                .map(e -> new PartitionedMessage(e.getKey(), TelemetryRow.toPayload(e.getValue())))
+                .toList();
+    }
+
+    private static long sequence(String parameter, String text) {
+        try {
+            long sequence = Long.parseLong(text == null ? "" : text.strip());
+            if (sequence >= 0) {
+                return sequence;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw IngestRefusal.badParameter(parameter, "the " + parameter + " must be a non-negative integer");
+    }
+}
