@@ -111,7 +111,7 @@ public class IngestResource {
         } catch (IngestRefusal refusal) {
             var response = refusal.problem().toResponse();
             refusal.retryAfterSeconds().ifPresent(seconds -> response.header("Retry-After", Long.toString(seconds)));
-            return response.build();
+            throw new WebApplicationException(refusal.getMessage(), response.build());
         }
     }
 

@@ -1,0 +1,114 @@
+package com.gputelemetry.streamer.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line end to end in this JVM, against a loopback HTTP server that acknowledges every batch. */
+class StreamerCommandTest {
+
+    @TempDir
+    Path state;
+
+    private HttpServer server;
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final PrintStream originalOut = System.out;
+    private final PrintStream originalErr = System.err;
+    private final InputStream originalIn = System.in;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/ingest", exchange -> {
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            long rows = body.lines().count() - 1;
+            byte[] answer = ("{\"accepted\":" + rows + ",\"duplicate\":false,\"rejected\":[]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+        System.setIn(originalIn);
+        server.stop(0);
+    }
+
+    @Test
+    void streamsStandardInputOnceWithTheToken() throws Exception {
+        String csv = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n"
+                + "2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-1,H100,host,40\n"
+                + "2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,1,nvidia1,GPU-2,H100,host,hot\n";
+        System.setIn(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+
+        int exit = run("--csv-path", "-", "--token", "s3cret", "--interval", "0ms");
+
+        assertThat(exit).isZero();
+        assertThat(summary()).contains("\"rowsRead\":2", "\"rowsAcked\":1", "\"rowsRejected\":1", "\"batches\":1");
+        assertThat(authorizations).containsExactly("Bearer s3cret");
+    }
+
+    @Test
+    void aRateCapAndADurationBoundALoop() {
+        int exit = run("--loop", "--rate", "2000", "--duration", "1s", "--interval", "0ms", "--batch-size", "100");
+
+        assertThat(exit).isZero();
+        long read = Long.parseLong(summary().replaceAll(".*\"rowsRead\":(\\d+).*", "$1"));
+        // At 2,000 rows/s for one second, with the batch being filled when the time is up sent as well.
+        assertThat(read).isPositive().isLessThanOrEqualTo(2_100);
+        assertThat(summary()).contains("\"rowsAcked\":" + read);
+    }
+
+    @Test
+    void badUsageAndBadInputEndWithExitCode2() {
+        assertThat(run("--batch-size", "0")).isEqualTo(2);
+        assertThat(run("--csv-path", "-", "--loop")).isEqualTo(2);
+        assertThat(run("--instance-id", "no/slashes")).isEqualTo(2);
+        assertThat(run("--csv-path", state.resolve("absent.csv").toString())).isEqualTo(2);
+        assertThat(summary()).contains("\"rowsRead\":0");
+    }
+
+    @Test
+    void anUnreachableServerEndsWithExitCode3AfterTheRetryBudget() {
+        server.stop(0);
+        assertThat(run("--retry-budget", "500ms")).isEqualTo(3);
+        assertThat(summary()).contains("\"rowsAcked\":0");
+    }
+
+    private int run(String... arguments) {
+        List<String> all = new ArrayList<>(
+                List.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--state-dir", state.toString()));
+        all.addAll(List.of(arguments));
+        return new CommandLine(new StreamerCommand()).execute(all.toArray(String[]::new));
+    }
+
+    private String summary() {
+        List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).isNotEmpty();
+        return lines.get(lines.size() - 1);
+    }
+}
