@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,28 +133,32 @@ public class StreamerSystemIT {
             "--batch-size",
             "500"
         };
-        int resent = 0;
+        Path pending = Path.of("target", "streamer-state", instanceId + ".properties.pending");
+        long lastSequence = -1;
         for (int kill = 0; kill < 4; kill++) {
             var streamer = StreamerProcess.start("phoenix-" + kill, arguments);
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1_500, 3_000));
+            // Killed while a batch is in flight, after at least one batch of this run was acknowledged.
+            long before = lastSequence;
+            awaitTrue(() -> pendingSequence(pending) > before + 1);
             streamer.kill();
+            lastSequence = pendingSequence(pending);
         }
         var last = StreamerProcess.start("phoenix-last", arguments);
         Thread.sleep(2_000);
         var result = last.stop();
         assertThat(result.exitCode()).as("exit; stderr:%n%s", result.stderr()).isZero();
+        int resent = result.stderr().contains("\"event\":\"resending\"") ? 1 : 0;
         for (int run = 1; run < 4; run++) {
             resent += Files.readString(Path.of("target", "phoenix-" + run + "-streamer.err"))
                             .contains("\"event\":\"resending\"")
                     ? 1
                     : 0;
         }
-        resent += result.stderr().contains("\"event\":\"resending\"") ? 1 : 0;
 
         StoredTelemetry after = settled();
         assertThat(resent)
-                .as("a restart found the batch its predecessor had in flight and sent it again")
-                .isPositive();
+                .as("restarts that found the batch their predecessor had in flight and sent it again")
+                .isGreaterThanOrEqualTo(3);
         assertThat(after.points() - before.points())
                 .as("the last run's rows are all there")
                 .isGreaterThanOrEqualTo(
@@ -160,6 +166,23 @@ public class StreamerSystemIT {
         assertThat(after.distinctPoints())
                 .as("no (gpu, metric, time) twice, whether or not the server had the resent batch")
                 .isEqualTo(after.points());
+    }
+
+    /** The sequence of the batch in flight, from the streamer's state file; -1 while none is. */
+    private static long pendingSequence(Path pending) {
+        try {
+            return Long.parseLong(Files.readString(pending).split(" ", 2)[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within 60 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     /** What the database holds once the collectors have stored everything acknowledged so far. */

@@ -5,7 +5,6 @@ import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.info.License;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Activates JAX-RS under {@code /api/v1} and describes the API for the generated OpenAPI document. */
 @ApplicationPath("api/v1")
@@ -16,9 +15,5 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         version = "1",
                         description = "Ingests DCGM GPU metrics as CSV batches and serves every GPU's telemetry. "
                                 + "Times are RFC 3339 in UTC; errors are application/problem+json (RFC 9457).",
-                        license = @License(name = "Apache-2.0")),
-        tags = {
-            @Tag(name = "ingest", description = "Telemetry intake from the streamer clients"),
-            @Tag(name = "gpus", description = "GPUs and their telemetry")
-        })
+                        license = @License(name = "Apache-2.0")))
 public class JaxRsConfiguration extends Application {}

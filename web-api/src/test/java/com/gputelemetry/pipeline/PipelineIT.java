@@ -85,7 +85,7 @@ class PipelineIT {
 
         for (String uuid : uuids) {
             await(() -> storedPoints(uuid) == METRICS.size());
-            Series series = gpus.telemetry(uuid, null, null, "1000", null);
+            Series series = gpus.page(uuid, null, null, List.of(), "asc", "1000", null);
             List<String> times =
                     series.items().stream().map(TelemetryPoint::getTimestamp).toList();
             assertEquals(times.stream().sorted().toList(), times, "ascending by time");
@@ -110,7 +110,11 @@ class PipelineIT {
 
         await(() -> storedPoints(uuid) == 2);
         assertEveryPartitionCommittedToItsHead();
-        assertEquals(2, gpus.telemetry(uuid, null, null, "1000", null).items().size());
+        assertEquals(
+                2,
+                gpus.page(uuid, null, null, List.of(), "asc", "1000", null)
+                        .items()
+                        .size());
     }
 
     @Test
@@ -123,18 +127,18 @@ class PipelineIT {
         post("it-window-" + UUID.randomUUID(), 0, csv.toString());
         await(() -> storedPoints(uuid) == 5);
 
-        Series window = gpus.telemetry(
-                uuid, T0.plusSeconds(1).toString(), T0.plusSeconds(3).toString(), "1000", null);
+        Series window = gpus.page(
+                uuid, T0.plusSeconds(1).toString(), T0.plusSeconds(3).toString(), List.of(), "asc", "1000", null);
         assertEquals(
                 List.of(1.0, 2.0, 3.0),
                 window.items().stream().map(TelemetryPoint::getValue).toList());
-        Series empty = gpus.telemetry(uuid, T0.plusSeconds(60).toString(), null, "1000", null);
+        Series empty = gpus.page(uuid, T0.plusSeconds(60).toString(), null, List.of(), "asc", "1000", null);
         assertTrue(empty.items().isEmpty());
 
         List<Double> paged = new ArrayList<>();
         String cursor = null;
         do {
-            Series page = gpus.telemetry(uuid, null, null, "2", cursor);
+            Series page = gpus.page(uuid, null, null, List.of(), "asc", "2", cursor);
             page.items().forEach(p -> paged.add(p.getValue()));
             cursor = page.nextCursor();
         } while (cursor != null);
@@ -146,11 +150,12 @@ class PipelineIT {
         assertProblem(
                 400,
                 "end_time",
-                () -> gpus.telemetry(newGpu(), "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", "10", null));
-        assertProblem(400, "start_time", () -> gpus.telemetry(newGpu(), "2026-13-01", null, "10", null));
-        assertProblem(400, "limit", () -> gpus.telemetry(newGpu(), null, null, "0", null));
-        assertProblem(400, "cursor", () -> gpus.telemetry(newGpu(), null, null, "10", "not-a-cursor"));
-        assertProblem(404, null, () -> gpus.telemetry(newGpu(), null, null, "10", null));
+                () -> gpus.page(
+                        newGpu(), "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", List.of(), "asc", "10", null));
+        assertProblem(400, "start_time", () -> gpus.page(newGpu(), "2026-13-01", null, List.of(), "asc", "10", null));
+        assertProblem(400, "limit", () -> gpus.page(newGpu(), null, null, List.of(), "asc", "0", null));
+        assertProblem(400, "cursor", () -> gpus.page(newGpu(), null, null, List.of(), "asc", "10", "not-a-cursor"));
+        assertProblem(404, null, () -> gpus.page(newGpu(), null, null, List.of(), "asc", "10", null));
         assertProblem(400, "Producer-Sequence", () -> ingest.ingest("p", "minus one", body(HEADER)));
         assertProblem(400, "body", () -> ingest.ingest("p", "1", body("uuid,value\nGPU-1,3\n")));
     }
@@ -172,7 +177,9 @@ class PipelineIT {
     /** Points stored so far; the GPU itself is unknown (404) until the collectors stored its first row. */
     private int storedPoints(String uuid) {
         try {
-            return gpus.telemetry(uuid, null, null, "1000", null).items().size();
+            return gpus.page(uuid, null, null, List.of(), "asc", "1000", null)
+                    .items()
+                    .size();
         } catch (WebApplicationException e) {
             assertEquals(404, e.getResponse().getStatus());
             return 0;

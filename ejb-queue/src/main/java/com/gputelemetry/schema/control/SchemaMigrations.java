@@ -33,7 +33,8 @@ public class SchemaMigrations {
             new Migration(1, "queue_log"),
             new Migration(2, "telemetry_store"),
             new Migration(3, "queue_dead_letters"),
-            new Migration(4, "queue_leases"));
+            new Migration(4, "queue_leases"),
+            new Migration(5, "telemetry_queries"));
 
     @Resource(lookup = "jdbc/telemetry")
     DataSource dataSource;

@@ -5,6 +5,8 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.List;
+import java.util.TreeSet;
 
 /** A GPU that has reported telemetry. Its identity is the UUID: the index 0-7 repeats on every host. */
 @Entity
@@ -29,6 +31,9 @@ public class Gpu {
 
     private String labels;
 
+    /** The names of the metrics this GPU has reported, sorted, comma-separated: few, and rarely new. */
+    private String metrics;
+
     @Column(name = "first_seen_us", nullable = false)
     private long firstSeenMicros;
 
@@ -42,6 +47,7 @@ public class Gpu {
         this.firstSeenMicros = sighting.timeMicros();
         this.lastSeenMicros = sighting.timeMicros();
         adopt(sighting);
+        this.metrics = sighting.metric();
     }
 
     /**
@@ -49,6 +55,11 @@ public class Gpu {
      * to another host or slot shows where it is now, whatever order sightings arrive in.
      */
     public void merge(Sighting sighting) {
+        if (!metricNames().contains(sighting.metric())) {
+            var names = new TreeSet<>(metricNames());
+            names.add(sighting.metric());
+            metrics = String.join(",", names);
+        }
         firstSeenMicros = Math.min(firstSeenMicros, sighting.timeMicros());
         if (sighting.timeMicros() >= lastSeenMicros) {
             lastSeenMicros = sighting.timeMicros();
@@ -94,7 +105,32 @@ public class Gpu {
         return Micros.toRfc3339(lastSeenMicros);
     }
 
-    /** One observation of a GPU's identity and placement at a point in time. */
+    /** The metrics this GPU has reported, in name order. Not a property: the GPU list leaves it out. */
+    public List<String> metricNames() {
+        return metrics == null || metrics.isEmpty() ? List.of() : List.of(metrics.split(","));
+    }
+
+    /** The labels of the newest sighting that had any, as the exporter wrote them (Prometheus style). */
+    public String rawLabels() {
+        return labels;
+    }
+
+    public long firstSeenMicros() {
+        return firstSeenMicros;
+    }
+
+    public long lastSeenMicros() {
+        return lastSeenMicros;
+    }
+
+    /** One observation of a GPU's identity and placement at a point in time, in a row of one metric. */
     public record Sighting(
-            String uuid, String hostname, int gpuIndex, String device, String model, String labels, long timeMicros) {}
+            String uuid,
+            String hostname,
+            int gpuIndex,
+            String device,
+            String model,
+            String labels,
+            String metric,
+            long timeMicros) {}
 }

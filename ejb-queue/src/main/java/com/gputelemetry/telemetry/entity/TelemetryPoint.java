@@ -59,7 +59,11 @@ public class TelemetryPoint {
     }
 
     /** The keyset position of this point in its GPU's series: time, then id for points at the same time. */
-    public SeriesPosition position() {
-        return new SeriesPosition(timeMicros, id);
+    public SeriesPosition position(boolean descending) {
+        return new SeriesPosition(timeMicros, id, descending);
+    }
+
+    public long timeMicros() {
+        return timeMicros;
     }
 }

@@ -10,9 +10,10 @@ class GpuTest {
 
     @Test
     void aNewerSightingMovesTheGpuAndExtendsLastSeen() {
-        var gpu = new Gpu(new Gpu.Sighting(UUID, "host-a", 0, "nvidia0", "H100", "gpu=\"0\"", 1_000_000));
+        var gpu = new Gpu(
+                new Gpu.Sighting(UUID, "host-a", 0, "nvidia0", "H100", "gpu=\"0\"", "DCGM_FI_DEV_GPU_TEMP", 1_000_000));
 
-        gpu.merge(new Gpu.Sighting(UUID, "host-b", 3, "nvidia3", "H100", null, 2_000_000));
+        gpu.merge(new Gpu.Sighting(UUID, "host-b", 3, "nvidia3", "H100", null, "DCGM_FI_DEV_GPU_TEMP", 2_000_000));
 
         assertThat(gpu.getHostname()).isEqualTo("host-b");
         assertThat(gpu.getGpuIndex()).isEqualTo(3);
@@ -23,14 +24,16 @@ class GpuTest {
 
     @Test
     void anOlderSightingOnlyExtendsFirstSeen() {
-        var gpu = new Gpu(new Gpu.Sighting(UUID, "host-a", 0, "nvidia0", "H100", null, 5_000_000));
+        var gpu = new Gpu(
+                new Gpu.Sighting(UUID, "host-a", 0, "nvidia0", "H100", null, "DCGM_FI_DEV_SM_CLOCK", 5_000_000));
 
-        gpu.merge(new Gpu.Sighting(UUID, "host-old", 7, "nvidia7", "A100", null, 1_500_000));
+        gpu.merge(new Gpu.Sighting(UUID, "host-old", 7, "nvidia7", "A100", null, "DCGM_FI_DEV_GPU_TEMP", 1_500_000));
 
         assertThat(gpu.getHostname()).isEqualTo("host-a");
         assertThat(gpu.getModel()).isEqualTo("H100");
         assertThat(gpu.getFirstSeen()).isEqualTo("1970-01-01T00:00:01.500Z");
         assertThat(gpu.getLastSeen()).isEqualTo("1970-01-01T00:00:05Z");
         assertThat(gpu.getUuid()).isEqualTo(UUID);
+        assertThat(gpu.metricNames()).containsExactly("DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK");
     }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SeriesPositionTest {
 
-    @Test
-    void aCursorLeadsBackToItsPosition() {
-        var position = new SeriesPosition(1_795_334_118_090_123L, 42_500);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aCursorLeadsBackToItsPositionAndDirection(boolean descending) {
+        var position = new SeriesPosition(1_795_334_118_090_123L, 42_500, descending);
 
         String cursor = position.toCursor();
 
@@ -22,5 +25,16 @@ class SeriesPositionTest {
         assertThatThrownBy(() -> SeriesPosition.fromCursor("not-a-cursor"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SeriesPosition.fromCursor("%%%")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SeriesPosition.fromCursor(GpuPosition.START.toCursor()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void gpuCursorsLeadBackToTheirPlaceInTheList() {
+        var position = new GpuPosition("mtv5-dgx1-hgpu-031", 7, "GPU-5fd4f087-86f3-7a43-b711-4771313afc50");
+
+        assertThat(GpuPosition.fromCursor(position.toCursor())).isEqualTo(position);
+        assertThatThrownBy(() -> GpuPosition.fromCursor(new SeriesPosition(1, 2, false).toCursor()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -30,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Takes CSV batches from producers, validates every row and appends the accepted ones durably to the queue. */
 @Path("ingest")
 @RequestScoped
-@Tag(name = "ingest")
+@Tag(name = "ingest", description = "Telemetry intake from the streamer clients")
 public class IngestResource {
 
     @Inject

@@ -10,6 +10,7 @@ import com.gputelemetry.queue.control.Partitioner;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +28,8 @@ public class BatchIntake {
 
     private static final Logger LOG = Logger.getLogger(BatchIntake.class.getName());
     private static final long RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+    /** Rows of at most ~600 bytes each (long label sets included) keep a record well below the log's 1 MB. */
+    static final int ROWS_PER_MESSAGE = 1_000;
 
     @EJB
     MessageQueue queue;
@@ -67,9 +70,16 @@ public class BatchIntake {
         Map<Integer, List<TelemetryRow>> byPartition = rows.stream()
                 .collect(Collectors.groupingBy(
                         row -> partitioner.partitionOf(row.uuid()), TreeMap::new, Collectors.toList()));
-        return byPartition.entrySet().stream()
-                .map(e -> new PartitionedMessage(e.getKey(), TelemetryRow.toPayload(e.getValue())))
-                .toList();
+        List<PartitionedMessage> messages = new ArrayList<>();
+        byPartition.forEach((partition, partitionRows) -> {
+            // A log record holds at most 1 MB: a batch with many rows of few GPUs becomes several records.
+            for (int from = 0; from < partitionRows.size(); from += ROWS_PER_MESSAGE) {
+                List<TelemetryRow> chunk =
+                        partitionRows.subList(from, Math.min(partitionRows.size(), from + ROWS_PER_MESSAGE));
+                messages.add(new PartitionedMessage(partition, TelemetryRow.toPayload(chunk)));
+            }
+        });
+        return messages;
     }
 
     private static long sequence(String parameter, String text) {

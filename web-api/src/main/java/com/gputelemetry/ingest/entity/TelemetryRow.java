@@ -34,7 +34,7 @@ public record TelemetryRow(
             CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     public Gpu.Sighting sighting() {
-        return new Gpu.Sighting(uuid, hostname, gpuIndex, device, model, labels, timeMicros);
+        return new Gpu.Sighting(uuid, hostname, gpuIndex, device, model, labels, metric, timeMicros);
     }
 
     public TelemetryPoint toPoint() {

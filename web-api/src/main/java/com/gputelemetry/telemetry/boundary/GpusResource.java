@@ -3,6 +3,10 @@ package com.gputelemetry.telemetry.boundary;
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.GpuPosition;
+import com.gputelemetry.telemetry.entity.MetricUnit;
+import com.gputelemetry.telemetry.entity.Micros;
+import com.gputelemetry.telemetry.entity.PrometheusLabels;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import jakarta.ejb.EJB;
@@ -13,9 +17,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -23,129 +34,377 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The GPUs that have reported telemetry, and each GPU's time series. */
+/** The GPUs that have reported telemetry: the list, one GPU, its time series, its export and its summaries. */
 @Path("gpus")
 @RequestScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-@Tag(name = "gpus")
+@Tag(name = "gpus", description = "GPUs and their telemetry")
 public class GpusResource {
 
-    static final int MAX_LIMIT = 10_000;
-    private static final SeriesPosition BEFORE_EVERYTHING = new SeriesPosition(Long.MIN_VALUE, Long.MIN_VALUE);
+    /** Labels that are promoted to fields of their own or that belong to one row, not to the GPU. */
+    private static final List<String> NOT_GPU_LABELS = List.of("__name__", "DCGM_FI_DRIVER_VERSION");
 
     @EJB
     GpuCatalog catalog;
 
     @GET
     @Operation(
-            summary = "List every GPU that has telemetry",
-            description = "A GPU is identified by its UUID; gpuIndex (0-7) repeats on every host. "
-                    + "Ordered by hostname, then GPU index.")
+            summary = "List the GPUs that have telemetry",
+            description = "A GPU is identified by its UUID; gpuIndex (0-7) repeats on every host. Ordered by hostname, "
+                    + "then GPU index. Filters are exact but case-insensitive. Pass nextCursor back as cursor for "
+                    + "the next page; it is null on the last page.")
     @APIResponse(
             responseCode = "200",
-            description = "The GPUs",
+            description = "A page of GPUs",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            examples =
-                                    @ExampleObject(
-                                            name = "one GPU",
-                                            value =
-                                                    """
-                    {"items":[{"uuid":"GPU-5fd4f087-86f3-7a43-b711-4771313afc50","hostname":"mtv5-dgx1-hgpu-031",\
-                    "gpuIndex":0,"device":"nvidia0","model":"NVIDIA H100 80GB HBM3",\
-                    "firstSeen":"2026-11-22T10:00:00.123456Z","lastSeen":"2026-11-22T10:05:00.654321Z"}],"nextCursor":null}""")))
-    public Page<Gpu> gpus() {
-        return new Page<>(catalog.gpus(), null);
+                            schema = @Schema(implementation = GpuPage.class),
+                            examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
+    @APIResponse(
+            responseCode = "400",
+            description = "A bad limit or cursor",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples = @ExampleObject(name = "bad limit", value = Examples.BAD_LIMIT)))
+    public Page<Gpu> gpus(
+            @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
+                    @QueryParam("hostname")
+                    String hostname,
+            @Parameter(
+                            description = "Only GPUs of this model (exact, case-insensitive)",
+                            example = "NVIDIA H100 80GB HBM3")
+                    @QueryParam("model")
+                    String model,
+            @Parameter(
+                            description = "Most GPUs in one page",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            minimum = "1",
+                                            maximum = "10000",
+                                            defaultValue = "1000"))
+                    @QueryParam("limit")
+                    @DefaultValue("1000")
+                    String limit,
+            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+        return gpuPage(hostname, model, limit, cursor);
+    }
+
+    Page<Gpu> gpuPage(String hostname, String model, String limit, String cursor) {
+        int pageSize = QueryParameters.limit(limit);
+        GpuPosition after = QueryParameters.gpuCursor(cursor);
+        List<Gpu> gpus = catalog.gpus(blankToNull(hostname), blankToNull(model), after, pageSize + 1);
+        if (gpus.size() > pageSize) {
+            List<Gpu> page = gpus.subList(0, pageSize);
+            return new Page<>(page, GpuPosition.of(page.get(pageSize - 1)).toCursor());
+        }
+        return new Page<>(gpus, null);
+    }
+
+    @GET
+    @Path("{uuid}")
+    @Operation(
+            summary = "One GPU",
+            description = "Identity, placement, first and last report, the driver version and the other labels of "
+                    + "the exporter, and the latest value of each metric the GPU has reported.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The GPU",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = GpuDetail.class),
+                            examples = @ExampleObject(name = "an H100", value = Examples.GPU_DETAIL)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No GPU with this UUID has reported telemetry",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples = @ExampleObject(name = "unknown GPU", value = Examples.UNKNOWN_GPU)))
+    public GpuDetail gpu(
+            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
+                    @PathParam("uuid")
+                    String uuid) {
+        Gpu gpu = known(uuid);
+        Map<String, String> labels = new TreeMap<>(PrometheusLabels.parse(gpu.rawLabels()));
+        String driverVersion = labels.get("DCGM_FI_DRIVER_VERSION");
+        NOT_GPU_LABELS.forEach(labels::remove);
+        List<GpuDetail.LatestValue> latest = new ArrayList<>();
+        for (String metric : gpu.metricNames()) {
+            catalog.latest(uuid, metric)
+                    .ifPresent(point -> latest.add(new GpuDetail.LatestValue(
+                            metric, MetricUnit.of(metric), point.getTimestamp(), point.getValue())));
+        }
+        return new GpuDetail(
+                gpu.getUuid(),
+                gpu.getHostname(),
+                gpu.getGpuIndex(),
+                gpu.getDevice(),
+                gpu.getModel(),
+                gpu.getFirstSeen(),
+                gpu.getLastSeen(),
+                driverVersion,
+                labels,
+                latest);
     }
 
     @GET
     @Path("{uuid}/telemetry")
     @Operation(
-            summary = "One GPU's telemetry, ascending by time",
-            description = "Both bounds are inclusive: a point stamped exactly start_time or end_time is included. "
-                    + "Pages hold at most 'limit' points; pass 'nextCursor' back as 'cursor' for the next page.")
+            summary = "One GPU's telemetry, a page at a time",
+            description = "Ascending by time (order=desc for newest first). Both bounds are inclusive: a point stamped "
+                    + "exactly start_time or end_time is included. Pages hold at most 'limit' points; pass nextCursor "
+                    + "back as cursor for the next page. The cursor is a position in the series, so paging is stable "
+                    + "while new points arrive: no point is repeated or skipped, and points newer than the last page "
+                    + "appear on later pages. With Accept text/csv or application/x-ndjson the whole selection is "
+                    + "streamed instead, without limit or cursor.")
     @APIResponse(
             responseCode = "200",
-            description = "A page of the GPU's points (empty when the window holds none)",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Series.class),
-                            examples =
-                                    @ExampleObject(
-                                            name = "two points",
-                                            value =
-                                                    """
-                            {"gpu":"GPU-5fd4f087-86f3-7a43-b711-4771313afc50","items":[\
-                            {"timestamp":"2026-11-22T10:00:00.123456Z","metric":"DCGM_FI_DEV_GPU_TEMP","value":41.0},\
-                            {"timestamp":"2026-11-22T10:00:00.123456Z","metric":"DCGM_FI_DEV_POWER_USAGE","value":112.5}],\
-                            "nextCursor":null}""")))
+            description = "A page of the GPU's points (no items when the window holds none), or the whole selection as "
+                    + "CSV or NDJSON",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = Series.class),
+                        examples = @ExampleObject(name = "two points", value = Examples.SERIES)),
+                @Content(
+                        mediaType = SeriesExport.CSV,
+                        schema = @Schema(type = SchemaType.STRING),
+                        examples = @ExampleObject(name = "CSV", value = Examples.SERIES_CSV)),
+                @Content(
+                        mediaType = SeriesExport.NDJSON,
+                        schema = @Schema(type = SchemaType.STRING),
+                        examples = @ExampleObject(name = "NDJSON", value = Examples.SERIES_NDJSON))
+            })
     @APIResponse(
             responseCode = "400",
-            description = "A malformed time, end_time before start_time, a bad limit or cursor",
+            description =
+                    "A malformed time, end_time before start_time, an unknown metric, a bad limit, order or cursor",
             content =
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             schema = @Schema(implementation = Problem.class),
-                            examples =
-                                    @ExampleObject(
-                                            name = "malformed start",
-                                            value =
-                                                    """
-                            {"type":"about:blank","title":"Invalid parameter","status":400,\
-                            "detail":"start_time must be an RFC 3339 date-time such as 2025-07-18T20:42:34Z, not 'yesterday'",\
-                            "parameter":"start_time"}""")))
+                            examples = @ExampleObject(name = "malformed start", value = Examples.BAD_START)))
     @APIResponse(
             responseCode = "404",
             description = "No GPU with this UUID has reported telemetry",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Series telemetry(
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples = @ExampleObject(name = "unknown GPU", value = Examples.UNKNOWN_GPU)))
+    @Produces({
+        MediaType.APPLICATION_JSON,
+        Problem.MEDIA_TYPE,
+        SeriesExport.CSV + ";qs=0.5",
+        SeriesExport.NDJSON + ";qs=0.5"
+    })
+    public Response telemetry(
+            @Context HttpHeaders headers,
             @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
                     @PathParam("uuid")
                     String uuid,
-            @Parameter(description = "Earliest time, inclusive (RFC 3339)", example = "2025-07-18T20:42:34Z")
+            @Parameter(
+                            description = "Earliest time, inclusive (RFC 3339); default: the beginning",
+                            schema = @Schema(type = SchemaType.STRING, format = "date-time"),
+                            example = "2026-11-22T10:00:00Z")
                     @QueryParam("start_time")
                     String startTime,
-            @Parameter(description = "Latest time, inclusive (RFC 3339)", example = "2025-07-18T21:42:34Z")
+            @Parameter(
+                            description = "Latest time, inclusive (RFC 3339); default: no end",
+                            schema = @Schema(type = SchemaType.STRING, format = "date-time"),
+                            example = "2026-11-22T11:00:00Z")
                     @QueryParam("end_time")
                     String endTime,
-            @Parameter(description = "Most points in one page (1-10000)", schema = @Schema(defaultValue = "1000"))
+            @Parameter(
+                            description = "Only these metrics (repeat the parameter for several); default: all",
+                            example = "DCGM_FI_DEV_GPU_TEMP")
+                    @QueryParam("metric")
+                    List<String> metric,
+            @Parameter(
+                            description = "asc for oldest first, desc for newest first",
+                            schema =
+                                    @Schema(
+                                            enumeration = {"asc", "desc"},
+                                            defaultValue = "asc"))
+                    @QueryParam("order")
+                    @DefaultValue("asc")
+                    String order,
+            @Parameter(
+                            description = "Most points in one page",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            minimum = "1",
+                                            maximum = "10000",
+                                            defaultValue = "1000"))
                     @QueryParam("limit")
                     @DefaultValue("1000")
                     String limit,
             @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
-        TimeWindow window = TimeWindow.of(startTime, endTime);
-        int pageSize = limit(limit);
-        SeriesPosition after = cursor == null ? BEFORE_EVERYTHING : position(cursor);
-        if (catalog.gpu(uuid).isEmpty()) {
-            throw Problem.notFound("no GPU with UUID " + uuid + " has reported telemetry");
+        String export = exportType(headers.getAcceptableMediaTypes());
+        if (export == null) {
+            return Response.ok(page(uuid, startTime, endTime, metric, order, limit, cursor))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .build();
         }
-        List<TelemetryPoint> points = catalog.series(uuid, window.fromMicros(), window.toMicros(), after, pageSize + 1);
+        TimeWindow window = TimeWindow.of(startTime, endTime);
+        boolean descending = QueryParameters.descending(order);
+        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
+        known(uuid);
+        return Response.ok(new SeriesExport(catalog, uuid, window, metrics, descending, export))
+                .type(export + "; charset=utf-8")
+                .build();
+    }
+
+    /** One page of a GPU's series, as {@code GET /gpus/{uuid}/telemetry} answers it in JSON. */
+    public Series page(
+            String uuid,
+            String startTime,
+            String endTime,
+            List<String> metric,
+            String order,
+            String limit,
+            String cursor) {
+        TimeWindow window = TimeWindow.of(startTime, endTime);
+        boolean descending = QueryParameters.descending(order);
+        int pageSize = QueryParameters.limit(limit);
+        SeriesPosition after = QueryParameters.seriesCursor(cursor, descending);
+        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
+        known(uuid);
+        List<TelemetryPoint> points =
+                catalog.series(uuid, window.fromMicros(), window.toMicros(), metrics, after, pageSize + 1);
         if (points.size() > pageSize) {
             List<TelemetryPoint> page = points.subList(0, pageSize);
-            return new Series(uuid, page, page.get(pageSize - 1).position().toCursor());
+            return new Series(
+                    uuid, page, page.get(pageSize - 1).position(descending).toCursor());
         }
         return new Series(uuid, points, null);
     }
 
-    private static int limit(String text) {
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
+    /** The export type the client prefers to JSON, if any: the Accept header's first type that names one. */
+    private static String exportType(List<MediaType> acceptable) {
+        for (MediaType type : acceptable) {
+            if (type.isCompatible(MediaType.valueOf(SeriesExport.CSV)) && !type.isWildcardType()) {
+                return SeriesExport.CSV;
             }
-        } catch (NumberFormatException e) {
-            // reported below
+            if (type.isCompatible(MediaType.valueOf(SeriesExport.NDJSON))
+                    && !type.isWildcardType()
+                    && !type.isWildcardSubtype()) {
+                return SeriesExport.NDJSON;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return null;
+            }
         }
-        throw Problem.badParameter("limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", not '" + text + "'");
+        return null;
     }
 
-    private static SeriesPosition position(String cursor) {
-        try {
-            return SeriesPosition.fromCursor(cursor);
-        } catch (IllegalArgumentException e) {
-            throw Problem.badParameter("cursor", "cursor is not one this API handed out: '" + cursor + "'");
+    @GET
+    @Path("{uuid}/telemetry/summary")
+    @Operation(
+            summary = "Min, max, average and count per time bucket",
+            description = "For each metric asked for, the points in [start_time, end_time] grouped into buckets of "
+                    + "'step' that start at whole multiples of the step (1m buckets start on the minute). Buckets "
+                    + "without points are left out. At most 10000 buckets per metric.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The buckets, by metric, then time",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SeriesSummary.class),
+                            examples = @ExampleObject(name = "two minutes", value = Examples.SUMMARY)))
+    @APIResponse(
+            responseCode = "400",
+            description = "No or an unknown metric, a malformed time or step, end_time before start_time, or more "
+                    + "than 10000 buckets",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples = @ExampleObject(name = "bad step", value = Examples.BAD_STEP)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No GPU with this UUID has reported telemetry",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples = @ExampleObject(name = "unknown GPU", value = Examples.UNKNOWN_GPU)))
+    public SeriesSummary summary(
+            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
+                    @PathParam("uuid")
+                    String uuid,
+            @Parameter(
+                            description = "The metrics to summarise (repeat the parameter for several); required",
+                            required = true,
+                            example = "DCGM_FI_DEV_GPU_TEMP")
+                    @QueryParam("metric")
+                    List<String> metric,
+            @Parameter(
+                            description = "Earliest time, inclusive (RFC 3339); default: end_time minus one hour",
+                            schema = @Schema(type = SchemaType.STRING, format = "date-time"),
+                            example = "2026-11-22T10:00:00Z")
+                    @QueryParam("start_time")
+                    String startTime,
+            @Parameter(
+                            description = "Latest time, inclusive (RFC 3339); default: now",
+                            schema = @Schema(type = SchemaType.STRING, format = "date-time"),
+                            example = "2026-11-22T11:00:00Z")
+                    @QueryParam("end_time")
+                    String endTime,
+            @Parameter(
+                            description = "Bucket width: a whole number of s, m, h or d",
+                            schema =
+                                    @Schema(type = SchemaType.STRING, pattern = "[0-9]+(s|m|h|d)", defaultValue = "1m"))
+                    @QueryParam("step")
+                    @DefaultValue("1m")
+                    String step) {
+        if (metric.isEmpty()) {
+            throw Problem.badParameter(
+                    "metric", "name at least one metric to summarise, e.g. metric=DCGM_FI_DEV_GPU_TEMP");
         }
+        long stepMicros = QueryParameters.stepMicros(step);
+        TimeWindow window = TimeWindow.of(startTime, endTime).closedAtNow(3_600_000_000L);
+        if ((window.toMicros() - window.fromMicros()) / stepMicros >= QueryParameters.MAX_BUCKETS) {
+            throw Problem.badParameter(
+                    "step",
+                    "step " + step + " makes more than " + QueryParameters.MAX_BUCKETS + " buckets in this window");
+        }
+        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
+        known(uuid);
+        List<SeriesSummary.Bucket> buckets = new ArrayList<>();
+        for (String name : metrics) {
+            for (GpuCatalog.Bucket bucket :
+                    catalog.summary(uuid, name, window.fromMicros(), window.toMicros(), stepMicros)) {
+                buckets.add(new SeriesSummary.Bucket(
+                        name,
+                        Micros.toRfc3339(bucket.startMicros()),
+                        bucket.min(),
+                        bucket.max(),
+                        bucket.avg(),
+                        bucket.count()));
+            }
+        }
+        return new SeriesSummary(uuid, step, buckets, null);
     }
+
+    private Gpu known(String uuid) {
+        return catalog.gpu(uuid)
+                .orElseThrow(() -> Problem.notFound("no GPU with UUID " + uuid + " has reported telemetry"));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    /** For the OpenAPI document: the GPU list's page type. */
+    @Schema(name = "GpuPage")
+    public record GpuPage(List<Gpu> items, String nextCursor) {}
 }

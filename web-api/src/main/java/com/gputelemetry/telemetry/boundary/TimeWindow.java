@@ -2,6 +2,7 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.entity.Micros;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** A closed time interval from the query parameters {@code start_time} and {@code end_time}: both ends inclusive. */
@@ -12,6 +13,19 @@ record TimeWindow(long fromMicros, long toMicros) {
         long to = endTime == null ? Long.MAX_VALUE : parse("end_time", endTime);
         if (to < from) {
             throw Problem.badParameter("end_time", "end_time " + endTime + " is before start_time " + startTime);
+        }
+        return new TimeWindow(from, to);
+    }
+
+    /**
+     * The same window with an open end closed at now and an open start closed {@code defaultSpanMicros} before the
+     * end: for queries that must not cover all of time.
+     */
+    TimeWindow closedAtNow(long defaultSpanMicros) {
+        long to = toMicros == Long.MAX_VALUE ? Micros.of(Instant.now()) : toMicros;
+        long from = fromMicros == Long.MIN_VALUE ? to - defaultSpanMicros : fromMicros;
+        if (to < from) {
+            throw Problem.badParameter("start_time", "start_time is in the future; give an end_time after it");
         }
         return new TimeWindow(from, to);
     }

@@ -1,6 +1,7 @@
 package com.gputelemetry.telemetry.control;
 
 import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.GpuPosition;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import jakarta.ejb.Stateless;
@@ -8,10 +9,17 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
-/** Read side of the telemetry store: the GPUs and one GPU's time series, a keyset page at a time. */
+/**
+ * Read side of the telemetry store: GPUs, hosts, metrics and time series, each listing a keyset page at a time so
+ * that every query is one index range, however deep the page.
+ */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class GpuCatalog {
@@ -19,30 +27,155 @@ public class GpuCatalog {
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
-    public List<Gpu> gpus() {
-        return em.createQuery("SELECT g FROM Gpu g ORDER BY g.hostname, g.gpuIndex, g.uuid", Gpu.class)
-                .getResultList();
+    /** One bucket of a summary: the points of one metric whose time falls in [start, start + step). */
+    public record Bucket(long startMicros, double min, double max, double avg, long count) {}
+
+    /** A host and how many GPUs it has. */
+    public record Host(String hostname, long gpus) {}
+
+    /**
+     * GPUs after {@code after} in the order hostname, index, UUID.
+     *
+     * @param hostname and {@code model}: exact but case-insensitive filters, null for none
+     */
+    public List<Gpu> gpus(String hostname, String model, GpuPosition after, int limit) {
+        var jpql = new StringBuilder(
+                """
+                SELECT g FROM Gpu g
+                WHERE (g.hostname > :host OR (g.hostname = :host AND g.gpuIndex > :index)
+                       OR (g.hostname = :host AND g.gpuIndex = :index AND g.uuid > :uuid))""");
+        if (hostname != null) {
+            jpql.append(" AND LOWER(g.hostname) = :hostname");
+        }
+        if (model != null) {
+            jpql.append(" AND LOWER(g.model) = :model");
+        }
+        jpql.append(" ORDER BY g.hostname, g.gpuIndex, g.uuid");
+        TypedQuery<Gpu> query = em.createQuery(jpql.toString(), Gpu.class)
+                .setParameter("host", after.hostname())
+                .setParameter("index", after.gpuIndex())
+                .setParameter("uuid", after.uuid())
+                .setMaxResults(limit);
+        if (hostname != null) {
+            query.setParameter("hostname", hostname.toLowerCase());
+        }
+        if (model != null) {
+            query.setParameter("model", model.toLowerCase());
+        }
+        return query.getResultList();
     }
 
     public Optional<Gpu> gpu(String uuid) {
         return Optional.ofNullable(em.find(Gpu.class, uuid));
     }
 
-    /** Points of one GPU with {@code fromMicros <= time <= toMicros}, ascending, strictly after {@code after}. */
-    public List<TelemetryPoint> series(String uuid, long fromMicros, long toMicros, SeriesPosition after, int limit) {
-        return em.createQuery(
+    /** Hosts after {@code afterHostname} in name order, each with its number of GPUs. */
+    public List<Host> hosts(String afterHostname, int limit) {
+        return em
+                .createQuery(
                         """
-                        SELECT p FROM TelemetryPoint p
-                        WHERE p.gpuUuid = :gpu AND p.timeMicros >= :from AND p.timeMicros <= :to
-                          AND (p.timeMicros > :afterTime OR (p.timeMicros = :afterTime AND p.id > :afterId))
-                        ORDER BY p.timeMicros, p.id""",
+                        SELECT g.hostname, COUNT(g) FROM Gpu g WHERE g.hostname > :after
+                        GROUP BY g.hostname ORDER BY g.hostname""",
+                        Object[].class)
+                .setParameter("after", afterHostname)
+                .setMaxResults(limit)
+                .getResultList()
+                .stream()
+                .map(row -> new Host((String) row[0], ((Number) row[1]).longValue()))
+                .toList();
+    }
+
+    /** The hostname as stored, matched case-insensitively. */
+    public Optional<String> host(String hostname) {
+        return em
+                .createQuery("SELECT g.hostname FROM Gpu g WHERE LOWER(g.hostname) = :host", String.class)
+                .setParameter("host", hostname.toLowerCase())
+                .setMaxResults(1)
+                .getResultList()
+                .stream()
+                .findFirst();
+    }
+
+    /** Every metric name any GPU has reported. */
+    public SortedSet<String> metricNames() {
+        SortedSet<String> names = new TreeSet<>();
+        em.createQuery("SELECT DISTINCT g.metrics FROM Gpu g WHERE g.metrics IS NOT NULL", String.class)
+                .getResultList()
+                .forEach(list -> names.addAll(Arrays.asList(list.split(","))));
+        return names;
+    }
+
+    /** The newest point of one metric of one GPU. */
+    public Optional<TelemetryPoint> latest(String uuid, String metric) {
+        return em
+                .createQuery(
+                        """
+                        SELECT p FROM TelemetryPoint p WHERE p.gpuUuid = :gpu AND p.metric = :metric
+                        ORDER BY p.timeMicros DESC, p.id DESC""",
                         TelemetryPoint.class)
+                .setParameter("gpu", uuid)
+                .setParameter("metric", metric)
+                .setMaxResults(1)
+                .getResultList()
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Points of one GPU with {@code fromMicros <= time <= toMicros}, strictly after {@code after} in its direction,
+     * ascending or descending by time, then id.
+     *
+     * @param metrics the metrics to include; empty for all
+     */
+    public List<TelemetryPoint> series(
+            String uuid, long fromMicros, long toMicros, List<String> metrics, SeriesPosition after, int limit) {
+        boolean descending = after.descending();
+        String beyond = descending
+                ? "(p.timeMicros < :afterTime OR (p.timeMicros = :afterTime AND p.id < :afterId))"
+                : "(p.timeMicros > :afterTime OR (p.timeMicros = :afterTime AND p.id > :afterId))";
+        String direction = descending ? " DESC" : "";
+        String jpql = "SELECT p FROM TelemetryPoint p WHERE p.gpuUuid = :gpu"
+                + " AND p.timeMicros >= :from AND p.timeMicros <= :to AND " + beyond
+                + (metrics.isEmpty() ? "" : " AND p.metric IN :metrics")
+                + " ORDER BY p.timeMicros" + direction + ", p.id" + direction;
+        TypedQuery<TelemetryPoint> query = em.createQuery(jpql, TelemetryPoint.class)
                 .setParameter("gpu", uuid)
                 .setParameter("from", fromMicros)
                 .setParameter("to", toMicros)
                 .setParameter("afterTime", after.timeMicros())
                 .setParameter("afterId", after.id())
-                .setMaxResults(limit)
+                .setMaxResults(limit);
+        if (!metrics.isEmpty()) {
+            query.setParameter("metrics", metrics);
+        }
+        return query.getResultList();
+    }
+
+    /**
+     * Min, max, average and count of one metric per time bucket; buckets start at whole multiples of the step since
+     * the epoch, and buckets without points are left out.
+     */
+    public List<Bucket> summary(String uuid, String metric, long fromMicros, long toMicros, long stepMicros) {
+        // The step is a number the boundary parsed, written into the SQL so that SELECT and GROUP BY are the same
+        // expression on every database.
+        String bucket = "(time_us / " + stepMicros + ")";
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT " + bucket
+                        + ", MIN(metric_value), MAX(metric_value), AVG(metric_value), COUNT(*) FROM telemetry_point"
+                        + " WHERE gpu_uuid = ?1 AND metric = ?2 AND time_us >= ?3 AND time_us <= ?4"
+                        + " GROUP BY " + bucket + " ORDER BY 1")
+                .setParameter(1, uuid)
+                .setParameter(2, metric)
+                .setParameter(3, fromMicros)
+                .setParameter(4, toMicros)
                 .getResultList();
+        return rows.stream()
+                .map(row -> new Bucket(
+                        ((Number) row[0]).longValue() * stepMicros,
+                        ((Number) row[1]).doubleValue(),
+                        ((Number) row[2]).doubleValue(),
+                        ((Number) row[3]).doubleValue(),
+                        ((Number) row[4]).longValue()))
+                .toList();
     }
 }

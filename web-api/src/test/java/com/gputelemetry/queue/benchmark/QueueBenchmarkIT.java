@@ -2,6 +2,7 @@ package com.gputelemetry.queue.benchmark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.gputelemetry.TestDatabase;
 import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its table to {@code web-api/target/queue-benchmark-<db>.md}.
  */
 @EnabledIfSystemProperty(named = "queue.benchmark", matches = "true", disabledReason = "a benchmark, run on demand")
-@ExtendWith({BenchmarkDatabase.class, ArquillianExtension.class})
+@ExtendWith({TestDatabase.class, ArquillianExtension.class})
 class QueueBenchmarkIT {
 
     private static final int BATCHES = 200;
@@ -50,7 +51,7 @@ class QueueBenchmarkIT {
     @Deployment
     static WebArchive deployment() {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"))
-                .addClass(BenchmarkDatabase.class);
+                .addClass(TestDatabase.class);
     }
 
     @EJB

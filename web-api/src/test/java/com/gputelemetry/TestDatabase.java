@@ -1,15 +1,15 @@
-package com.gputelemetry.queue.benchmark;
+package com.gputelemetry;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts an embedded PostgreSQL on a fixed port before Arquillian starts Payara Micro, when the benchmark runs on
- * PostgreSQL ({@code -Dqueue.benchmark.db=postgres}); the benchmark's post-boot file points the datasource at it.
- * Does nothing inside the server, where the test class is run again.
+ * Starts an embedded PostgreSQL on a fixed port before Arquillian starts Payara Micro, when the tests run on
+ * PostgreSQL ({@code -Dtest.db=postgres}); that run's post-boot file points the datasource at it. Register it before
+ * the Arquillian extension. Does nothing inside the server, where an in-container test class is run again.
  */
-public class BenchmarkDatabase implements BeforeAllCallback {
+public class TestDatabase implements BeforeAllCallback {
 
     static final int PORT = 54329;
     // Typed by interface: the class is also deployed into the server, where EmbeddedPostgres is not on the class path.
@@ -18,7 +18,7 @@ public class BenchmarkDatabase implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         boolean insideServer = System.getProperty("com.sun.aas.instanceRoot") != null;
-        if (insideServer || !"postgres".equals(System.getProperty("queue.benchmark.db")) || postgres != null) {
+        if (insideServer || !"postgres".equals(System.getProperty("test.db")) || postgres != null) {
             return;
         }
         postgres = EmbeddedPostgres.builder().setPort(PORT).start();

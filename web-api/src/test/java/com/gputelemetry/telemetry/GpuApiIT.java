@@ -1,0 +1,429 @@
+package com.gputelemetry.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.gputelemetry.TestDatabase;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.File;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The GPU API over real HTTP against the real WAR in Payara Micro: every endpoint, every error, inclusive bounds,
+ * paging while points arrive, the streaming export and the summaries. Each test ingests its own GPUs (fresh UUIDs
+ * and hostnames) through the ingest endpoint, so the tests do not see each other's data. Runs on H2 and, in a second
+ * failsafe execution, on PostgreSQL.
+ */
+@ExtendWith({TestDatabase.class, ArquillianExtension.class})
+class GpuApiIT {
+
+    private static final String HEADER =
+            "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw\n";
+    private static final String TEMP = "DCGM_FI_DEV_GPU_TEMP";
+    private static final String POWER = "DCGM_FI_DEV_POWER_USAGE";
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00.000001Z");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void theGpuListFiltersByHostAndModelAndPagesWithACursor() throws Exception {
+        String host = unique("it-host");
+        String model = unique("Model X");
+        List<String> uuids = new ArrayList<>();
+        var csv = new StringBuilder(HEADER);
+        for (int index = 4; index >= 0; index--) {
+            String uuid = newGpu();
+            uuids.add(0, uuid);
+            csv.append(row(T0, TEMP, index, uuid, model, host, 40, ""));
+        }
+        String otherUuid = newGpu();
+        csv.append(row(T0, TEMP, 0, otherUuid, model, unique("it-other"), 40, ""));
+        ingestAndWait(csv.toString(), 6);
+
+        JsonObject byHost = json("/api/v1/gpus?hostname=" + encode(host.toUpperCase()));
+        assertThat(uuidsOf(byHost)).as("ordered by GPU index").containsExactlyElementsOf(uuids);
+        assertThat(byHost.isNull("nextCursor")).isTrue();
+        assertThat(uuidsOf(json("/api/v1/gpus?limit=10000&model=" + encode(model.toLowerCase()))))
+                .containsExactlyInAnyOrderElementsOf(concat(uuids, otherUuid));
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonObject page = json(
+                    "/api/v1/gpus?hostname=" + encode(host) + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            paged.addAll(uuidsOf(page));
+            cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+            pages++;
+        } while (cursor != null);
+        assertThat(paged).containsExactlyElementsOf(uuids);
+        assertThat(pages).isEqualTo(3);
+
+        assertProblem("/api/v1/gpus?limit=0", 400, "limit");
+        assertProblem("/api/v1/gpus?limit=10001", 400, "limit");
+        assertProblem("/api/v1/gpus?limit=many", 400, "limit");
+        assertProblem("/api/v1/gpus?cursor=garbage", 400, "cursor");
+    }
+
+    @Test
+    void aGpusDetailShowsItsLabelsDriverAndTheLatestValueOfEachMetric() throws Exception {
+        String uuid = newGpu();
+        String labels = "DCGM_FI_DRIVER_VERSION=\"535.129.03\",Hostname=\"h\",__name__=\"" + TEMP
+                + "\",gpu=\"3\",job=\"dgx_dcgm_exporter\"";
+        String csv = HEADER
+                + row(T0, TEMP, 3, uuid, "H100", "h", 40, labels)
+                + row(T0.plusSeconds(10), TEMP, 3, uuid, "H100", "h", 44, labels)
+                + row(T0.plusSeconds(5), POWER, 3, uuid, "H100", "h", 112.5, labels);
+        ingestAndWait(csv, 3);
+
+        JsonObject detail = json("/api/v1/gpus/" + uuid);
+        assertThat(detail.getString("uuid")).isEqualTo(uuid);
+        assertThat(detail.getInt("gpuIndex")).isEqualTo(3);
+        assertThat(detail.getString("firstSeen")).isEqualTo(T0.toString());
+        assertThat(detail.getString("lastSeen")).isEqualTo(T0.plusSeconds(10).toString());
+        assertThat(detail.getString("driverVersion")).isEqualTo("535.129.03");
+        assertThat(detail.getJsonObject("labels").keySet()).containsExactly("Hostname", "gpu", "job");
+        JsonArray latest = detail.getJsonArray("latest");
+        assertThat(latest).hasSize(2);
+        JsonObject power = latest.getJsonObject(1);
+        assertThat(power.getString("metric")).isEqualTo(POWER);
+        assertThat(power.getString("unit")).isEqualTo("W");
+        assertThat(power.getJsonNumber("value").doubleValue()).isEqualTo(112.5);
+        JsonObject temp = latest.getJsonObject(0);
+        assertThat(temp.getString("metric")).as("in metric name order").isEqualTo(TEMP);
+        assertThat(temp.getString("unit")).isEqualTo("°C");
+        assertThat(temp.getString("timestamp")).isEqualTo(T0.plusSeconds(10).toString());
+        assertThat(temp.getJsonNumber("value").doubleValue()).isEqualTo(44);
+
+        assertProblem("/api/v1/gpus/" + newGpu(), 404, null);
+    }
+
+    @Test
+    void boundsAreInclusiveAndMetricAndOrderSelectThePoints() throws Exception {
+        String uuid = newGpu();
+        var csv = new StringBuilder(HEADER);
+        for (int second = 0; second < 5; second++) {
+            csv.append(row(T0.plusSeconds(second), TEMP, 0, uuid, "H100", "h", second, ""));
+            csv.append(row(T0.plusSeconds(second), POWER, 0, uuid, "H100", "h", 100 + second, ""));
+        }
+        ingestAndWait(csv.toString(), 10);
+        String series = "/api/v1/gpus/" + uuid + "/telemetry";
+
+        JsonObject window = json(
+                series + "?metric=" + TEMP + "&start_time=" + T0.plusSeconds(1) + "&end_time=" + T0.plusSeconds(3));
+        assertThat(values(window))
+                .as("a point at start_time and one at end_time are included")
+                .containsExactly(1.0, 2.0, 3.0);
+        assertThat(values(json(series + "?metric=" + TEMP + "&metric=" + POWER + "&start_time=" + T0.plusSeconds(4))))
+                .containsExactly(4.0, 104.0);
+        JsonObject newestFirst = json(series + "?metric=" + POWER + "&order=desc&limit=2");
+        assertThat(values(newestFirst)).containsExactly(104.0, 103.0);
+        JsonObject next =
+                json(series + "?metric=" + POWER + "&order=desc&limit=2&cursor=" + newestFirst.getString("nextCursor"));
+        assertThat(values(next)).containsExactly(102.0, 101.0);
+        JsonObject empty = json(series + "?start_time=" + T0.plusSeconds(60));
+        assertThat(empty.getJsonArray("items")).isEmpty();
+        assertThat(empty.isNull("nextCursor")).isTrue();
+
+        assertProblem(series + "?cursor=" + newestFirst.getString("nextCursor"), 400, "cursor");
+        assertProblem(series + "?start_time=yesterday", 400, "start_time");
+        assertProblem(series + "?end_time=2030-13-01T00:00:00Z", 400, "end_time");
+        assertProblem(series + "?start_time=" + T0.plusSeconds(2) + "&end_time=" + T0, 400, "end_time");
+        assertProblem(series + "?metric=NO_SUCH_METRIC", 400, "metric");
+        assertProblem(series + "?order=sideways", 400, "order");
+        assertProblem(series + "?limit=0", 400, "limit");
+        assertProblem("/api/v1/gpus/" + newGpu() + "/telemetry", 404, null);
+    }
+
+    @Test
+    void pagingByCursorNeitherRepeatsNorSkipsWhileNewPointsArrive() throws Exception {
+        String uuid = newGpu();
+        ingestAndWait(points(uuid, 0, 50), 50);
+        String series = "/api/v1/gpus/" + uuid + "/telemetry?limit=7";
+
+        List<Double> seen = new ArrayList<>();
+        JsonObject page = json(series);
+        seen.addAll(values(page));
+        ingestAndWait(points(uuid, 50, 20), 70);
+        while (!page.isNull("nextCursor")) {
+            page = json(series + "&cursor=" + page.getString("nextCursor"));
+            seen.addAll(values(page));
+        }
+
+        assertThat(seen)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 70).mapToObj(i -> (double) i).toList());
+    }
+
+    @Test
+    void theExportStreamsTheWholeSelectionAsCsvOrNdjson() throws Exception {
+        String uuid = newGpu();
+        int points = 12_000;
+        ingestAndWait(points(uuid, 0, points), points);
+        String series = "/api/v1/gpus/" + uuid + "/telemetry";
+
+        HttpResponse<String> csv = get(series, "text/csv");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(csv.headers().firstValue("Content-Length"))
+                .as("streamed, not buffered")
+                .isEmpty();
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines).hasSize(points + 1);
+        assertThat(lines.get(0)).isEqualTo("timestamp,metric,value");
+        assertThat(lines.get(1)).isEqualTo(T0 + "," + TEMP + ",0.0");
+        assertThat(lines.get(points)).isEqualTo(T0.plusSeconds(points - 1) + "," + TEMP + "," + (double) (points - 1));
+
+        HttpResponse<String> ndjson =
+                get(series + "?order=desc&end_time=" + T0.plusSeconds(99), "application/x-ndjson");
+        assertThat(ndjson.statusCode()).isEqualTo(200);
+        List<JsonObject> objects = ndjson.body()
+                .lines()
+                .map(line -> Json.createReader(new StringReader(line)).readObject())
+                .toList();
+        assertThat(objects).hasSize(100);
+        assertThat(objects.get(0).getJsonNumber("value").doubleValue()).isEqualTo(99.0);
+        assertThat(objects.get(99).getString("timestamp")).isEqualTo(T0.toString());
+
+        HttpResponse<String> unknown = get("/api/v1/gpus/" + newGpu() + "/telemetry", "text/csv");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void summariesGiveMinMaxAverageAndCountPerStep() throws Exception {
+        String uuid = newGpu();
+        Instant minute = Instant.parse("2030-01-01T00:10:00Z");
+        var csv = new StringBuilder(HEADER);
+        // Minute 10: 10, 20, 30; minute 11: 5; minute 13: 7 and 9. A point on the window's end is included.
+        double[][] values = {{0, 10}, {20, 20}, {59.999999, 30}, {60, 5}, {180, 7}, {190, 9}};
+        for (double[] v : values) {
+            Instant at = minute.plusNanos((long) (v[0] * 1_000_000_000L));
+            csv.append(row(at, TEMP, 0, uuid, "H100", "h", v[1], ""));
+        }
+        ingestAndWait(csv.toString(), values.length);
+        String summary =
+                "/api/v1/gpus/" + uuid + "/telemetry/summary?metric=" + TEMP + "&end_time=" + minute.plusSeconds(190);
+        String window = "&start_time=" + minute;
+
+        JsonArray buckets = json(summary + window + "&step=1m").getJsonArray("items");
+        assertThat(buckets).hasSize(3);
+        assertBucket(buckets.getJsonObject(0), "2030-01-01T00:10:00Z", 10, 30, 20, 3);
+        assertBucket(buckets.getJsonObject(1), "2030-01-01T00:11:00Z", 5, 5, 5, 1);
+        assertBucket(buckets.getJsonObject(2), "2030-01-01T00:13:00Z", 7, 9, 8, 2);
+        assertThat(json(summary + window + "&step=1h").getJsonArray("items")).hasSize(1);
+
+        assertProblem(summary + window + "&step=90", 400, "step");
+        assertProblem(summary + window + "&step=0m", 400, "step");
+        assertProblem(summary + "&step=1s&start_time=2029-01-01T00:00:00Z", 400, "step");
+        assertProblem("/api/v1/gpus/" + uuid + "/telemetry/summary", 400, "metric");
+        assertProblem("/api/v1/gpus/" + newGpu() + "/telemetry/summary?metric=" + TEMP, 404, null);
+    }
+
+    @Test
+    void hostsAreListedWithTheirGpuCountsAndTheMetricsWithTheirUnits() throws Exception {
+        String host = unique("it-rack");
+        var csv = new StringBuilder(HEADER);
+        for (int index = 0; index < 3; index++) {
+            csv.append(row(T0, POWER, index, newGpu(), "H100", host, 100, ""));
+        }
+        ingestAndWait(csv.toString(), 3);
+
+        List<JsonObject> hosts = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonObject page = json("/api/v1/hosts?limit=3" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.getJsonArray("items").forEach(h -> hosts.add(h.asJsonObject()));
+            cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+        } while (cursor != null);
+        assertThat(hosts.stream().map(h -> h.getString("hostname")).toList())
+                .isSorted()
+                .doesNotHaveDuplicates();
+        assertThat(hosts)
+                .filteredOn(h -> h.getString("hostname").equals(host))
+                .singleElement()
+                .satisfies(h -> assertThat(h.getJsonNumber("gpus").longValue()).isEqualTo(3));
+        assertThat(json("/api/v1/hosts/" + host + "/gpus").getJsonArray("items"))
+                .hasSize(3);
+        assertProblem("/api/v1/hosts/" + unique("nowhere") + "/gpus", 404, null);
+        assertProblem("/api/v1/hosts?limit=-1", 400, "limit");
+
+        JsonArray metrics = json("/api/v1/telemetry-metrics").getJsonArray("items");
+        assertThat(metrics)
+                .map(JsonValue::asJsonObject)
+                .filteredOn(m -> m.getString("name").equals(POWER))
+                .singleElement()
+                .satisfies(m -> assertThat(m.getString("unit")).isEqualTo("W"));
+    }
+
+    private static void assertBucket(JsonObject bucket, String start, double min, double max, double avg, long count) {
+        assertThat(bucket.getString("metric")).isEqualTo(TEMP);
+        assertThat(bucket.getString("start")).isEqualTo(start);
+        assertThat(bucket.getJsonNumber("min").doubleValue()).isEqualTo(min);
+        assertThat(bucket.getJsonNumber("max").doubleValue()).isEqualTo(max);
+        assertThat(bucket.getJsonNumber("avg").doubleValue()).isCloseTo(avg, within(1e-9));
+        assertThat(bucket.getJsonNumber("count").longValue()).isEqualTo(count);
+    }
+
+    /** A CSV of {@code count} temperature points of one GPU, one second apart from T0 + {@code from} s, valued by second. */
+    private static String points(String uuid, int from, int count) {
+        return HEADER
+                + IntStream.range(from, from + count)
+                        .mapToObj(s -> row(T0.plusSeconds(s), TEMP, 0, uuid, "H100", "h", s, ""))
+                        .collect(Collectors.joining());
+    }
+
+    private static String row(
+            Instant time,
+            String metric,
+            int index,
+            String uuid,
+            String model,
+            String host,
+            double value,
+            String labels) {
+        return time + "," + metric + "," + index + ",nvidia" + index + "," + uuid + "," + model + "," + host + ","
+                + value + ",\"" + labels.replace("\"", "\"\"") + "\"\n";
+    }
+
+    /** Posts the rows and waits until the collectors have stored {@code storedPoints} points of the GPUs in it. */
+    private void ingestAndWait(String csv, int storedPoints) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/ingest"))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", "it-" + UUID.randomUUID())
+                        .header("Producer-Sequence", "0")
+                        .POST(HttpRequest.BodyPublishers.ofString(csv))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"rejected\":[]");
+        List<String> uuids =
+                csv.lines().skip(1).map(line -> line.split(",")[4]).distinct().toList();
+        await(() -> uuids.stream().mapToInt(this::storedPoints).sum() == storedPoints);
+    }
+
+    private int storedPoints(String uuid) {
+        try {
+            HttpResponse<String> response = get("/api/v1/gpus/" + uuid + "/telemetry", "text/csv");
+            return response.statusCode() == 404
+                    ? 0
+                    : (int) response.body().lines().count() - 1;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonObject json(String path) throws Exception {
+        HttpResponse<String> response = get(path, "application/json");
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    private void assertProblem(String path, int status, String parameter) throws Exception {
+        HttpResponse<String> response = get(path, "application/json");
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        JsonObject problem =
+                Json.createReader(new StringReader(response.body())).readObject();
+        assertThat(problem.getInt("status")).isEqualTo(status);
+        assertThat(problem.getString("title")).isNotBlank();
+        assertThat(problem.getString("detail")).isNotBlank().doesNotContain("Exception", "SELECT");
+        if (parameter == null) {
+            assertThat(problem.containsKey("parameter")).isFalse();
+        } else {
+            assertThat(problem.getString("parameter")).isEqualTo(parameter);
+        }
+    }
+
+    private HttpResponse<String> get(String path, String accept) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Accept", accept)
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+
+    private static List<String> uuidsOf(JsonObject page) {
+        return page.getJsonArray("items").stream()
+                .map(item -> item.asJsonObject().getString("uuid"))
+                .toList();
+    }
+
+    private static List<Double> values(JsonObject series) {
+        return series.getJsonArray("items").stream()
+                .map(item -> item.asJsonObject().getJsonNumber("value").doubleValue())
+                .toList();
+    }
+
+    private static List<String> concat(List<String> list, String more) {
+        List<String> all = new ArrayList<>(list);
+        all.add(more);
+        return all;
+    }
+
+    private static String newGpu() {
+        return "GPU-" + UUID.randomUUID();
+    }
+
+    private static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within 60 s").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+}
