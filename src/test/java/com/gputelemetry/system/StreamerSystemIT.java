@@ -138,8 +138,8 @@ public class StreamerSystemIT {
         for (int kill = 0; kill < 4; kill++) {
             var streamer = StreamerProcess.start("phoenix-" + kill, arguments);
             // Killed while a batch is in flight, after at least one batch of this run was acknowledged.
-            long before = lastSequence;
-            awaitTrue(() -> pendingSequence(pending) > before + 1);
+            long previous = lastSequence;
+            awaitTrue(() -> pendingSequence(pending) > previous + 1);
             streamer.kill();
             lastSequence = pendingSequence(pending);
         }

@@ -51,18 +51,10 @@ final class Examples {
             {"type":"about:blank","title":"Invalid parameter","status":400,\
             "detail":"start_time must be an RFC 3339 date-time such as 2025-07-18T20:42:34Z, not 'yesterday'",\
             "parameter":"start_time"}""";
-    static final String BAD_LIMIT =
-            """
-            {"type":"about:blank","title":"Invalid parameter","status":400,\
-            "detail":"limit must be an integer from 1 to 10000, not '0'","parameter":"limit"}""";
     static final String BAD_STEP =
             """
             {"type":"about:blank","title":"Invalid parameter","status":400,"detail":\
             "step must be a positive whole number of s, m, h or d, such as 1m or 1h, not '90'","parameter":"step"}""";
-    static final String UNKNOWN_GPU =
-            """
-            {"type":"about:blank","title":"Not Found","status":404,\
-            "detail":"no GPU with UUID GPU-00000000-0000-0000-0000-000000000000 has reported telemetry"}""";
     static final String UNKNOWN_HOST =
             """
             {"type":"about:blank","title":"Not Found","status":404,\

@@ -61,14 +61,7 @@ public class GpusResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = GpuPage.class),
                             examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
-    @APIResponse(
-            responseCode = "400",
-            description = "A bad limit or cursor",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "bad limit", value = Examples.BAD_LIMIT)))
+    @APIResponse(responseCode = "400", ref = "BadPaging")
     public Page<Gpu> gpus(
             @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
                     @QueryParam("hostname")
@@ -78,18 +71,8 @@ public class GpusResource {
                             example = "NVIDIA H100 80GB HBM3")
                     @QueryParam("model")
                     String model,
-            @Parameter(
-                            description = "Most GPUs in one page",
-                            schema =
-                                    @Schema(
-                                            type = SchemaType.INTEGER,
-                                            minimum = "1",
-                                            maximum = "10000",
-                                            defaultValue = "1000"))
-                    @QueryParam("limit")
-                    @DefaultValue("1000")
-                    String limit,
-            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+            @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
+            @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
         return gpuPage(hostname, model, limit, cursor);
     }
 
@@ -118,14 +101,7 @@ public class GpusResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = GpuDetail.class),
                             examples = @ExampleObject(name = "an H100", value = Examples.GPU_DETAIL)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No GPU with this UUID has reported telemetry",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown GPU", value = Examples.UNKNOWN_GPU)))
+    @APIResponse(responseCode = "404", ref = "UnknownGpu")
     public GpuDetail gpu(
             @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
                     @PathParam("uuid")
@@ -190,14 +166,7 @@ public class GpusResource {
                             mediaType = Problem.MEDIA_TYPE,
                             schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "malformed start", value = Examples.BAD_START)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No GPU with this UUID has reported telemetry",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown GPU", value = Examples.UNKNOWN_GPU)))
+    @APIResponse(responseCode = "404", ref = "UnknownGpu")
     @Produces({
         MediaType.APPLICATION_JSON,
         Problem.MEDIA_TYPE,
@@ -235,18 +204,8 @@ public class GpusResource {
                     @QueryParam("order")
                     @DefaultValue("asc")
                     String order,
-            @Parameter(
-                            description = "Most points in one page",
-                            schema =
-                                    @Schema(
-                                            type = SchemaType.INTEGER,
-                                            minimum = "1",
-                                            maximum = "10000",
-                                            defaultValue = "1000"))
-                    @QueryParam("limit")
-                    @DefaultValue("1000")
-                    String limit,
-            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+            @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
+            @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
         String export = exportType(headers.getAcceptableMediaTypes());
         if (export == null) {
             return Response.ok(page(uuid, startTime, endTime, metric, order, limit, cursor))
@@ -329,14 +288,7 @@ public class GpusResource {
                             mediaType = Problem.MEDIA_TYPE,
                             schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "bad step", value = Examples.BAD_STEP)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No GPU with this UUID has reported telemetry",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown GPU", value = Examples.UNKNOWN_GPU)))
+    @APIResponse(responseCode = "404", ref = "UnknownGpu")
     public SeriesSummary summary(
             @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
                     @PathParam("uuid")

@@ -15,7 +15,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -46,27 +45,10 @@ public class HostsResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = HostPage.class),
                             examples = @ExampleObject(name = "two hosts", value = Examples.HOSTS)))
-    @APIResponse(
-            responseCode = "400",
-            description = "A bad limit or cursor",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "bad limit", value = Examples.BAD_LIMIT)))
+    @APIResponse(responseCode = "400", ref = "BadPaging")
     public Page<HostEntry> hosts(
-            @Parameter(
-                            description = "Most hosts in one page",
-                            schema =
-                                    @Schema(
-                                            type = SchemaType.INTEGER,
-                                            minimum = "1",
-                                            maximum = "10000",
-                                            defaultValue = "1000"))
-                    @QueryParam("limit")
-                    @DefaultValue("1000")
-                    String limit,
-            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+            @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
+            @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
         int pageSize = QueryParameters.limit(limit);
         List<HostEntry> hosts = catalog.hosts(QueryParameters.hostCursor(cursor), pageSize + 1).stream()
                 .map(host -> new HostEntry(host.hostname(), host.gpus()))
@@ -92,14 +74,7 @@ public class HostsResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = GpusResource.GpuPage.class),
                             examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
-    @APIResponse(
-            responseCode = "400",
-            description = "A bad limit or cursor",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "bad limit", value = Examples.BAD_LIMIT)))
+    @APIResponse(responseCode = "400", ref = "BadPaging")
     @APIResponse(
             responseCode = "404",
             description = "No GPU on this host has reported telemetry",
@@ -112,18 +87,8 @@ public class HostsResource {
             @Parameter(description = "The host's name (case-insensitive)", example = "mtv5-dgx1-hgpu-031")
                     @PathParam("hostname")
                     String hostname,
-            @Parameter(
-                            description = "Most GPUs in one page",
-                            schema =
-                                    @Schema(
-                                            type = SchemaType.INTEGER,
-                                            minimum = "1",
-                                            maximum = "10000",
-                                            defaultValue = "1000"))
-                    @QueryParam("limit")
-                    @DefaultValue("1000")
-                    String limit,
-            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+            @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
+            @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
         if (catalog.host(hostname).isEmpty()) {
             throw Problem.notFound("no GPU on host " + hostname + " has reported telemetry");
         }
