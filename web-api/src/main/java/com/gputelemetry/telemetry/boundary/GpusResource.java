@@ -5,7 +5,6 @@ import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuPosition;
 import com.gputelemetry.telemetry.entity.MetricUnit;
-import com.gputelemetry.telemetry.entity.Micros;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
@@ -34,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The GPUs that have reported telemetry: the list, one GPU, its time series, its export and its summaries. */
+/** The GPUs that have reported telemetry: the list, one GPU, and its time series as pages or as a whole export. */
 @Path("gpus")
 @RequestScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -264,90 +263,12 @@ public class GpusResource {
         return null;
     }
 
-    @GET
-    @Path("{uuid}/telemetry/summary")
-    @Operation(
-            summary = "Min, max, average and count per time bucket",
-            description = "For each metric asked for, the points in [start_time, end_time] grouped into buckets of "
-                    + "'step' that start at whole multiples of the step (1m buckets start on the minute). Buckets "
-                    + "without points are left out. At most 10000 buckets per metric.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The buckets, by metric, then time",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = SeriesSummary.class),
-                            examples = @ExampleObject(name = "two minutes", value = Examples.SUMMARY)))
-    @APIResponse(
-            responseCode = "400",
-            description = "No or an unknown metric, a malformed time or step, end_time before start_time, or more "
-                    + "than 10000 buckets",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "bad step", value = Examples.BAD_STEP)))
-    @APIResponse(responseCode = "404", ref = "UnknownGpu")
-    public SeriesSummary summary(
-            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
-                    @PathParam("uuid")
-                    String uuid,
-            @Parameter(
-                            description = "The metrics to summarise (repeat the parameter for several); required",
-                            required = true,
-                            example = "DCGM_FI_DEV_GPU_TEMP")
-                    @QueryParam("metric")
-                    List<String> metric,
-            @Parameter(
-                            description = "Earliest time, inclusive (RFC 3339); default: end_time minus one hour",
-                            schema = @Schema(type = SchemaType.STRING, format = "date-time"),
-                            example = "2026-11-22T10:00:00Z")
-                    @QueryParam("start_time")
-                    String startTime,
-            @Parameter(
-                            description = "Latest time, inclusive (RFC 3339); default: now",
-                            schema = @Schema(type = SchemaType.STRING, format = "date-time"),
-                            example = "2026-11-22T11:00:00Z")
-                    @QueryParam("end_time")
-                    String endTime,
-            @Parameter(
-                            description = "Bucket width: a whole number of s, m, h or d",
-                            schema =
-                                    @Schema(type = SchemaType.STRING, pattern = "[0-9]+(s|m|h|d)", defaultValue = "1m"))
-                    @QueryParam("step")
-                    @DefaultValue("1m")
-                    String step) {
-        if (metric.isEmpty()) {
-            throw Problem.badParameter(
-                    "metric", "name at least one metric to summarise, e.g. metric=DCGM_FI_DEV_GPU_TEMP");
-        }
-        long stepMicros = QueryParameters.stepMicros(step);
-        TimeWindow window = TimeWindow.of(startTime, endTime).closedAtNow(3_600_000_000L);
-        if ((window.toMicros() - window.fromMicros()) / stepMicros >= QueryParameters.MAX_BUCKETS) {
-            throw Problem.badParameter(
-                    "step",
-                    "step " + step + " makes more than " + QueryParameters.MAX_BUCKETS + " buckets in this window");
-        }
-        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
-        known(uuid);
-        List<SeriesSummary.Bucket> buckets = new ArrayList<>();
-        for (String name : metrics) {
-            for (GpuCatalog.Bucket bucket :
-                    catalog.summary(uuid, name, window.fromMicros(), window.toMicros(), stepMicros)) {
-                buckets.add(new SeriesSummary.Bucket(
-                        name,
-                        Micros.toRfc3339(bucket.startMicros()),
-                        bucket.min(),
-                        bucket.max(),
-                        bucket.avg(),
-                        bucket.count()));
-            }
-        }
-        return new SeriesSummary(uuid, step, buckets, null);
+    private Gpu known(String uuid) {
+        return known(catalog, uuid);
     }
 
-    private Gpu known(String uuid) {
+    /** The GPU, or a 404 problem when it has not reported telemetry. */
+    static Gpu known(GpuCatalog catalog, String uuid) {
         return catalog.gpu(uuid)
                 .orElseThrow(() -> Problem.notFound("no GPU with UUID " + uuid + " has reported telemetry"));
     }
