@@ -28,8 +28,8 @@ public class BatchIntake {
 
     private static final Logger LOG = Logger.getLogger(BatchIntake.class.getName());
     private static final long RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
-    /** Rows of at most ~600 bytes each (long label sets included) keep a record well below the log's 1 MB. */
-    static final int ROWS_PER_MESSAGE = 1_000;
+    /** Half the log's 1 MB record, so that an estimate on the safe side always fits. */
+    static final int MESSAGE_CHARS = 500_000;
 
     @EJB
     MessageQueue queue;
@@ -73,11 +73,19 @@ public class BatchIntake {
         List<PartitionedMessage> messages = new ArrayList<>();
         byPartition.forEach((partition, partitionRows) -> {
             // A log record holds at most 1 MB: a batch with many rows of few GPUs becomes several records.
-            for (int from = 0; from < partitionRows.size(); from += ROWS_PER_MESSAGE) {
-                List<TelemetryRow> chunk =
-                        partitionRows.subList(from, Math.min(partitionRows.size(), from + ROWS_PER_MESSAGE));
-                messages.add(new PartitionedMessage(partition, TelemetryRow.toPayload(chunk)));
+            List<TelemetryRow> chunk = new ArrayList<>();
+            int chunkChars = 0;
+            for (TelemetryRow row : partitionRows) {
+                int rowChars = row.payloadCharsAtMost();
+                if (!chunk.isEmpty() && chunkChars + rowChars > MESSAGE_CHARS) {
+                    messages.add(new PartitionedMessage(partition, TelemetryRow.toPayload(chunk)));
+                    chunk = new ArrayList<>();
+                    chunkChars = 0;
+                }
+                chunk.add(row);
+                chunkChars += rowChars;
             }
+            messages.add(new PartitionedMessage(partition, TelemetryRow.toPayload(chunk)));
         });
         return messages;
     }

@@ -28,6 +28,10 @@ public class CsvBatchReader {
 
     static final String LABELS = "labels_raw";
 
+    /** The widths of the columns the values are stored in (migration V2). */
+    private static final Map<String, Integer> MAX_LENGTHS =
+            Map.of("uuid", 64, "metric_name", 128, "Hostname", 255, "device", 64, "modelName", 255, LABELS, 4000);
+
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
             .setHeader()
@@ -127,7 +131,7 @@ public class CsvBatchReader {
         if (value.isEmpty()) {
             throw new IllegalArgumentException(name + " is empty");
         }
-        return value;
+        return fitting(name, value);
     }
 
     private static String optional(CSVRecord record, Map<String, Integer> columns, String name) {
@@ -135,7 +139,19 @@ public class CsvBatchReader {
         if (column == null || record.get(column).isEmpty()) {
             return null;
         }
-        return record.get(column);
+        return fitting(name, record.get(column));
+    }
+
+    /**
+     * A value longer than its database column could never be stored: refused here, with the row's line, rather than
+     * failing in the collectors and ending among the dead letters.
+     */
+    private static String fitting(String name, String value) {
+        Integer max = MAX_LENGTHS.get(name);
+        if (max != null && value.length() > max) {
+            throw new IllegalArgumentException(name + " is longer than " + max + " characters");
+        }
+        return value;
     }
 
     private static long time(String text, String column) {

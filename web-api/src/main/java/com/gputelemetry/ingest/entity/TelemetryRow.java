@@ -41,6 +41,20 @@ public record TelemetryRow(
         return new TelemetryPoint(uuid, metric, timeMicros, value, sourceTimeMicros);
     }
 
+    /**
+     * An upper bound of this row's length in a payload: its text fields, each possibly quoted with every quote
+     * doubled, and the numbers, separators and line end.
+     */
+    public int payloadCharsAtMost() {
+        int text = uuid.length()
+                + metric.length()
+                + hostname.length()
+                + device.length()
+                + model.length()
+                + (labels == null ? 0 : labels.length());
+        return 2 * text + 10 * 2 + 80;
+    }
+
     public static String toPayload(List<TelemetryRow> rows) {
         var out = new StringBuilder(rows.size() * 160);
         try (var printer = new CSVPrinter(out, PAYLOAD)) {

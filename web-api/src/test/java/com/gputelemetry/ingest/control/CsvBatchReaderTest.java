@@ -79,6 +79,22 @@ class CsvBatchReaderTest {
     }
 
     @Test
+    void aValueLongerThanItsColumnIsRejectedWithItsLine() {
+        String csv = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw\n"
+                + "2026-01-01T00:00:00Z,M,0,nvidia0,GPU-a,H100,host,40,\"" + "x".repeat(4001) + "\"\n"
+                + "2026-01-01T00:00:00Z,M,0,nvidia0,GPU-" + "b".repeat(61) + ",H100,host,40,\n"
+                + "2026-01-01T00:00:00Z,M,0,nvidia0,GPU-c,H100,host,40,\"" + "x".repeat(4000) + "\"\n";
+
+        CsvBatch batch = reader.read(csv);
+
+        assertThat(batch.rows()).extracting(TelemetryRow::uuid).containsExactly("GPU-c");
+        assertThat(batch.rejections())
+                .containsExactly(
+                        new RowRejection(2, "labels_raw is longer than 4000 characters"),
+                        new RowRejection(3, "uuid is longer than 64 characters"));
+    }
+
+    @Test
     void refusesABodyWithoutTheRequiredColumnsNamingThem() {
         assertThatThrownBy(() -> reader.read("uuid,value\nGPU-1,3\n"))
                 .isInstanceOf(InvalidCsvException.class)

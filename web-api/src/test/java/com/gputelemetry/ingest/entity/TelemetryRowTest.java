@@ -34,6 +34,23 @@ class TelemetryRowTest {
                         null));
 
         assertThat(TelemetryRow.fromPayload(TelemetryRow.toPayload(rows))).isEqualTo(rows);
+        for (TelemetryRow row : rows) {
+            assertThat(TelemetryRow.toPayload(List.of(row)).length()).isLessThanOrEqualTo(row.payloadCharsAtMost());
+        }
+        var quotesOnly = new TelemetryRow(
+                "\"\"",
+                "\"",
+                Long.MIN_VALUE,
+                -Double.MAX_VALUE,
+                "\"",
+                Integer.MIN_VALUE,
+                "\"",
+                "\"",
+                Long.MIN_VALUE,
+                "\"".repeat(4000));
+        assertThat(TelemetryRow.toPayload(List.of(quotesOnly)).length())
+                .as("the worst case: every character a quote, every number at its longest")
+                .isLessThanOrEqualTo(quotesOnly.payloadCharsAtMost());
     }
 
     @Test
