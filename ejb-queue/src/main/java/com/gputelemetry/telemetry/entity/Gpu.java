@@ -55,7 +55,7 @@ public class Gpu {
      * to another host or slot shows where it is now, whatever order sightings arrive in.
      */
     public void merge(Sighting sighting) {
-        if (!metricNames().contains(sighting.metric())) {
+        if (!reported(sighting.metric())) {
             var names = new TreeSet<>(metricNames());
             names.add(sighting.metric());
             metrics = String.join(",", names);
@@ -103,6 +103,20 @@ public class Gpu {
 
     public String getLastSeen() {
         return Micros.toRfc3339(lastSeenMicros);
+    }
+
+    /** Called for every stored row, so it looks the name up in place rather than splitting the list. */
+    private boolean reported(String metric) {
+        if (metrics == null) {
+            return false;
+        }
+        for (int at = metrics.indexOf(metric); at >= 0; at = metrics.indexOf(metric, at + 1)) {
+            int end = at + metric.length();
+            if ((at == 0 || metrics.charAt(at - 1) == ',') && (end == metrics.length() || metrics.charAt(end) == ',')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The metrics this GPU has reported, in name order. Not a property: the GPU list leaves it out. */

@@ -36,4 +36,16 @@ class GpuTest {
         assertThat(gpu.getUuid()).isEqualTo(UUID);
         assertThat(gpu.metricNames()).containsExactly("DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK");
     }
+
+    @Test
+    void aMetricIsListedOnceWhateverNamesItIsPartOf() {
+        var gpu = new Gpu(new Gpu.Sighting(UUID, "h", 0, "nvidia0", "H100", null, "DCGM_FI_DEV_GPU_TEMP", 1));
+
+        gpu.merge(new Gpu.Sighting(UUID, "h", 0, "nvidia0", "H100", null, "GPU_TEMP", 2));
+        gpu.merge(new Gpu.Sighting(UUID, "h", 0, "nvidia0", "H100", null, "DCGM_FI_DEV_GPU_TEMP", 3));
+        gpu.merge(new Gpu.Sighting(UUID, "h", 0, "nvidia0", "H100", null, "DCGM_FI_DEV_GPU", 4));
+        gpu.merge(new Gpu.Sighting(UUID, "h", 0, "nvidia0", "H100", null, "GPU_TEMP", 5));
+
+        assertThat(gpu.metricNames()).containsExactly("DCGM_FI_DEV_GPU", "DCGM_FI_DEV_GPU_TEMP", "GPU_TEMP");
+    }
 }

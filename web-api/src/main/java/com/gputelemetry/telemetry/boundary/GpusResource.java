@@ -213,7 +213,7 @@ public class GpusResource {
         }
         TimeWindow window = TimeWindow.of(startTime, endTime);
         boolean descending = QueryParameters.descending(order);
-        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
+        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
         known(uuid);
         return Response.ok(new SeriesExport(catalog, uuid, window, metrics, descending, export))
                 .type(export + "; charset=utf-8")
@@ -233,7 +233,7 @@ public class GpusResource {
         boolean descending = QueryParameters.descending(order);
         int pageSize = QueryParameters.limit(limit);
         SeriesPosition after = QueryParameters.seriesCursor(cursor, descending);
-        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
+        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
         known(uuid);
         List<TelemetryPoint> points =
                 catalog.series(uuid, window.fromMicros(), window.toMicros(), metrics, after, pageSize + 1);

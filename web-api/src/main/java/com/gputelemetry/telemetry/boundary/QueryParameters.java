@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,10 +80,18 @@ final class QueryParameters {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(hostname.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The metrics asked for, each one that some GPU has reported. */
-    static List<String> metrics(List<String> requested, Set<String> known) {
+    /**
+     * The metrics asked for, each one that some GPU has reported.
+     *
+     * @param known read only when metrics are asked for: most requests ask for none
+     */
+    static List<String> metrics(List<String> requested, Supplier<Set<String>> known) {
+        if (requested.isEmpty()) {
+            return List.of();
+        }
+        Set<String> names = known.get();
         for (String metric : requested) {
-            if (!known.contains(metric)) {
+            if (!names.contains(metric)) {
                 throw Problem.badParameter(
                         "metric", "no GPU has reported a metric '" + metric + "'; see /api/v1/telemetry-metrics");
             }

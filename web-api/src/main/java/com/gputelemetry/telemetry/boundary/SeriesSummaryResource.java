@@ -100,7 +100,7 @@ public class SeriesSummaryResource {
                     "step",
                     "step " + step + " makes more than " + QueryParameters.MAX_BUCKETS + " buckets in this window");
         }
-        List<String> metrics = QueryParameters.metrics(metric, catalog.metricNames());
+        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
         GpusResource.known(catalog, uuid);
         List<SeriesSummary.Bucket> buckets = new ArrayList<>();
         for (String name : metrics) {
