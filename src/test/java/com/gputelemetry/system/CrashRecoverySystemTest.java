@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.Test;
 public abstract class CrashRecoverySystemTest {
 
     private static final int KILLS = 3;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Jsonb JSON = JsonbBuilder.create();
 
     /** Where the server keeps its data: its environment, and how the test reads the tables afterwards. */
@@ -37,12 +31,6 @@ public abstract class CrashRecoverySystemTest {
     }
 
     public record Summary(long rowsRead, long rowsAcked, long rowsRejected, long batches, long retries) {}
-
-    public record Partition(long headOffset) {}
-
-    public record Topic(String topic, List<Partition> partitions) {}
-
-    public record Topics(List<Topic> items) {}
 
     abstract Database database(Path scratch) throws Exception;
 
@@ -68,7 +56,7 @@ public abstract class CrashRecoverySystemTest {
                 server.kill();
                 server.restart();
             }
-            awaitStreamingResumed(server);
+            QueueProgress.awaitStreamingResumed(server);
             var result = streamer.stop();
             assertThat(result.exitCode())
                     .as("streamer exit; stderr:%n%s", result.stderr())
@@ -78,7 +66,7 @@ public abstract class CrashRecoverySystemTest {
             assertThat(summary.retries()).as("the streamer noticed the kills").isPositive();
             assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
 
-            QueueGroups.awaitCollectorsCaughtUp(server);
+            QueueProgress.awaitCollectorsCaughtUp(server);
             server.close();
 
             StoredTelemetry stored = database.read();
@@ -90,28 +78,5 @@ public abstract class CrashRecoverySystemTest {
         } finally {
             server.close();
         }
-    }
-
-    /** The streamer, backing off while the server was down, must come back and append again after the last kill. */
-    private static void awaitStreamingResumed(PackagedServer server) throws Exception {
-        long before = appendedRecords(server);
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (appendedRecords(server) < before + 20) {
-            assertThat(System.nanoTime())
-                    .as("streaming resumed after the last restart")
-                    .isLessThan(deadline);
-            Thread.sleep(250);
-        }
-    }
-
-    private static long appendedRecords(PackagedServer server) throws Exception {
-        var response = HTTP.send(
-                HttpRequest.newBuilder(server.uri("/api/v1/queue/topics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.fromJson(response.body(), Topics.class).items().stream()
-                .filter(t -> t.topic().equals("telemetry"))
-                .flatMap(t -> t.partitions().stream())
-                .mapToLong(Partition::headOffset)
-                .sum();
     }
 }

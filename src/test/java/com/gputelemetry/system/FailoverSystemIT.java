@@ -78,7 +78,7 @@ public class FailoverSystemIT {
             assertThat(summary.rowsRejected()).isZero();
             assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
 
-            QueueGroups.awaitCollectorsCaughtUp(b);
+            QueueProgress.awaitCollectorsCaughtUp(b);
             StoredTelemetry stored = postgres.storedTelemetry();
             assertThat(stored.points()).isEqualTo(summary.rowsAcked());
             assertThat(stored.distinctPoints()).isEqualTo(stored.points());
@@ -97,8 +97,8 @@ public class FailoverSystemIT {
     private static void awaitOwners(PackagedServer server, Predicate<Map<String, Long>> condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            Map<String, Long> owners = QueueGroups.collectors(server).partitions().stream()
-                    .map(QueueGroups.Partition::owner)
+            Map<String, Long> owners = QueueProgress.collectors(server).partitions().stream()
+                    .map(QueueProgress.Partition::owner)
                     .filter(Objects::nonNull)
                     .collect(Collectors.groupingBy(owner -> owner, Collectors.counting()));
             if (condition.test(owners)) {

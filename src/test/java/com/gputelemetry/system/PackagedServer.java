@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged server jar, started as its own process on a free port. */
-final class PackagedServer implements AutoCloseable {
+final class PackagedServer implements RunningServer, AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
@@ -75,12 +75,9 @@ final class PackagedServer implements AutoCloseable {
         return name;
     }
 
-    URI uri(String path) {
+    @Override
+    public URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
-    }
-
-    String baseUrl() {
-        return "http://localhost:" + port;
     }
 
     private void awaitReady() throws IOException, InterruptedException {

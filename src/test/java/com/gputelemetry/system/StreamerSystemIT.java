@@ -187,7 +187,7 @@ public class StreamerSystemIT {
 
     /** What the database holds once the collectors have stored everything acknowledged so far. */
     private static StoredTelemetry settled() throws Exception {
-        QueueGroups.awaitCollectorsCaughtUp(server);
+        QueueProgress.awaitCollectorsCaughtUp(server);
         return postgres.storedTelemetry();
     }
 }

@@ -1,5 +1,7 @@
 /**
- * The telemetry store: GPUs and their time series. The entities live in the EJB module, next to the persistence
- * unit, so that both the queue and the web module's collectors and API use one persistence unit.
+ * The telemetry store: GPUs and their time series, the rows that travel to them through the queue, and the catalog
+ * that reads them. Everything that uses the persistence unit lives in the EJB module, next to it: in an EAR a
+ * persistence unit is visible only inside its own module (Payara Server enforces that), so the web module reaches the
+ * store through these EJBs.
  */
 package com.gputelemetry.telemetry;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The queue's rules inside a real Payara Micro, each on topics of its own: fan-out to several groups, order per
  * partition, dead letters and replay, backpressure, rebalancing while delivering, retention, partition counts per
- * topic. The server runs with {@code queue.max-lag=300} (see the failsafe configuration).
+ * topic. The server runs with {@code -DQUEUE_MAX_LAG=300} (see the failsafe configuration).
  */
 @ExtendWith(ArquillianExtension.class)
 class QueueSemanticsIT {
@@ -190,7 +190,7 @@ class QueueSemanticsIT {
 
     @Test
     void aTopicCanHaveAPartitionCountOfItsOwn() {
-        // The failsafe configuration sets queue.partitions.it-four-partitions=4; the default is 16.
+        // The failsafe configuration sets -DQUEUE_PARTITIONS_IT_FOUR_PARTITIONS=4; the default is 16.
         String topic = "it-four-partitions";
         assertEquals(4, queue.partitioner(topic).partitions());
         assertThrows(

@@ -6,6 +6,7 @@ import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.PartitionDelivery;
 import com.gputelemetry.queue.control.PartitionLeases;
 import com.gputelemetry.queue.control.Partitioner;
+import com.gputelemetry.queue.control.QueueSettings;
 import com.gputelemetry.queue.control.Retention;
 import com.gputelemetry.queue.control.Subscription;
 import com.gputelemetry.queue.control.TopicCreation;
@@ -45,8 +46,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The message queue: topics split into partitions, each an append-only log persisted with JPA, and consumer groups
@@ -89,44 +88,8 @@ public class MessageQueue {
     @EJB
     Backpressure backpressure;
 
-    /** Partitions of a new topic, unless {@code queue.partitions.<topic>} says otherwise. */
     @Inject
-    @ConfigProperty(name = "queue.partitions", defaultValue = "16")
-    int defaultPartitions;
-
-    @Inject
-    Config config;
-
-    @Inject
-    @ConfigProperty(name = "queue.poll-interval-ms", defaultValue = "1000")
-    long pollIntervalMillis;
-
-    /** Backpressure bound: records a group may lag behind on one partition before publishing there is refused. */
-    @Inject
-    @ConfigProperty(name = "queue.max-lag", defaultValue = "5000")
-    long maxLag;
-
-    @Inject
-    @ConfigProperty(name = "queue.max-attempts", defaultValue = "5")
-    int maxAttempts;
-
-    @Inject
-    @ConfigProperty(name = "queue.retention-minutes", defaultValue = "60")
-    long retentionMinutes;
-
-    @Inject
-    @ConfigProperty(name = "queue.retention-check-seconds", defaultValue = "60")
-    long retentionCheckSeconds;
-
-    /** This server's name in the lease table; unique among the servers sharing the database. */
-    @Inject
-    @ConfigProperty(name = "queue.instance-id")
-    Optional<String> configuredInstanceId;
-
-    /** How long a lease lasts without renewal: the failover time after a server dies. */
-    @Inject
-    @ConfigProperty(name = "queue.lease-ttl-ms", defaultValue = "10000")
-    long leaseTtlMillis;
+    QueueSettings settings;
 
     private String instanceId;
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
@@ -138,13 +101,14 @@ public class MessageQueue {
 
     @PostConstruct
     void start() {
-        instanceId = configuredInstanceId.orElseGet(() -> "server-" + UUID.randomUUID());
+        instanceId = settings.instanceId().orElseGet(() -> "server-" + UUID.randomUUID());
         // Appends on this server wake their consumers at once; the poll picks up appends made by other server
         // instances on the same database and retries partitions that are backing off.
+        long poll = settings.pollIntervalMillis();
+        timers.add(scheduler.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS));
+        long retentionCheck = settings.retentionCheckSeconds();
         timers.add(scheduler.scheduleWithFixedDelay(
-                this::poll, pollIntervalMillis, pollIntervalMillis, TimeUnit.MILLISECONDS));
-        timers.add(scheduler.scheduleWithFixedDelay(
-                this::applyRetention, retentionCheckSeconds, retentionCheckSeconds, TimeUnit.SECONDS));
+                this::applyRetention, retentionCheck, retentionCheck, TimeUnit.SECONDS));
         lastPollMillis = System.currentTimeMillis();
     }
 
@@ -200,7 +164,7 @@ public class MessageQueue {
             headsAfterAppend.put(
                     entry.getKey(), log.nextOffset() + entry.getValue().size());
         }
-        backpressure.check(topic, subscribedGroups(topic), headsAfterAppend, maxLag);
+        backpressure.check(topic, subscribedGroups(topic), headsAfterAppend, settings.maxLag());
         byPartition.forEach((partition, batch) ->
                 batch.forEach(message -> em.persist(logs.get(partition).append(message.payload(), now))));
         wakeAfterCommit(topic, byPartition.keySet());
@@ -211,9 +175,9 @@ public class MessageQueue {
     public void subscribe(String group, String topic, int workers, MessageListener listener) {
         int partitions = ensureTopic(topic);
         ensureGroupRows(group, topic, partitions);
-        var subscription = new Subscription(group, topic, listener, maxAttempts, delivery, executor);
+        var subscription = new Subscription(group, topic, listener, settings.maxAttempts(), delivery, executor);
         var consumers = new ConsumerGroup(subscription, partitions, workers);
-        consumers.lease(leases.balance(group, topic, instanceId, leaseTtlMillis));
+        consumers.lease(leases.balance(group, topic, instanceId, settings.leaseTtlMillis()));
         replace(consumers);
     }
 
@@ -289,12 +253,7 @@ public class MessageQueue {
             return known;
         }
         synchronized (topics) {
-            return topics.computeIfAbsent(
-                    topic,
-                    t -> topicCreation.ensurePartitions(
-                            t,
-                            config.getOptionalValue("queue.partitions." + t, Integer.class)
-                                    .orElse(defaultPartitions)));
+            return topics.computeIfAbsent(topic, t -> topicCreation.ensurePartitions(t, settings.partitions(t)));
         }
     }
 
@@ -319,7 +278,7 @@ public class MessageQueue {
         lastPollMillis = System.currentTimeMillis();
         for (ConsumerGroup group : groups.values()) {
             try {
-                group.lease(leases.balance(group.name(), group.topic(), instanceId, leaseTtlMillis));
+                group.lease(leases.balance(group.name(), group.topic(), instanceId, settings.leaseTtlMillis()));
             } catch (RuntimeException e) {
                 // Keep what we hold until the next tick; a lease we fail to renew simply expires.
                 LOG.log(Level.WARNING, "lease renewal for " + group.name() + " failed: " + e);
@@ -335,7 +294,7 @@ public class MessageQueue {
 
     private void applyRetention() {
         long cutoff = System.currentTimeMillis()
-                - Duration.ofMinutes(retentionMinutes).toMillis();
+                - Duration.ofMinutes(settings.retentionMinutes()).toMillis();
         topics.forEach((topic, partitions) -> {
             List<String> active = subscribedGroups(topic);
             long deleted = 0;

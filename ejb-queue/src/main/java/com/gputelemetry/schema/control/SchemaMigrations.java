@@ -36,7 +36,8 @@ public class SchemaMigrations {
             new Migration(4, "queue_leases"),
             new Migration(5, "telemetry_queries"));
 
-    @Resource(lookup = "jdbc/telemetry")
+    // A reference, not a global name: the servers name the datasource differently (see jboss-ejb3.xml).
+    @Resource(name = "jdbc/telemetry")
     DataSource dataSource;
 
     // Each migration is its own local transaction; a singleton's lifecycle method takes its attribute only from

@@ -37,7 +37,7 @@ public class IngestResource {
     BatchIntake intake;
 
     @Inject
-    @ConfigProperty(name = "ingest.max-batch-bytes", defaultValue = "16777216")
+    @ConfigProperty(name = "INGEST_MAX_BATCH_BYTES")
     int maxBatchBytes;
 
     @POST

@@ -29,7 +29,7 @@ public class IngestSocket {
     BatchIntake intake;
 
     @Inject
-    @ConfigProperty(name = "ingest.max-batch-bytes", defaultValue = "16777216")
+    @ConfigProperty(name = "INGEST_MAX_BATCH_BYTES")
     int maxBatchBytes;
 
     @OnOpen

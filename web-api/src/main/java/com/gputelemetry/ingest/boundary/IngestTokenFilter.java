@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * When {@code ingest.token} is configured, both ingest transports (the POST and the WebSocket handshake) require
+ * When {@code INGEST_TOKEN} is configured, both ingest transports (the POST and the WebSocket handshake) require
  * {@code Authorization: Bearer <token>}; a servlet filter sees both before either is handled.
  */
 @WebFilter(urlPatterns = {"/api/v1/ingest", "/api/v1/ingest/*"})
@@ -25,7 +25,7 @@ public class IngestTokenFilter extends HttpFilter {
     private static final String BEARER = "Bearer ";
 
     @Inject
-    @ConfigProperty(name = "ingest.token")
+    @ConfigProperty(name = "INGEST_TOKEN")
     Optional<String> token;
 
     @Override

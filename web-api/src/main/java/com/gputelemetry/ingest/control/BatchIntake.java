@@ -1,12 +1,12 @@
 package com.gputelemetry.ingest.control;
 
 import com.gputelemetry.ingest.entity.IngestReceipt;
-import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
 import com.gputelemetry.queue.boundary.PublishReceipt;
 import com.gputelemetry.queue.boundary.QueueFullException;
 import com.gputelemetry.queue.control.Partitioner;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package com.gputelemetry.ingest.control;
 
 import com.gputelemetry.ingest.entity.RowRejection;
-import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.telemetry.entity.Micros;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

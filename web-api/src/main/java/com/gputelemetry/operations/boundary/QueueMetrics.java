@@ -1,10 +1,10 @@
 package com.gputelemetry.operations.boundary;
 
 import com.gputelemetry.collector.boundary.CollectorStartup;
-import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.QueueStatistics;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

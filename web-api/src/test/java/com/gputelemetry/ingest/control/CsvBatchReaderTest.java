@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.gputelemetry.ingest.entity.RowRejection;
-import com.gputelemetry.ingest.entity.TelemetryRow;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

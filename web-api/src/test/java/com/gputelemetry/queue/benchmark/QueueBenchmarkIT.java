@@ -3,10 +3,10 @@ package com.gputelemetry.queue.benchmark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.gputelemetry.TestDatabase;
-import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
 import com.gputelemetry.queue.control.Partitioner;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import java.io.File;

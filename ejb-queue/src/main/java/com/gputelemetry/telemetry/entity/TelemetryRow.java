@@ -1,7 +1,5 @@
-package com.gputelemetry.ingest.entity;
+package com.gputelemetry.telemetry.entity;
 
-import com.gputelemetry.telemetry.entity.Gpu;
-import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package com.gputelemetry.collector.boundary;
 
-import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
@@ -26,7 +26,7 @@ public class CollectorStartup {
     MessageListener collector;
 
     @Inject
-    @ConfigProperty(name = "collector.workers", defaultValue = "4")
+    @ConfigProperty(name = "COLLECTOR_WORKERS")
     int workers;
 
     @PostConstruct

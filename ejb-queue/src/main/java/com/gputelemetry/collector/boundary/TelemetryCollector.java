@@ -1,9 +1,9 @@
 package com.gputelemetry.collector.boundary;
 
-import com.gputelemetry.ingest.entity.TelemetryRow;
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.entity.LogRecord;
 import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;

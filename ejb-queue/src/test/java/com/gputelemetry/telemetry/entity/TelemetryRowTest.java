@@ -1,4 +1,4 @@
-package com.gputelemetry.ingest.entity;
+package com.gputelemetry.telemetry.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,197 @@
+package com.gputelemetry.system;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/**
+ * A stock application server, unpacked afresh under {@code target/} from its Maven distribution, with the EAR deployed
+ * by the same script an operator runs. Each server gets ports of its own, so that nothing else running gets in the way.
+ */
+abstract class ApplicationServer implements RunningServer, AutoCloseable {
+
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
+
+    final String name;
+    final Path home;
+    private final Map<String, String> deployEnvironment = new HashMap<>();
+
+    ApplicationServer(String name, Path home) {
+        this.name = name;
+        this.home = home;
+    }
+
+    /** The server's name and version, as the server itself tells them. */
+    abstract String version() throws IOException, InterruptedException;
+
+    /** Where MicroProfile Health answers {@code path}: not always the application's port. */
+    abstract URI health(String path);
+
+    /** The deploy script an operator runs for this server. */
+    abstract Path deployScript();
+
+    /** What the deploy script needs to find this installation's ports. */
+    abstract Map<String, String> scriptEnvironment();
+
+    /** A part of the server JVM's command line that only this installation has. */
+    abstract String commandLineMarker();
+
+    /** Stops the server with its own command. */
+    abstract void stop() throws IOException, InterruptedException;
+
+    /**
+     * Runs the deploy script with the operator's environment (database, settings); starts the server first if it is
+     * not running.
+     *
+     * @return how long the script took, until the application answered ready
+     */
+    Duration deploy(Map<String, String> environment) throws IOException, InterruptedException {
+        deployEnvironment.clear();
+        deployEnvironment.putAll(environment);
+        return redeploy();
+    }
+
+    /** Runs the deploy script again with the same environment, as an operator would after a crash. */
+    Duration redeploy() throws IOException, InterruptedException {
+        Path log = Path.of("target", name + "-deploy.log");
+        var builder = new ProcessBuilder(
+                        "bash", deployScript().toString(), home.toString(), Launch.required("ear.file"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(deployEnvironment);
+        builder.environment().putAll(scriptEnvironment());
+        long start = System.nanoTime();
+        Process script = builder.start();
+        if (!script.waitFor(DEPLOY_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+            script.destroyForcibly();
+            throw new IllegalStateException(
+                    "the deploy script did not finish within " + DEPLOY_TIMEOUT + "; see " + log);
+        }
+        if (script.exitValue() != 0) {
+            throw new IllegalStateException(
+                    "the deploy script failed with " + script.exitValue() + ":\n" + Files.readString(log));
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** SIGKILL to the server's JVM: no shutdown hooks, no chance to finish anything. */
+    void kill() throws InterruptedException {
+        List<ProcessHandle> jvms = serverProcesses().toList();
+        if (jvms.isEmpty()) {
+            throw new IllegalStateException("no running JVM of " + name + " to kill");
+        }
+        for (ProcessHandle jvm : jvms) {
+            jvm.destroyForcibly();
+            jvm.onExit().join();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            stop();
+        } finally {
+            serverProcesses().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private Stream<ProcessHandle> serverProcesses() {
+        String marker = commandLineMarker();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(marker));
+    }
+
+    /** Runs one of the server's own commands and answers its output; fails when the command does. */
+    String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
+    }
+
+    /**
+     * Unpacks a distribution zip (given by the build as a system property) into {@code target/servers/<name>},
+     * replacing what an earlier run left there, with the files' Unix permissions (the servers' scripts must run).
+     *
+     * @return the distribution's top-level directory
+     */
+    static Path unpack(String distributionProperty, String name) throws IOException {
+        Path target = Path.of("target", "servers", name).toAbsolutePath();
+        if (Files.exists(target)) {
+            try (Stream<Path> old = Files.walk(target)) {
+                for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        try (var zip =
+                ZipFile.builder().setPath(Launch.required(distributionProperty)).get()) {
+            for (ZipArchiveEntry entry : Collections.list(zip.getEntriesInPhysicalOrder())) {
+                Path file = target.resolve(entry.getName()).normalize();
+                if (!file.startsWith(target)) {
+                    throw new IOException("entry outside the target directory: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(file);
+                    continue;
+                }
+                Files.createDirectories(file.getParent());
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, file);
+                }
+                if ((entry.getUnixMode() & 0100) != 0) {
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                    permissions.add(PosixFilePermission.OWNER_EXECUTE);
+                    Files.setPosixFilePermissions(file, permissions);
+                }
+            }
+        }
+        try (Stream<Path> top = Files.list(target)) {
+            return top.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * A base port such that {@code base + offset} is free for each offset, below the range the system hands out for
+     * ephemeral ports (where the other tests' servers take theirs).
+     */
+    static int freePortBase(int... offsets) throws IOException {
+        int lowest = IntStream.of(offsets).min().orElseThrow();
+        int highest = IntStream.of(offsets).max().orElseThrow();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            // Ports from 10000 to 32000: above the well-known ones, below Linux's ephemeral range.
+            int base = 100 * ThreadLocalRandom.current().nextInt((10_000 - lowest) / 100, (32_000 - highest) / 100);
+            if (IntStream.of(offsets).allMatch(offset -> isFree(base + offset))) {
+                return base;
+            }
+        }
+        throw new IOException("no free port range found");
+    }
+
+    private static boolean isFree(int port) {
+        try (var socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}
