@@ -1,0 +1,158 @@
+package com.gputelemetry.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Helm chart, linted and rendered by Helm itself (its Go library, from Maven), and the rendered manifests read
+ * back as YAML: what Kubernetes would be given.
+ */
+class HelmChartIT {
+
+    private static final Path CHART = Path.of(System.getProperty("helm.chart", "../server-config/helm/gpu-telemetry"));
+
+    @Test
+    void theChartLintsCleanInStrictMode() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages())
+                .noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+    }
+
+    @Test
+    void theServerGetsProbesSettingsTheSecretAndItsPodNameAsInstanceId() {
+        Map<String, Map<String, Object>> manifests = render(new Helm(CHART)
+                .template()
+                .withName("telemetry")
+                .set("existingSecret", "telemetry-secrets")
+                .set("settings.QUEUE_MAX_LAG", "1234")
+                .set("replicaCount", 3));
+
+        Map<String, Object> deployment = manifests.get("Deployment/telemetry-gpu-telemetry");
+        assertThat(at(deployment, "spec", "replicas")).isEqualTo(3);
+        Map<String, Object> server = container(deployment);
+        assertThat(at(server, "startupProbe", "httpGet", "path")).isEqualTo("/health/started");
+        assertThat(at(server, "livenessProbe", "httpGet", "path")).isEqualTo("/health/live");
+        assertThat(at(server, "readinessProbe", "httpGet", "path")).isEqualTo("/health/ready");
+        assertThat(env(server, "QUEUE_INSTANCE_ID"))
+                .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
+        assertThat(at(env(server, "TELEMETRY_DB_PASSWORD"), "valueFrom", "secretKeyRef", "name"))
+                .isEqualTo("telemetry-secrets");
+        assertThat((String) env(server, "JAVA_TOOL_OPTIONS").get("value")).contains("-XX:MaxRAMPercentage=50");
+        assertThat(at(server, "resources", "limits", "memory")).isEqualTo("1Gi");
+
+        Map<String, Object> settings = manifests.get("ConfigMap/telemetry-gpu-telemetry");
+        assertThat(at(settings, "data", "QUEUE_MAX_LAG")).isEqualTo("1234");
+        assertThat(at(settings, "data", "TELEMETRY_DB_DATASOURCE")).isEqualTo("org.postgresql.ds.PGSimpleDataSource");
+
+        assertThat(manifests)
+                .containsKeys("Service/telemetry-gpu-telemetry", "PodDisruptionBudget/telemetry-gpu-telemetry");
+        assertThat(manifests)
+                .as("an existing secret: the chart makes none")
+                .doesNotContainKey("Secret/telemetry-gpu-telemetry");
+        assertThat(manifests)
+                .as("optional parts are off by default")
+                .doesNotContainKeys(
+                        "Deployment/telemetry-gpu-telemetry-streamer", "ServiceMonitor/telemetry-gpu-telemetry");
+    }
+
+    @Test
+    void theStreamersAndTheServiceMonitorAreThereWhenAskedFor() {
+        Map<String, Map<String, Object>> manifests = render(new Helm(CHART)
+                .template()
+                .withName("telemetry")
+                .set("database.password", "secret")
+                .set("ingestToken", "token")
+                .set("streamer.enabled", true)
+                .set("streamer.replicas", 10)
+                .set("streamer.csvVolume.configMap.name", "dcgm-csv")
+                .set("serviceMonitor.enabled", true));
+
+        Map<String, Object> secret = manifests.get("Secret/telemetry-gpu-telemetry");
+        assertThat(map(secret.get("data"))).containsKeys("db-password", "ingest-token");
+
+        Map<String, Object> streamers = manifests.get("Deployment/telemetry-gpu-telemetry-streamer");
+        assertThat(at(streamers, "spec", "replicas")).isEqualTo(10);
+        Map<String, Object> streamer = container(streamers);
+        assertThat(env(streamer, "SERVER_URL")).containsEntry("value", "http://telemetry-gpu-telemetry:8080");
+        assertThat(env(streamer, "INSTANCE_ID"))
+                .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
+        assertThat(env(streamer, "CSV_PATH")).containsEntry("value", "/data");
+
+        Map<String, Object> monitor = manifests.get("ServiceMonitor/telemetry-gpu-telemetry");
+        List<?> endpoints = (List<?>) at(monitor, "spec", "endpoints");
+        assertThat(endpoints).hasSize(1);
+        assertThat(map(endpoints.get(0))).containsEntry("path", "/metrics").containsEntry("port", "http");
+    }
+
+    @Test
+    void outOfRangeStreamersAndAMissingPasswordAreRefused() {
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .set("database.password", "secret")
+                        .set("streamer.enabled", true)
+                        .set("streamer.replicas", 11)
+                        .call())
+                .hasMessageContaining("streamer.replicas must be from 1 to 10");
+        assertThatThrownBy(() -> new Helm(CHART).template().call())
+                .hasMessageContaining("database.password is required");
+    }
+
+    /** The rendered manifests by kind and name. */
+    private static Map<String, Map<String, Object>> render(TemplateCommand template) {
+        String yaml = template.call();
+        Map<String, Map<String, Object>> byName = new TreeMap<>();
+        StreamSupport.stream(new Yaml().loadAll(yaml).spliterator(), false)
+                .filter(document -> document != null)
+                .map(HelmChartIT::map)
+                .forEach(manifest ->
+                        byName.put(manifest.get("kind") + "/" + at(manifest, "metadata", "name"), manifest));
+        return byName;
+    }
+
+    private static Map<String, Object> container(Map<String, Object> deployment) {
+        List<?> containers = (List<?>) at(deployment, "spec", "template", "spec", "containers");
+        assertThat(containers).hasSize(1);
+        return map(containers.get(0));
+    }
+
+    private static Map<String, Object> env(Map<String, Object> container, String name) {
+        return ((List<?>) container.get("env"))
+                .stream()
+                        .map(entry -> {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> variable = (Map<String, Object>) entry;
+                            return variable;
+                        })
+                        .filter(variable -> name.equals(variable.get("name")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no environment variable " + name + " in " + container));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object yaml) {
+        assertThat(yaml).isInstanceOf(Map.class);
+        return (Map<String, Object>) yaml;
+    }
+
+    private static Object at(Map<String, Object> map, String... path) {
+        Object current = map;
+        for (String key : path) {
+            assertThat(current).as("%s in %s", key, map).isInstanceOf(Map.class);
+            current = ((Map<?, ?>) current).get(key);
+        }
+        return current;
+    }
+}
