@@ -119,6 +119,7 @@ public abstract class ApplicationServerSystemTest {
         assertThat(openApi.body()).contains("/api/v1/gpus", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
     }
 
+    /** The script starts the server without them in its environment: they come from the server's configuration. */
     @Test
     @Order(3)
     void theSettingsGivenToTheDeployScriptReachTheApplication() throws Exception {
@@ -161,17 +162,7 @@ public abstract class ApplicationServerSystemTest {
     @Order(5)
     void theCollectorsAreRebalancedWhileStreamingAndNothingIsLostOrDoubled() throws Exception {
         StoredTelemetry before = postgres.storedTelemetry();
-        var streamer = StreamerProcess.start(
-                server.name + "-rebalance",
-                "--loop",
-                "--url",
-                server.baseUrl(),
-                "--instance-id",
-                server.name + "-rebalance",
-                "--interval",
-                "20ms",
-                "--batch-size",
-                "500");
+        var streamer = StreamerProcess.loop(server.name + "-rebalance", server);
         for (int workers : new int[] {6, 1, 10, 4}) {
             Thread.sleep(1_500);
             var resized = HTTP.send(
@@ -193,23 +184,16 @@ public abstract class ApplicationServerSystemTest {
     @Order(6)
     void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowAndStoresNoneTwice() throws Exception {
         StoredTelemetry before = postgres.storedTelemetry();
-        var streamer = StreamerProcess.start(
-                server.name + "-crash",
-                "--loop",
-                "--url",
-                server.baseUrl(),
-                "--instance-id",
-                server.name + "-crash",
-                "--interval",
-                "20ms",
-                "--batch-size",
-                "500");
+        var streamer = StreamerProcess.loop(server.name + "-crash", server);
         Thread.sleep(ThreadLocalRandom.current().nextLong(3_000, 6_000));
         server.kill();
         // The deploy script, run again on the same server, starts it and redeploys: a second run is harmless.
         Duration took = server.redeploy();
         System.out.printf("%s: restarted and redeployed after SIGKILL in %.1f s%n", server.name, seconds(took));
         QueueProgress.awaitStreamingResumed(server);
+        assertThat(QueueProgress.collectors(server).workers())
+                .as("the workers the server was configured with, not those of the rebalance before the kill")
+                .isEqualTo(WORKERS);
         Summary summary = stopped(streamer);
         assertThat(summary.retries()).as("the streamer noticed the kill").isPositive();
 

@@ -40,17 +40,7 @@ public abstract class CrashRecoverySystemTest {
         Database database = database(Files.createTempDirectory("telemetry-crash-test"));
         PackagedServer server = PackagedServer.start(database.environment(), name, false);
         try {
-            var streamer = StreamerProcess.start(
-                    name,
-                    "--loop",
-                    "--url",
-                    server.baseUrl(),
-                    "--instance-id",
-                    name,
-                    "--interval",
-                    "20ms",
-                    "--batch-size",
-                    "500");
+            var streamer = StreamerProcess.loop(name, server);
             for (int kill = 0; kill < KILLS; kill++) {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(2_000, 5_000));
                 server.kill();

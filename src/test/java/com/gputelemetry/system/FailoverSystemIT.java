@@ -48,17 +48,7 @@ public class FailoverSystemIT {
             awaitOwners(
                     b, owners -> owners.getOrDefault("server-a", 0L) == 8 && owners.getOrDefault("server-b", 0L) == 8);
 
-            var streamer = StreamerProcess.start(
-                    "failover",
-                    "--loop",
-                    "--url",
-                    b.baseUrl(),
-                    "--instance-id",
-                    "failover",
-                    "--interval",
-                    "20ms",
-                    "--batch-size",
-                    "500");
+            var streamer = StreamerProcess.loop("failover", b);
             Thread.sleep(3_000);
             long killedAt = System.nanoTime();
             a.kill();

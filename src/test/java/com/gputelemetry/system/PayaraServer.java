@@ -55,7 +55,7 @@ final class PayaraServer extends ApplicationServer {
 
     @Override
     Path deployScript() {
-        return Path.of(Launch.required("payara.deploy.script"));
+        return Path.of(Launch.required("payara.deploy.script")).normalize();
     }
 
     @Override

@@ -23,6 +23,24 @@ final class StreamerProcess {
         return start(name, arguments).awaitExit();
     }
 
+    /**
+     * A streamer looping over the sample against the server until stopped, under the instance id {@code name}, in
+     * 500-row batches 20 ms apart: a steady stream for the crash, failover and rebalance tests.
+     */
+    static Running loop(String name, RunningServer server) throws IOException {
+        return start(
+                name,
+                "--loop",
+                "--url",
+                server.baseUrl(),
+                "--instance-id",
+                name,
+                "--interval",
+                "20ms",
+                "--batch-size",
+                "500");
+    }
+
     static Running start(String name, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(Launch.coverageAgent());

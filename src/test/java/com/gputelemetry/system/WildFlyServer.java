@@ -47,7 +47,7 @@ final class WildFlyServer extends ApplicationServer {
 
     @Override
     Path deployScript() {
-        return Path.of(Launch.required("wildfly.deploy.script"));
+        return Path.of(Launch.required("wildfly.deploy.script")).normalize();
     }
 
     @Override

@@ -1,0 +1,70 @@
+# Sourced by the deploy scripts (payara-server/deploy.sh, wildfly/deploy.sh): what both do the same way.
+
+# The application's settings; META-INF/microprofile-config.properties in the EJB module says what each one does.
+# QUEUE_PARTITIONS_<TOPIC> are settings too, for any topic.
+settings=(INGEST_TOKEN INGEST_MAX_BATCH_BYTES COLLECTOR_WORKERS QUEUE_PARTITIONS QUEUE_POLL_INTERVAL_MS QUEUE_MAX_LAG
+    QUEUE_MAX_ATTEMPTS QUEUE_RETENTION_MINUTES QUEUE_RETENTION_CHECK_SECONDS QUEUE_INSTANCE_ID QUEUE_LEASE_TTL_MS)
+
+# Checks the arguments and the environment; sets home, ear and driver.
+prepare() {
+    local usage="usage: $0 $1 [EAR]  (with TELEMETRY_DB_URL, TELEMETRY_DB_USER, TELEMETRY_DB_PASSWORD set)"
+    shift
+    if [ $# -lt 1 ] || [ $# -gt 2 ] || [ ! -d "$1" ]; then
+        echo "$usage" >&2
+        exit 2
+    fi
+    : "${TELEMETRY_DB_URL:?is required, e.g. jdbc:postgresql://localhost:5432/telemetry}"
+    : "${TELEMETRY_DB_USER:?is required}"
+    : "${TELEMETRY_DB_PASSWORD:?is required}"
+    command -v curl > /dev/null || { echo "curl is needed to wait for the application" >&2; exit 2; }
+    local config
+    config="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+    home="$(cd "$1" && pwd)"
+    ear="${2:-$config/../ear/target/gpu-telemetry.ear}"
+    driver="${POSTGRESQL_JAR:-$config/target/runtime/postgresql.jar}"
+    [ -f "$ear" ] || { echo "no EAR at $ear: build it with ./mvnw -B package -DskipTests" >&2; exit 2; }
+    [ -f "$driver" ] || { echo "no PostgreSQL driver at $driver: build with ./mvnw -B package -DskipTests or set POSTGRESQL_JAR" >&2; exit 2; }
+}
+
+# The settings this run was given: their names, one per line.
+given_settings() {
+    local name
+    for name in "${settings[@]}" $(compgen -e | grep '^QUEUE_PARTITIONS_.' || true); do
+        [ -n "${!name:-}" ] && echo "$name"
+    done
+    return 0
+}
+
+# The settings this run was not given, to remove from the server.
+missing_settings() {
+    local name
+    for name in "${settings[@]}"; do
+        [ -z "${!name:-}" ] && echo "$name"
+    done
+    return 0
+}
+
+# Runs a command (that starts the server) without the settings and the database variables in its environment: the
+# server must take them from its own configuration, which the next run of this script can change, and not from the
+# environment of whoever started it, which would override that configuration for as long as the process lives.
+without_settings() {
+    local unset=() name
+    for name in "${settings[@]}" $(compgen -e | grep -E '^(QUEUE_PARTITIONS_.|TELEMETRY_DB_)' || true); do
+        unset+=(-u "$name")
+    done
+    env "${unset[@]}" "$@"
+}
+
+# Waits until the URL answers 200, or fails after READY_TIMEOUT_SECONDS (default 300) showing its last answer.
+await_ready() {
+    local url="$1" deadline=$((SECONDS + ${READY_TIMEOUT_SECONDS:-300}))
+    log "waiting for $url"
+    until curl -fsS "$url" > /dev/null 2>&1; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "not ready within ${READY_TIMEOUT_SECONDS:-300}s:" >&2
+            curl -sS "$url" >&2 || true
+            exit 1
+        fi
+        sleep 1
+    done
+}
