@@ -26,7 +26,7 @@ prepare() {
     [ -f "$driver" ] || { echo "no PostgreSQL driver at $driver: build with ./mvnw -B package -DskipTests or set POSTGRESQL_JAR" >&2; exit 2; }
 }
 
-# The settings this run was given: their names, one per line.
+# The settings this run sets: the names given a value in the environment, one per line.
 given_settings() {
     local name
     for name in "${settings[@]}" $(compgen -e | grep '^QUEUE_PARTITIONS_.' || true); do
@@ -35,11 +35,12 @@ given_settings() {
     return 0
 }
 
-# The settings this run was not given, to remove from the server.
-missing_settings() {
+# The settings this run removes from the server: the names set to nothing (NAME=). Settings not in the environment
+# at all are left as the server has them, so that a run that forgets one (INGEST_TOKEN) does not silently drop it.
+cleared_settings() {
     local name
-    for name in "${settings[@]}"; do
-        [ -z "${!name:-}" ] && echo "$name"
+    for name in "${settings[@]}" $(compgen -e | grep '^QUEUE_PARTITIONS_.' || true); do
+        [ -n "${!name+set}" ] && [ -z "${!name}" ] && echo "$name"
     done
     return 0
 }
@@ -55,14 +56,23 @@ without_settings() {
     env "${unset[@]}" "$@"
 }
 
+# Replaces the installed driver when this run brings another one; the server loads it at its next restart.
+replace_changed_driver() {
+    local installed="$1"
+    if ! cmp -s "$driver" "$installed"; then
+        cp "$driver" "$installed"
+        log "replaced the PostgreSQL driver with $(basename "$driver"): restart the server for it to take effect"
+    fi
+}
+
 # Waits until the URL answers 200, or fails after READY_TIMEOUT_SECONDS (default 300) showing its last answer.
 await_ready() {
     local url="$1" deadline=$((SECONDS + ${READY_TIMEOUT_SECONDS:-300}))
     log "waiting for $url"
-    until curl -fsS "$url" > /dev/null 2>&1; do
+    until curl -fsS --max-time 5 "$url" > /dev/null 2>&1; do
         if [ $SECONDS -ge $deadline ]; then
             echo "not ready within ${READY_TIMEOUT_SECONDS:-300}s:" >&2
-            curl -sS "$url" >&2 || true
+            curl -sS --max-time 5 "$url" >&2 || true
             exit 1
         fi
         sleep 1

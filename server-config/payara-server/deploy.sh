@@ -5,8 +5,9 @@
 #
 # Required environment: TELEMETRY_DB_URL (jdbc:postgresql://host:5432/db), TELEMETRY_DB_USER, TELEMETRY_DB_PASSWORD.
 # Optional: TELEMETRY_DB_POOL_SIZE and the application settings of the README's configuration table (INGEST_TOKEN,
-# QUEUE_*, COLLECTOR_WORKERS, ...): each one given is stored in the domain as a MicroProfile Config property, each one
-# not given is removed from it, so the domain holds what the last run was given, across restarts.
+# QUEUE_*, COLLECTOR_WORKERS, ...): each one given a value is stored in the domain as a MicroProfile Config property,
+# each one given as empty (NAME=) is removed from it, the others stay as they are; the domain keeps them across
+# restarts, and the server is started without them in its environment, so that its own configuration counts.
 # PAYARA_DOMAIN (default domain1) and PAYARA_ADMIN_PORT (default 4848) choose the domain.
 # Starts the domain when it is not running. Running it again redeploys; everything else it leaves as it finds it.
 set -euo pipefail
@@ -25,7 +26,9 @@ else
 fi
 
 # The driver goes into the domain's lib/ (Payara's own way for JDBC drivers); it is picked up without a restart.
-if ! asadmin list-libraries | grep -qx "$(basename "$driver")"; then
+if asadmin list-libraries | grep -qx "$(basename "$driver")"; then
+    replace_changed_driver "$home/glassfish/domains/$domain/lib/$(basename "$driver")"
+else
     log "adding the PostgreSQL driver"
     asadmin add-library "$driver"
 fi
@@ -45,11 +48,12 @@ if ! asadmin list-jdbc-resources | grep -qx jdbc/telemetry; then
 fi
 asadmin ping-connection-pool TelemetryPool
 
-log "storing the settings in the domain"
 for name in $(given_settings); do
+    log "setting $name"
     asadmin set-config-property --source=domain --propertyName="$name" --propertyValue="${!name}" > /dev/null
 done
-for name in $(missing_settings); do
+for name in $(cleared_settings); do
+    log "removing $name"
     asadmin delete-config-property --source=domain --propertyName="$name" > /dev/null 2>&1 || true
 done
 

@@ -5,8 +5,9 @@
 #
 # Required environment: TELEMETRY_DB_URL (jdbc:postgresql://host:5432/db), TELEMETRY_DB_USER, TELEMETRY_DB_PASSWORD.
 # Optional: TELEMETRY_DB_POOL_SIZE and the application settings of the README's configuration table (INGEST_TOKEN,
-# QUEUE_*, COLLECTOR_WORKERS, ...): each one given becomes a system property of the server (which MicroProfile Config
-# reads), each one not given is removed, so the server holds what the last run was given, across restarts.
+# QUEUE_*, COLLECTOR_WORKERS, ...): each one given a value becomes a system property of the server (which
+# MicroProfile Config reads), each one given as empty (NAME=) is removed, the others stay as they are; the server keeps
+# them across restarts, and is started without them in its environment, so that its own configuration counts.
 # WILDFLY_PORT_OFFSET (default 0) shifts every port when this script starts the server (HTTP 8080+offset, management
 # 9990+offset). Starts the server when it is not running. Running it again redeploys; the rest it leaves as it finds it.
 set -euo pipefail
@@ -31,16 +32,23 @@ else
     server=$!
     deadline=$((SECONDS + ${READY_TIMEOUT_SECONDS:-300}))
     # The management interface answers (401 without credentials) once the server has booted.
-    until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$management/management")" != 000 ]; do
+    until [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://$management/management")" != 000 ]; do
         kill -0 "$server" 2> /dev/null || { echo "the server exited; see $home/standalone/log" >&2; exit 1; }
         [ $SECONDS -lt $deadline ] || { echo "the server did not start; see $home/standalone/log" >&2; exit 1; }
+        sleep 1
+    done
+    # It refuses configuration changes until its boot (deployments included) is over.
+    until cli --command=':read-attribute(name=server-state)' 2> /dev/null | grep -q '"running"'; do
+        [ $SECONDS -lt $deadline ] || { echo "the server did not finish booting; see $home/standalone/log" >&2; exit 1; }
         sleep 1
     done
 fi
 
 # The driver as a module, WildFly's own way for JDBC drivers; the datasource names it.
 module="$home/modules/org/postgresql/main"
-if [ ! -f "$module/module.xml" ]; then
+if [ -f "$module/module.xml" ]; then
+    replace_changed_driver "$module/postgresql.jar"
+else
     log "adding the PostgreSQL driver module"
     mkdir -p "$module"
     cp "$driver" "$module/postgresql.jar"
@@ -103,7 +111,7 @@ else
 end-if
 CLI
     done
-    for name in $(missing_settings); do
+    for name in $(cleared_settings); do
         cat <<CLI
 if (outcome == success) of /system-property=$name:read-resource
     /system-property=$name:remove
@@ -117,7 +125,14 @@ end-if
 CLI
 } > "$commands"
 log "configuring the datasource, MicroProfile Health, OpenAPI, metrics and the settings"
-cli --file="$commands" > /dev/null || { cli --file="$commands" >&2 || true; exit 1; }
+given="$(given_settings | tr '\n' ' ')"
+cleared="$(cleared_settings | tr '\n' ' ')"
+[ -z "$given" ] || log "setting $given"
+[ -z "$cleared" ] || log "removing $cleared"
+if ! output="$(cli --file="$commands" 2>&1)"; then
+    echo "$output" >&2
+    exit 1
+fi
 
 log "deploying $(basename "$ear")"
 cli --command="deploy $(quote "$ear") --name=gpu-telemetry.ear --force"

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -32,20 +34,30 @@ class HelmChartIT {
     }
 
     @Test
-    void theServerGetsProbesSettingsTheSecretAndItsPodNameAsInstanceId() {
+    void theServerGetsProbesSettingsTheSecretAndItsPodNameAsInstanceId(@TempDir Path values) throws Exception {
+        // Numbers as an operator writes them in a values file: YAML hands them to the chart as floats.
+        Path file = Files.writeString(
+                values.resolve("values.yaml"),
+                "settings:\n  QUEUE_MAX_LAG: 1234\n  INGEST_MAX_BATCH_BYTES: 33554432\n");
         Map<String, Map<String, Object>> manifests = render(new Helm(CHART)
                 .template()
                 .withName("telemetry")
+                .withValuesFile(file)
                 .set("existingSecret", "telemetry-secrets")
-                .set("settings.QUEUE_MAX_LAG", "1234")
                 .set("replicaCount", 3));
 
         Map<String, Object> deployment = manifests.get("Deployment/telemetry-gpu-telemetry");
         assertThat(at(deployment, "spec", "replicas")).isEqualTo(3);
+        Map<String, Object> podLabels = map(at(deployment, "spec", "template", "metadata", "labels"));
+        assertThat(podLabels).containsAllEntriesOf(map(at(deployment, "spec", "selector", "matchLabels")));
         Map<String, Object> server = container(deployment);
-        assertThat(at(server, "startupProbe", "httpGet", "path")).isEqualTo("/health/started");
-        assertThat(at(server, "livenessProbe", "httpGet", "path")).isEqualTo("/health/live");
-        assertThat(at(server, "readinessProbe", "httpGet", "path")).isEqualTo("/health/ready");
+        Map.of("startupProbe", "/health/started", "livenessProbe", "/health/live", "readinessProbe", "/health/ready")
+                .forEach((probe, path) -> {
+                    assertThat(at(server, probe, "httpGet", "path")).isEqualTo(path);
+                    assertThat(at(server, probe, "timeoutSeconds"))
+                            .as("room for the database check's 2 s")
+                            .isEqualTo(3);
+                });
         assertThat(env(server, "QUEUE_INSTANCE_ID"))
                 .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
         assertThat(at(env(server, "TELEMETRY_DB_PASSWORD"), "valueFrom", "secretKeyRef", "name"))
@@ -53,12 +65,18 @@ class HelmChartIT {
         assertThat((String) env(server, "JAVA_TOOL_OPTIONS").get("value")).contains("-XX:MaxRAMPercentage=50");
         assertThat(at(server, "resources", "limits", "memory")).isEqualTo("1Gi");
 
-        Map<String, Object> settings = manifests.get("ConfigMap/telemetry-gpu-telemetry");
-        assertThat(at(settings, "data", "QUEUE_MAX_LAG")).isEqualTo("1234");
-        assertThat(at(settings, "data", "TELEMETRY_DB_DATASOURCE")).isEqualTo("org.postgresql.ds.PGSimpleDataSource");
+        Map<String, Object> settings =
+                map(manifests.get("ConfigMap/telemetry-gpu-telemetry").get("data"));
+        assertThat(settings)
+                .containsEntry("QUEUE_MAX_LAG", "1234")
+                .containsEntry("INGEST_MAX_BATCH_BYTES", "33554432")
+                .containsEntry("TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource")
+                .as("settings not given keep the application's defaults")
+                .doesNotContainKey("COLLECTOR_WORKERS");
 
-        assertThat(manifests)
-                .containsKeys("Service/telemetry-gpu-telemetry", "PodDisruptionBudget/telemetry-gpu-telemetry");
+        Map<String, Object> service = manifests.get("Service/telemetry-gpu-telemetry");
+        assertThat(podLabels).containsAllEntriesOf(map(at(service, "spec", "selector")));
+        assertThat(manifests).containsKey("PodDisruptionBudget/telemetry-gpu-telemetry");
         assertThat(manifests)
                 .as("an existing secret: the chart makes none")
                 .doesNotContainKey("Secret/telemetry-gpu-telemetry");
@@ -66,6 +84,18 @@ class HelmChartIT {
                 .as("optional parts are off by default")
                 .doesNotContainKeys(
                         "Deployment/telemetry-gpu-telemetry-streamer", "ServiceMonitor/telemetry-gpu-telemetry");
+    }
+
+    @Test
+    void oneReplicaGetsNoDisruptionBudgetThatWouldBlockEveryDrain() {
+        Map<String, Map<String, Object>> manifests = render(new Helm(CHART)
+                .template()
+                .withName("telemetry")
+                .set("database.password", "secret")
+                .set("replicaCount", 1));
+
+        assertThat(manifests).containsKey("Deployment/telemetry-gpu-telemetry");
+        assertThat(manifests).doesNotContainKey("PodDisruptionBudget/telemetry-gpu-telemetry");
     }
 
     @Test
@@ -85,13 +115,34 @@ class HelmChartIT {
 
         Map<String, Object> streamers = manifests.get("Deployment/telemetry-gpu-telemetry-streamer");
         assertThat(at(streamers, "spec", "replicas")).isEqualTo(10);
+        Map<String, Object> streamerLabels = map(at(streamers, "spec", "template", "metadata", "labels"));
+        assertThat(streamerLabels).containsAllEntriesOf(map(at(streamers, "spec", "selector", "matchLabels")));
         Map<String, Object> streamer = container(streamers);
+        assertThat(streamer.get("args")).isEqualTo(List.of("--loop", "--interval", "1s", "--batch-size", "1000"));
         assertThat(env(streamer, "SERVER_URL")).containsEntry("value", "http://telemetry-gpu-telemetry:8080");
         assertThat(env(streamer, "INSTANCE_ID"))
                 .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
         assertThat(env(streamer, "CSV_PATH")).containsEntry("value", "/data");
+        assertThat(env(streamer, "STATE_DIR")).containsEntry("value", "/var/lib/streamer-state");
+        assertThat(streamer.get("volumeMounts"))
+                .isEqualTo(List.of(
+                        Map.of("name", "state", "mountPath", "/var/lib/streamer-state"),
+                        Map.of("name", "csv", "mountPath", "/data", "readOnly", true)));
+        assertThat(at(streamers, "spec", "template", "spec", "volumes"))
+                .isEqualTo(List.of(
+                        Map.of("name", "state", "emptyDir", Map.of()),
+                        Map.of("name", "csv", "configMap", Map.of("name", "dcgm-csv"))));
+
+        Map<String, Object> service = manifests.get("Service/telemetry-gpu-telemetry");
+        Map<String, Object> serviceSelector = map(at(service, "spec", "selector"));
+        assertThat(streamerLabels)
+                .as("the Service sends traffic to servers only")
+                .doesNotContainEntry("app.kubernetes.io/component", serviceSelector.get("app.kubernetes.io/component"));
 
         Map<String, Object> monitor = manifests.get("ServiceMonitor/telemetry-gpu-telemetry");
+        assertThat(map(at(service, "metadata", "labels")))
+                .as("the ServiceMonitor selects the Service")
+                .containsAllEntriesOf(map(at(monitor, "spec", "selector", "matchLabels")));
         List<?> endpoints = (List<?>) at(monitor, "spec", "endpoints");
         assertThat(endpoints).hasSize(1);
         assertThat(map(endpoints.get(0))).containsEntry("path", "/metrics").containsEntry("port", "http");

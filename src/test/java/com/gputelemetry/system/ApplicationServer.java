@@ -120,12 +120,23 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
 
     /** Runs one of the server's own commands and answers its output; fails when the command does. */
     String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        Path output = Files.createTempFile(name, ".out");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+            if (!finished) {
+                process.destroyForcibly();
+            }
+            if (!finished || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + Files.readString(output));
+            }
+            return Files.readString(output);
+        } finally {
+            Files.delete(output);
         }
-        return output;
     }
 
     /**

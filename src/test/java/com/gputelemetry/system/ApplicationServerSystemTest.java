@@ -33,6 +33,7 @@ public abstract class ApplicationServerSystemTest {
     private static final int SAMPLE_ROWS = 2_470;
     private static final int SAMPLE_GPUS = 247;
     private static final int WORKERS = 3;
+    private static final int DEFAULT_WORKERS = 4;
     private static final int PARTITIONS = 8;
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -77,6 +78,28 @@ public abstract class ApplicationServerSystemTest {
                 server.name));
         System.out.printf(
                 "%s: the EAR deployed by %s and ready in %.1f s%n", version, server.deployScript(), seconds(took));
+    }
+
+    /** What the operator gives the deploy script: the database, and settings the application must see. */
+    private static Map<String, String> environment(String collectorWorkers) {
+        return Map.of(
+                "TELEMETRY_DB_URL",
+                postgres.jdbcUrl(),
+                "TELEMETRY_DB_USER",
+                "postgres",
+                "TELEMETRY_DB_PASSWORD",
+                "postgres",
+                "COLLECTOR_WORKERS",
+                collectorWorkers,
+                "QUEUE_PARTITIONS_TELEMETRY",
+                Integer.toString(PARTITIONS),
+                "QUEUE_RETENTION_MINUTES",
+                "0",
+                "QUEUE_RETENTION_CHECK_SECONDS",
+                "1",
+                // A stable name: restarted after a kill, the server takes its partitions back at once.
+                "QUEUE_INSTANCE_ID",
+                server.name);
     }
 
     @AfterAll
@@ -150,12 +173,13 @@ public abstract class ApplicationServerSystemTest {
         assertThat(gpus.nextCursor()).isNull();
 
         // Retention (0 minutes, checked every second) deletes what every group has processed.
-        awaitUntil(
-                "the processed records deleted from the log",
+        Poll.until(
+                "the processed records deleted from the log (records held)",
+                Duration.ofMinutes(1),
                 () -> QueueProgress.telemetryPartitions(server).stream()
-                                .mapToLong(QueueProgress.TopicPartition::records)
-                                .sum()
-                        == 0);
+                        .mapToLong(QueueProgress.TopicPartition::records)
+                        .sum(),
+                records -> records == 0);
     }
 
     @Test
@@ -201,6 +225,19 @@ public abstract class ApplicationServerSystemTest {
         assertStoredExactlyOnce(before, summary);
     }
 
+    /**
+     * A second run on the running server clears a setting: the application falls back to its default. Were the server
+     * reading its settings from the environment it was started with, it would still see the first run's value.
+     */
+    @Test
+    @Order(7)
+    void aSettingClearedByALaterRunFallsBackToTheDefault() throws Exception {
+        server.deploy(environment(""));
+        assertThat(QueueProgress.collectors(server).workers())
+                .as("COLLECTOR_WORKERS from microprofile-config.properties")
+                .isEqualTo(DEFAULT_WORKERS);
+    }
+
     private static Summary stopped(StreamerProcess.Running streamer) throws Exception {
         var result = streamer.stop();
         assertThat(result.exitCode())
@@ -235,18 +272,6 @@ public abstract class ApplicationServerSystemTest {
 
     private static HttpRequest request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitUntil(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.holds()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(500);
-        }
     }
 
     private static double seconds(Duration duration) {

@@ -85,17 +85,13 @@ public class FailoverSystemIT {
     }
 
     private static void awaitOwners(PackagedServer server, Predicate<Map<String, Long>> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (true) {
-            Map<String, Long> owners = QueueProgress.collectors(server).partitions().stream()
-                    .map(QueueProgress.Partition::owner)
-                    .filter(Objects::nonNull)
-                    .collect(Collectors.groupingBy(owner -> owner, Collectors.counting()));
-            if (condition.test(owners)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("lease owners %s", owners).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Poll.until(
+                "lease owners (partitions per server)",
+                Duration.ofMinutes(1),
+                () -> QueueProgress.collectors(server).partitions().stream()
+                        .map(QueueProgress.Partition::owner)
+                        .filter(Objects::nonNull)
+                        .collect(Collectors.groupingBy(owner -> owner, Collectors.counting())),
+                condition);
     }
 }

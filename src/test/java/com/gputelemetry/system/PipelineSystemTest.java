@@ -141,6 +141,9 @@ public abstract class PipelineSystemTest {
 
     @Test
     void healthMetricsAndOpenApiAreServedAtTheServerRoot() throws Exception {
+        var started = HTTP.send(request("/health/started"), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).isEqualTo(200);
+        assertThat(started.body()).contains("\"application\"");
         var live = HTTP.send(request("/health/live"), HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);
         var ready = HTTP.send(request("/health/ready"), HttpResponse.BodyHandlers.ofString());
@@ -161,22 +164,33 @@ public abstract class PipelineSystemTest {
     }
 
     private static List<Gpu> awaitAllPointsStored() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            List<Gpu> gpus = get("/api/v1/gpus", GpuPage.class).items();
-            int points = 0;
-            if (gpus.size() == SAMPLE_GPUS) {
-                for (Gpu gpu : gpus) {
-                    points += get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class)
-                            .items()
-                            .size();
-                }
-            }
-            if (points == SAMPLE_ROWS || System.nanoTime() > deadline) {
-                return gpus;
-            }
-            Thread.sleep(500);
+        return Poll.until(
+                        "every point listed by the API (GPUs, points)",
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(500),
+                        PipelineSystemTest::listed,
+                        listed -> listed.points() == SAMPLE_ROWS)
+                .gpus();
+    }
+
+    /** The GPUs the API lists, and how many points their series hold together. */
+    private record Listed(List<Gpu> gpus, int points) {
+
+        @Override
+        public String toString() {
+            return gpus.size() + " GPUs, " + points + " points";
         }
+    }
+
+    private static Listed listed() throws Exception {
+        List<Gpu> gpus = get("/api/v1/gpus", GpuPage.class).items();
+        int points = 0;
+        for (Gpu gpu : gpus) {
+            points += get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class)
+                    .items()
+                    .size();
+        }
+        return new Listed(gpus, points);
     }
 
     private static <T> T get(String path, Class<T> type) throws IOException, InterruptedException {

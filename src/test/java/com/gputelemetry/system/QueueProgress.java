@@ -1,7 +1,5 @@
 package com.gputelemetry.system;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.net.http.HttpClient;
@@ -52,26 +50,21 @@ public final class QueueProgress {
 
     /** Waits until the collectors have processed every record appended so far. */
     static void awaitCollectorsCaughtUp(RunningServer server) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        long lag;
-        while ((lag = collectors(server).lag()) > 0) {
-            assertThat(System.nanoTime())
-                    .as("collectors caught up, lag %d", lag)
-                    .isLessThan(deadline);
-            Thread.sleep(500);
-        }
+        Poll.until(
+                "collectors caught up (lag)",
+                Duration.ofMinutes(2),
+                () -> collectors(server).lag(),
+                lag -> lag == 0);
     }
 
     /** Waits until a streamer that backed off while the server was down appends again. */
     static void awaitStreamingResumed(RunningServer server) throws Exception {
         long before = appendedRecords(server);
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (appendedRecords(server) < before + 20) {
-            assertThat(System.nanoTime())
-                    .as("streaming resumed after the restart")
-                    .isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        Poll.until(
+                "streaming resumed after the restart (records appended)",
+                Duration.ofMinutes(1),
+                () -> appendedRecords(server),
+                appended -> appended >= before + 20);
     }
 
     private static long appendedRecords(RunningServer server) throws Exception {

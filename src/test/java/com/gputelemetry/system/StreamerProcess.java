@@ -1,6 +1,7 @@
 package com.gputelemetry.system;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,26 @@ final class StreamerProcess {
         }
     }
 
+    /**
+     * Where this test run's streamers keep their state, one directory per run: a batch that a streamer of an earlier
+     * build left in flight would otherwise be re-sent into this run's database.
+     */
+    private static final Path STATE = stateDirectory();
+
     private StreamerProcess() {}
+
+    private static Path stateDirectory() {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target")), "streamer-state-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The file in which an instance keeps the batch it has in flight. */
+    static Path pendingBatch(String instanceId) {
+        return STATE.resolve(instanceId + ".properties.pending");
+    }
 
     static Result run(String name, String... arguments) throws IOException, InterruptedException {
         return start(name, arguments).awaitExit();
@@ -50,8 +70,7 @@ final class StreamerProcess {
         Path err = Path.of("target", name + "-streamer.err");
         var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         // Each instance id keeps its producer state here rather than in the home directory.
-        builder.environment()
-                .put("STATE_DIR", Path.of("target", "streamer-state").toString());
+        builder.environment().put("STATE_DIR", STATE.toString());
         Process process = builder.start();
         return new Running(process, out, err);
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,13 +132,19 @@ public class StreamerSystemIT {
             "--batch-size",
             "500"
         };
-        Path pending = Path.of("target", "streamer-state", instanceId + ".properties.pending");
+        Path pending = StreamerProcess.pendingBatch(instanceId);
         long lastSequence = -1;
         for (int kill = 0; kill < 4; kill++) {
             var streamer = StreamerProcess.start("phoenix-" + kill, arguments);
             // Killed while a batch is in flight, after at least one batch of this run was acknowledged.
             long previous = lastSequence;
-            awaitTrue(() -> pendingSequence(pending) > previous + 1);
+            // Polled often: a batch is in flight for only tens of milliseconds.
+            Poll.until(
+                    "a batch of this run in flight (its sequence)",
+                    Duration.ofMinutes(1),
+                    Duration.ofMillis(5),
+                    () -> pendingSequence(pending),
+                    sequence -> sequence > previous + 1);
             streamer.kill();
             lastSequence = pendingSequence(pending);
         }
@@ -174,14 +179,6 @@ public class StreamerSystemIT {
             return Long.parseLong(Files.readString(pending).split(" ", 2)[0]);
         } catch (IOException | RuntimeException e) {
             return -1;
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within 60 s").isLessThan(deadline);
-            Thread.sleep(5);
         }
     }
 

@@ -20,8 +20,8 @@ final class WildFlyServer extends ApplicationServer {
 
     static WildFlyServer unpack() throws IOException {
         Path home = ApplicationServer.unpack("wildfly.distribution", "wildfly");
-        // HTTP, HTTPS, management HTTP(S), from standalone.xml's socket bindings.
-        int base = freePortBase(HTTP, 8443, MANAGEMENT, 9993);
+        // standalone.xml's socket bindings: transactions, AJP, HTTP(S), management HTTP(S).
+        int base = freePortBase(4712, 4713, 8009, HTTP, 8443, MANAGEMENT, 9993);
         return new WildFlyServer(home, base);
     }
 

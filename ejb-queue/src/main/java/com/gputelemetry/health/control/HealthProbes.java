@@ -3,32 +3,37 @@ package com.gputelemetry.health.control;
 import static com.gputelemetry.health.boundary.HealthChecks.COLLECTORS;
 import static com.gputelemetry.health.boundary.HealthChecks.DATABASE;
 import static com.gputelemetry.health.boundary.HealthChecks.QUEUE_DISPATCHER;
+import static com.gputelemetry.health.boundary.HealthChecks.STARTED;
 
 import com.gputelemetry.collector.boundary.CollectorStartup;
-import com.gputelemetry.health.boundary.Probes;
+import com.gputelemetry.health.boundary.ProbeRegistry;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.GroupStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
-/** The application's health probes, registered with the checks for as long as the application runs. */
+/**
+ * The application's health probes, registered with the checks for as long as the application runs. Registered after
+ * the queue has started (and with it the migrations), so that "started" means the application can work.
+ */
 @Singleton
 @Startup
+@DependsOn("MessageQueue")
 public class HealthProbes {
 
     private static final int DATABASE_TIMEOUT_SECONDS = 2;
     private static final long STALLED_AFTER_MILLIS = 30_000;
 
-    // A reference, not a global name: the servers name the datasource differently (see jboss-ejb3.xml).
-    @Resource(name = "jdbc/telemetry")
+    @Inject
     DataSource dataSource;
 
     @EJB
@@ -36,16 +41,18 @@ public class HealthProbes {
 
     @PostConstruct
     void register() {
-        Probes.register(DATABASE, this::database);
-        Probes.register(COLLECTORS, this::collectors);
-        Probes.register(QUEUE_DISPATCHER, this::queueDispatcher);
+        ProbeRegistry.register(DATABASE, this::database);
+        ProbeRegistry.register(COLLECTORS, this::collectors);
+        ProbeRegistry.register(QUEUE_DISPATCHER, this::queueDispatcher);
+        ProbeRegistry.register(
+                STARTED, () -> HealthCheckResponse.named(STARTED).up().build());
     }
 
     @PreDestroy
     void unregister() {
-        Probes.unregister(DATABASE);
-        Probes.unregister(COLLECTORS);
-        Probes.unregister(QUEUE_DISPATCHER);
+        for (String check : new String[] {STARTED, DATABASE, COLLECTORS, QUEUE_DISPATCHER}) {
+            ProbeRegistry.unregister(check);
+        }
     }
 
     HealthCheckResponse database() {
@@ -89,9 +96,12 @@ public class HealthProbes {
 
     HealthCheckResponse queueDispatcher() {
         long silence = queue.millisSinceLastPoll();
-        return HealthCheckResponse.named(QUEUE_DISPATCHER)
+        var response = HealthCheckResponse.named(QUEUE_DISPATCHER)
                 .status(silence < STALLED_AFTER_MILLIS)
-                .withData("millisSinceLastWakeUp", silence)
-                .build();
+                .withData("millisSinceLastWakeUp", silence);
+        if (silence >= STALLED_AFTER_MILLIS) {
+            response.withData("reason", "the queue's periodic wake-up has not run for " + silence + " ms");
+        }
+        return response.build();
     }
 }

@@ -1,11 +1,11 @@
 package com.gputelemetry.schema.control;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,8 +36,7 @@ public class SchemaMigrations {
             new Migration(4, "queue_leases"),
             new Migration(5, "telemetry_queries"));
 
-    // A reference, not a global name: the servers name the datasource differently (see jboss-ejb3.xml).
-    @Resource(name = "jdbc/telemetry")
+    @Inject
     DataSource dataSource;
 
     // Each migration is its own local transaction; a singleton's lifecycle method takes its attribute only from

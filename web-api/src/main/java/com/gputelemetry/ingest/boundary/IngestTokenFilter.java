@@ -1,7 +1,6 @@
 package com.gputelemetry.ingest.boundary;
 
 import com.gputelemetry.Problem;
-import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,7 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * When {@code INGEST_TOKEN} is configured, both ingest transports (the POST and the WebSocket handshake) require
@@ -24,9 +23,15 @@ public class IngestTokenFilter extends HttpFilter {
 
     private static final String BEARER = "Bearer ";
 
-    @Inject
-    @ConfigProperty(name = "INGEST_TOKEN")
-    Optional<String> token;
+    private Optional<String> token;
+
+    // Read when the container initialises the filter, not injected: a Payara Server killed with SIGKILL once failed to
+    // load the application at its next start, and in the module deployed over it this filter had no CDI injection,
+    // so every ingest answered 500 until the next deployment.
+    @Override
+    public void init() {
+        token = ConfigProvider.getConfig().getOptionalValue("INGEST_TOKEN", String.class);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -10,11 +10,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
  * {@code lib/} and the EJB module's beans can reach on every server; {@code lib/} is loaded once per application, so
  * every deployment has its own.
  */
-public final class Probes {
+public final class ProbeRegistry {
 
     private static final Map<String, Supplier<HealthCheckResponse>> REGISTERED = new ConcurrentHashMap<>();
 
-    private Probes() {}
+    private ProbeRegistry() {}
 
     public static void register(String check, Supplier<HealthCheckResponse> probe) {
         REGISTERED.put(check, probe);
@@ -24,11 +24,16 @@ public final class Probes {
         REGISTERED.remove(check);
     }
 
-    static HealthCheckResponse call(String check) {
+    /**
+     * What the check's probe reports; without a probe (the application has not started, or is stopping) the check is
+     * {@code upWithoutProbe}: down for readiness and start-up, up for liveness, which must not restart a server that
+     * is only slow to start.
+     */
+    static HealthCheckResponse call(String check, boolean upWithoutProbe) {
         Supplier<HealthCheckResponse> probe = REGISTERED.get(check);
         if (probe == null) {
             return HealthCheckResponse.named(check)
-                    .down()
+                    .status(upWithoutProbe)
                     .withData("reason", "the application has not started it (yet)")
                     .build();
         }
