@@ -10,18 +10,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * Brings the database schema up to date at start-up, before anything else touches it. Each migration runs once, in
- * its own transaction, and is recorded in {@code schema_version}; applied migrations are never edited, only added to.
+ * its own transaction, and is recorded in {@code schema_version} with the checksum of its script; applied migrations
+ * are never edited, only added to, and a server refuses to start on a database whose applied scripts have changed.
  */
 @Singleton
 @Startup
@@ -34,7 +40,8 @@ public class SchemaMigrations {
             new Migration(2, "telemetry_store"),
             new Migration(3, "queue_dead_letters"),
             new Migration(4, "queue_leases"),
-            new Migration(5, "telemetry_queries"));
+            new Migration(5, "telemetry_queries"),
+            new Migration(6, "gpu_metrics_wider"));
 
     @Inject
     DataSource dataSource;
@@ -44,6 +51,11 @@ public class SchemaMigrations {
     @PostConstruct
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void migrate() {
+        migrate(MIGRATIONS.get(MIGRATIONS.size() - 1).version());
+    }
+
+    /** Applies the migrations up to {@code version}, after checking the ones applied already. */
+    void migrate(int version) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             makeCommitsDurable(connection);
@@ -51,10 +63,14 @@ public class SchemaMigrations {
                 statement.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                         + "version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL, "
                         + "applied_at_ms BIGINT NOT NULL)");
+                // Databases migrated before checksums were recorded lack the column.
+                statement.execute("ALTER TABLE schema_version ADD COLUMN IF NOT EXISTS checksum VARCHAR(64)");
             }
-            int current = currentVersion(connection);
+            Map<Integer, String> applied = applied(connection);
             for (Migration migration : MIGRATIONS) {
-                if (migration.version() > current) {
+                if (applied.containsKey(migration.version())) {
+                    verify(connection, migration, applied.get(migration.version()));
+                } else if (migration.version() <= version) {
                     apply(connection, migration);
                 }
             }
@@ -76,11 +92,35 @@ public class SchemaMigrations {
         }
     }
 
-    private static int currentVersion(Connection connection) throws SQLException {
+    /** The applied migrations' checksums by version; null for one applied before checksums were recorded. */
+    private static Map<Integer, String> applied(Connection connection) throws SQLException {
+        Map<Integer, String> applied = new TreeMap<>();
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            rs.next();
-            return rs.getInt(1);
+                ResultSet rs = statement.executeQuery("SELECT version, checksum FROM schema_version")) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return applied;
+    }
+
+    /**
+     * Refuses a database on which a migration ran whose script has changed since: its schema is not what the
+     * script now says. A migration applied before checksums were recorded is trusted and gets its checksum now.
+     */
+    private static void verify(Connection connection, Migration migration, String recorded) throws SQLException {
+        String checksum = migration.checksum();
+        if (recorded == null) {
+            try (PreparedStatement record =
+                    connection.prepareStatement("UPDATE schema_version SET checksum = ? WHERE version = ?")) {
+                record.setString(1, checksum);
+                record.setInt(2, migration.version());
+                record.executeUpdate();
+            }
+        } else if (!recorded.equals(checksum)) {
+            throw new IllegalStateException("migration " + migration.fileName() + " was changed after it was applied"
+                    + " to this database (checksum then " + recorded + ", now " + checksum + "): applied migrations"
+                    + " must never be edited; restore the file and put the change into a new migration");
         }
     }
 
@@ -90,11 +130,12 @@ public class SchemaMigrations {
             for (String sql : migration.statements()) {
                 statement.execute(sql);
             }
-            try (PreparedStatement record = connection.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at_ms) VALUES (?, ?, ?)")) {
+            try (PreparedStatement record = connection.prepareStatement("INSERT INTO schema_version"
+                    + " (version, description, applied_at_ms, checksum) VALUES (?, ?, ?, ?)")) {
                 record.setInt(1, migration.version());
                 record.setString(2, migration.description());
                 record.setLong(3, System.currentTimeMillis());
+                record.setString(4, migration.checksum());
                 record.executeUpdate();
             }
             connection.commit();
@@ -115,12 +156,27 @@ public class SchemaMigrations {
         }
 
         List<String> statements() {
+            return SqlScript.statements(script());
+        }
+
+        /** SHA-256 of the script, line ends normalised, so that a checkout with CRLF does not count as a change. */
+        String checksum() {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                        .digest(script().replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java has SHA-256", e);
+            }
+        }
+
+        private String script() {
             String path = "db/migration/" + fileName();
             try (InputStream in = SchemaMigrations.class.getClassLoader().getResourceAsStream(path)) {
                 if (in == null) {
                     throw new IllegalStateException("migration script missing from the class path: " + path);
                 }
-                return SqlScript.statements(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

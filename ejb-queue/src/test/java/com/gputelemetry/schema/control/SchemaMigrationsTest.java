@@ -1,0 +1,182 @@
+package com.gputelemetry.schema.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The migrations on both databases the server supports: an upgrade from every earlier version to the latest, the
+ * checksums of what was applied, and the refusal of a database whose applied scripts have changed since.
+ */
+class SchemaMigrationsTest {
+
+    private static final int LATEST = SchemaMigrations.MIGRATIONS
+            .get(SchemaMigrations.MIGRATIONS.size() - 1)
+            .version();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    static Stream<Arguments> upgrades() {
+        return Stream.of("h2", "postgres")
+                .flatMap(database -> IntStream.range(0, LATEST).mapToObj(from -> Arguments.of(database, from)));
+    }
+
+    @ParameterizedTest(name = "{0} from version {1}")
+    @MethodSource("upgrades")
+    void aDatabaseAtAnEarlierVersionIsUpgradedToTheLatestAndKeepsItsData(String database, int from) throws Exception {
+        SchemaMigrations migrations = migrations(freshDatabase(database));
+        migrations.migrate(from);
+        if (from >= 2) {
+            update(
+                    migrations,
+                    "INSERT INTO gpu (uuid, hostname, gpu_index, device, model, first_seen_us, last_seen_us)"
+                            + " VALUES ('GPU-1', 'host-a', 0, 'nvidia0', 'H100', 1, 2)");
+        }
+
+        migrations.migrate();
+
+        assertThat(checksums(migrations)).isEqualTo(expectedChecksums());
+        assertThat(metricsColumnSize(migrations)).as("gpu.metrics after V6").isEqualTo(100_000);
+        if (from >= 2) {
+            assertThat(count(migrations, "SELECT COUNT(*) FROM gpu WHERE uuid = 'GPU-1'"))
+                    .isOne();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void migratingAgainChangesNothing(String database) throws Exception {
+        SchemaMigrations migrations = migrations(freshDatabase(database));
+        migrations.migrate();
+        long appliedAt = count(migrations, "SELECT SUM(applied_at_ms) FROM schema_version");
+
+        migrations.migrate();
+
+        assertThat(count(migrations, "SELECT SUM(applied_at_ms) FROM schema_version"))
+                .isEqualTo(appliedAt);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDatabaseMigratedBeforeChecksumsWereRecordedGetsThem(String database) throws Exception {
+        SchemaMigrations migrations = migrations(freshDatabase(database));
+        migrations.migrate(5);
+        update(migrations, "ALTER TABLE schema_version DROP COLUMN checksum");
+
+        migrations.migrate();
+
+        assertThat(checksums(migrations)).isEqualTo(expectedChecksums());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDatabaseWhoseAppliedMigrationChangedIsRefusedWithTheReason(String database) throws Exception {
+        SchemaMigrations migrations = migrations(freshDatabase(database));
+        migrations.migrate();
+        update(migrations, "UPDATE schema_version SET checksum = 'edited' WHERE version = 5");
+
+        assertThatThrownBy(migrations::migrate)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("V5__telemetry_queries.sql was changed after it was applied")
+                .hasMessageContaining("new migration");
+    }
+
+    static Stream<String> databases() {
+        return Stream.of("h2", "postgres");
+    }
+
+    private static Map<Integer, String> expectedChecksums() {
+        Map<Integer, String> expected = new TreeMap<>();
+        SchemaMigrations.MIGRATIONS.forEach(m -> expected.put(m.version(), m.checksum()));
+        return expected;
+    }
+
+    private static SchemaMigrations migrations(DataSource dataSource) {
+        var migrations = new SchemaMigrations();
+        migrations.dataSource = dataSource;
+        return migrations;
+    }
+
+    /** An empty database of its own for each case. */
+    private static DataSource freshDatabase(String database) throws SQLException {
+        String name = "migrations_" + DATABASES.incrementAndGet();
+        if (database.equals("h2")) {
+            var h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+            return h2;
+        }
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        return postgres.getDatabase("postgres", name);
+    }
+
+    private static Map<Integer, String> checksums(SchemaMigrations migrations) throws SQLException {
+        Map<Integer, String> checksums = new TreeMap<>();
+        try (Connection connection = migrations.dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT version, checksum FROM schema_version")) {
+            while (rs.next()) {
+                checksums.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return checksums;
+    }
+
+    private static int metricsColumnSize(SchemaMigrations migrations) throws SQLException {
+        try (Connection connection = migrations.dataSource.getConnection()) {
+            boolean upper = connection.getMetaData().storesUpperCaseIdentifiers();
+            try (ResultSet columns = connection
+                    .getMetaData()
+                    .getColumns(null, null, upper ? "GPU" : "gpu", upper ? "METRICS" : "metrics")) {
+                assertThat(columns.next()).as("gpu.metrics exists").isTrue();
+                return columns.getInt("COLUMN_SIZE");
+            }
+        }
+    }
+
+    private static long count(SchemaMigrations migrations, String sql) throws SQLException {
+        try (Connection connection = migrations.dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void update(SchemaMigrations migrations, String sql) throws SQLException {
+        try (Connection connection = migrations.dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
