@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gputelemetry.TestDatabase;
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
@@ -43,16 +44,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The queue's rules inside a real Payara Micro, each on topics of its own: fan-out to several groups, order per
  * partition, dead letters and replay, backpressure, rebalancing while delivering, retention, partition counts per
- * topic. The server runs with {@code -DQUEUE_MAX_LAG=300} (see the failsafe configuration).
+ * topic. Runs on H2 and again on PostgreSQL (see the failsafe configuration). The server runs with {@code -DQUEUE_MAX_LAG=300} (see the failsafe configuration).
  */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({TestDatabase.class, ArquillianExtension.class})
 class QueueSemanticsIT {
 
     private static final int MAX_LAG = 300;
 
     @Deployment
     static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"))
+                .addClass(TestDatabase.class);
     }
 
     @EJB
@@ -186,6 +188,39 @@ class QueueSemanticsIT {
         var partition = stats.partitions().get(0);
         assertEquals(2, partition.headOffset(), "offsets go on where they were");
         assertEquals(0, partition.records());
+    }
+
+    @Test
+    void retentionKeepsWhatTheSlowestGroupHasNotCommittedAndWhatIsNotOldEnough() throws Exception {
+        String topic = unique("retention-two-groups");
+        var fast = new Recorder();
+        var slow = new Recorder();
+        var release = new CountDownLatch(1);
+        queue.subscribe("fast", topic, 1, fast);
+        queue.subscribe("slow", topic, 1, record -> {
+            if (record.offset() > 0) {
+                awaitQuietly(release);
+            }
+            slow.onMessage(record);
+        });
+        queue.publish(
+                topic,
+                producer(),
+                0,
+                List.of("a", "b", "c", "d").stream()
+                        .map(payload -> new PartitionedMessage(0, payload))
+                        .toList());
+        await(() -> fast.count() == 4 && slow.count() == 1);
+
+        List<String> groups = List.of("fast", "slow");
+        long future = System.currentTimeMillis() + 60_000;
+        long past = System.currentTimeMillis() - 60_000;
+        assertEquals(0, retention.purge(topic, 0, groups, past), "records younger than the retention period stay");
+        assertEquals(1, retention.purge(topic, 0, groups, future), "only offset 0: the slow group is at 1");
+
+        release.countDown();
+        await(() -> slow.count() == 4);
+        assertEquals(3, retention.purge(topic, 0, groups, future));
     }
 
     @Test

@@ -51,11 +51,14 @@ public class SchemaMigrations {
     @PostConstruct
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void migrate() {
-        migrate(MIGRATIONS.get(MIGRATIONS.size() - 1).version());
+        migrateTo(MIGRATIONS.get(MIGRATIONS.size() - 1).version());
     }
 
-    /** Applies the migrations up to {@code version}, after checking the ones applied already. */
-    void migrate(int version) {
+    /**
+     * Applies the migrations up to {@code version}, after checking the ones applied already. (Not an overload of
+     * {@link #migrate()}: the container finds a lifecycle method by its name.)
+     */
+    void migrateTo(int version) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             makeCommitsDurable(connection);
