@@ -3,23 +3,47 @@ package com.gputelemetry.system;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** A real PostgreSQL server from Maven's embedded binaries, and the environment that points the server jar at it. */
 final class TestPostgres implements AutoCloseable {
 
-    private final EmbeddedPostgres postgres;
+    private final Path data;
+    private EmbeddedPostgres postgres;
 
-    private TestPostgres(EmbeddedPostgres postgres) {
+    private TestPostgres(Path data, EmbeddedPostgres postgres) {
+        this.data = data;
         this.postgres = postgres;
     }
 
     static TestPostgres start() throws IOException {
-        return new TestPostgres(EmbeddedPostgres.builder()
-                .setDataDirectory(
-                        Files.createTempDirectory("telemetry-postgres").resolve("pg"))
-                .setCleanDataDirectory(true)
-                .start());
+        Path data = Files.createTempDirectory("telemetry-postgres");
+        return new TestPostgres(data, server(data).start());
+    }
+
+    // The data directory is this class's to delete (see close): the library would delete it whenever one of its
+    // instances is closed, and a killed server's instance must be closed while its data lives on.
+    private static EmbeddedPostgres.Builder server(Path data) {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false);
+    }
+
+    /** SIGKILL to the database server: an immediate stop, as when its host fails. */
+    void kill() throws IOException {
+        long pid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+        server.destroyForcibly();
+        server.onExit().join();
+        // Releases the library's lock on the data directory; stopping the dead server fails quietly.
+        postgres.close();
+    }
+
+    /** Starts the killed server again, on its port and its data, which it recovers from its write-ahead log. */
+    void restart() throws IOException {
+        postgres = server(data).setPort(postgres.getPort()).start();
     }
 
     String jdbcUrl() {
@@ -42,5 +66,10 @@ final class TestPostgres implements AutoCloseable {
     @Override
     public void close() throws IOException {
         postgres.close();
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ class BatchSenderTest {
     private final List<String> sequencesSeen = new CopyOnWriteArrayList<>();
     private final List<String> bodiesSeen = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<Instant> arrivals = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -47,6 +48,19 @@ class BatchSenderTest {
         assertThat(sequencesSeen).containsExactly("41", "41", "41");
         assertThat(bodiesSeen).hasSize(3).allMatch(body -> body.equals(bodiesSeen.get(0)));
         assertThat(stats.toJson("summary")).contains("\"retries\":2");
+    }
+
+    @Test
+    void waitsAsLongAsTheServersRetryAfterSaysBeforeSendingAgain() throws Exception {
+        var calls = new AtomicInteger();
+        start(calls, 1, 429, "2");
+
+        sender(new StreamStats("test"), Duration.ofSeconds(30)).send(batch(5), () -> false);
+
+        assertThat(calls).hasValue(2);
+        long waitedMillis = Duration.between(arrivals.get(0), arrivals.get(1)).toMillis();
+        // Without Retry-After the first backoff would be 100-200 ms.
+        assertThat(waitedMillis).isBetween(2_000L, 3_000L);
     }
 
     @Test
@@ -121,8 +135,14 @@ class BatchSenderTest {
     }
 
     private void start(AtomicInteger calls, int failuresBeforeSuccess, int failureStatus) throws IOException {
+        start(calls, failuresBeforeSuccess, failureStatus, "0");
+    }
+
+    private void start(AtomicInteger calls, int failuresBeforeSuccess, int failureStatus, String retryAfter)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/v1/ingest", exchange -> {
+            arrivals.add(Instant.now());
             sequencesSeen.add(exchange.getRequestHeaders().getFirst("Producer-Sequence"));
             authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
             bodiesSeen.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -130,7 +150,7 @@ class BatchSenderTest {
             byte[] body = (fail ? "{\"status\":503}" : "{\"accepted\":1,\"duplicate\":false,\"rejected\":[]}")
                     .getBytes(StandardCharsets.UTF_8);
             if (fail) {
-                exchange.getResponseHeaders().add("Retry-After", "0");
+                exchange.getResponseHeaders().add("Retry-After", retryAfter);
             }
             exchange.sendResponseHeaders(fail ? failureStatus : 200, body.length);
             exchange.getResponseBody().write(body);

@@ -1,0 +1,326 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Every way the ingest boundary refuses a batch, over the wire as a producer meets it, on both transports: a missing
+ * producer id (400), a body over the limit (413), a full queue (429 with Retry-After) and a database that went away
+ * (503 with Retry-After, readiness down), and what comes back when the database does. The server runs on PostgreSQL
+ * with a backpressure bound of one record and a 200,000-byte batch limit, so that each refusal can be provoked.
+ */
+// Public, with public records: JSON-B reads the replies into them reflectively.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public class RefusalsSystemIT {
+
+    private static final int MAX_BATCH_BYTES = 200_000;
+    private static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+    /** The WebSocket close code for a message too big to process (RFC 6455). */
+    private static final int MESSAGE_TOO_BIG = 1009;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Jsonb JSON = JsonbBuilder.create();
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private static TestPostgres postgres;
+    private static PackagedServer server;
+    private static List<String> sample;
+
+    public record Problem(String title, int status, String detail, String parameter) {}
+
+    public record Reply(String sequence, int status, String title, String parameter, Long retryAfter) {}
+
+    public record Check(String name, String status, Map<String, Object> data) {}
+
+    public record Health(String status, List<Check> checks) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        sample = Files.readAllLines(Path.of(Launch.required("sample.csv")));
+        postgres = TestPostgres.start();
+        Map<String, String> environment = new HashMap<>(postgres.serverEnvironment());
+        environment.put("QUEUE_MAX_LAG", "1");
+        environment.put("INGEST_MAX_BATCH_BYTES", Integer.toString(MAX_BATCH_BYTES));
+        server = PackagedServer.start(environment, "refusals");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aBatchWithoutProducerIdIsABadRequestNamingIt() throws Exception {
+        var response = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Sequence", "1")
+                        .POST(HttpRequest.BodyPublishers.ofString(rows(10)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(response, 400);
+        assertThat(JSON.fromJson(response.body(), Problem.class).parameter()).isEqualTo("Producer-Id");
+
+        try (var socket = Socket.open(server, null)) {
+            Reply reply = socket.send("1\n" + rows(10));
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.parameter()).isEqualTo("producer-id");
+            assertThat(reply.sequence()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aBatchOverTheLimitIsRefusedOnBothTransports() throws Exception {
+        String tooLarge = rows(sample.size() - 1);
+        assertThat(tooLarge.length()).isGreaterThan(MAX_BATCH_BYTES);
+
+        HttpResponse<String> response = post(producer(), tooLarge);
+        assertProblem(response, 413);
+        assertThat(JSON.fromJson(response.body(), Problem.class).parameter()).isEqualTo("body");
+
+        // A WebSocket message is read whole or not at all: the server closes with 1009, "message too big".
+        try (var socket = Socket.open(server, producer())) {
+            assertThat(socket.sendTooLarge("1\n" + tooLarge)).isEqualTo(MESSAGE_TOO_BIG);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aFullQueueAnswers429WithRetryAfterOnBothTransports() throws Exception {
+        // Four producers at once against a bound of one record: some partition soon lags by more.
+        HttpResponse<String> refused = concurrently(producer -> {
+            for (long sequence = 0; ; sequence++) {
+                HttpResponse<String> response = post(producer, sequence, rows(200));
+                if (response.statusCode() != 200) {
+                    return response;
+                }
+            }
+        });
+        assertProblem(refused, 429);
+        long retryAfter =
+                Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 60L);
+        assertThat(JSON.fromJson(refused.body(), Problem.class).detail()).contains("group collectors");
+
+        Reply reply = concurrently(producer -> {
+            try (var socket = Socket.open(server, producer)) {
+                for (long sequence = 0; ; sequence++) {
+                    Reply answer = socket.send(sequence + "\n" + rows(200));
+                    if (answer.status() != 200) {
+                        return answer;
+                    }
+                }
+            }
+        });
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(reply.retryAfter()).isBetween(1L, 60L);
+    }
+
+    @Test
+    @Order(4)
+    void withoutItsDatabaseTheServerAnswers503AndIsNotReadyAndRecoversWhenItIsBack() throws Exception {
+        postgres.kill();
+        try {
+            String producer = producer();
+            HttpResponse<String> response = Poll.until(
+                    "ingest answering 503 without the database (status)",
+                    Duration.ofSeconds(30),
+                    () -> post(producer, rows(10)),
+                    r -> r.statusCode() == 503);
+            assertProblem(response, 503);
+            assertThat(response.headers().firstValue("Retry-After"))
+                    .hasValue(Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS));
+            try (var socket = Socket.open(server, producer())) {
+                Reply reply = socket.send("0\n" + rows(10));
+                assertThat(reply.status()).isEqualTo(503);
+                assertThat(reply.retryAfter()).isEqualTo(UNAVAILABLE_RETRY_AFTER_SECONDS);
+            }
+
+            var ready = HTTP.send(request("/health/ready"), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(JSON.fromJson(ready.body(), Health.class).checks())
+                    .filteredOn(check -> check.name().equals("database"))
+                    .singleElement()
+                    .satisfies(check -> {
+                        assertThat(check.status()).isEqualTo("DOWN");
+                        assertThat((String) check.data().get("reason")).startsWith("cannot connect");
+                    });
+
+            // A read fails as an unexpected error: a problem with an incident id, never a stack trace.
+            var read = HTTP.send(request("/api/v1/gpus"), HttpResponse.BodyHandlers.ofString());
+            assertProblem(read, 500);
+            assertThat(read.body()).contains("incident").doesNotContain("Exception", "SQL");
+        } finally {
+            postgres.restart();
+        }
+
+        String producer = producer();
+        Poll.until(
+                "ingest back after the database restarted (status)",
+                Duration.ofMinutes(1),
+                Duration.ofMillis(500),
+                () -> post(producer, rows(10)).statusCode(),
+                status -> status == 200);
+        Poll.until(
+                "ready again (status)",
+                Duration.ofMinutes(1),
+                () -> HTTP.send(request("/health/ready"), HttpResponse.BodyHandlers.discarding())
+                        .statusCode(),
+                status -> status == 200);
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.fromJson(response.body(), Problem.class).status()).isEqualTo(status);
+    }
+
+    /** The sample's header and its first {@code count} rows, as a streamer would send them. */
+    private static String rows(int count) {
+        return String.join("\n", sample.subList(0, count + 1)) + "\n";
+    }
+
+    private static String producer() {
+        return "refusals-" + UUID.randomUUID();
+    }
+
+    private static HttpResponse<String> post(String producer, String csv) throws Exception {
+        return post(producer, SEQUENCE.incrementAndGet(), csv);
+    }
+
+    private static HttpResponse<String> post(String producer, long sequence, String csv) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", producer)
+                        .header("Producer-Sequence", Long.toString(sequence))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(csv))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(String path) {
+        return HttpRequest.newBuilder(server.uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    interface Producer<T> {
+        T run(String producer) throws Exception;
+    }
+
+    /** Runs four producers at once; answers the first one's result (the others are stopped). */
+    private static <T> T concurrently(Producer<T> producer) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            var done = new CompletableFuture<T>();
+            for (int i = 0; i < 4; i++) {
+                pool.execute(() -> {
+                    try {
+                        done.complete(producer.run(producer()));
+                    } catch (Exception e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+            }
+            return done.get(2, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A WebSocket producer, as the streamer's WebSocket transport talks to the server. */
+    private static final class Socket implements WebSocket.Listener, AutoCloseable {
+
+        private final StringBuilder text = new StringBuilder();
+        private CompletableFuture<String> reply = new CompletableFuture<>();
+        private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private WebSocket socket;
+
+        static Socket open(RunningServer server, String producer) throws Exception {
+            var socket = new Socket();
+            URI uri = URI.create(server.uri("/api/v1/ingest/stream").toString().replaceFirst("^http", "ws")
+                    + (producer == null ? "" : "?producer-id=" + producer));
+            socket.socket = HTTP.newWebSocketBuilder().buildAsync(uri, socket).get(30, TimeUnit.SECONDS);
+            return socket;
+        }
+
+        Reply send(String message) throws Exception {
+            reply = new CompletableFuture<>();
+            socket.sendText(message, true).get(30, TimeUnit.SECONDS);
+            return JSON.fromJson(reply.get(30, TimeUnit.SECONDS), Reply.class);
+        }
+
+        /** Sends a message the server will not read; answers the close code it answers with. */
+        int sendTooLarge(String message) throws Exception {
+            socket.sendText(message, true);
+            return closed.get(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                reply.complete(text.toString());
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+            reply.completeExceptionally(error);
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+}
