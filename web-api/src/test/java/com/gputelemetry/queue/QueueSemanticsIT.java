@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gputelemetry.TestDatabase;
+import com.gputelemetry.operations.boundary.QueueResource;
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
@@ -16,9 +17,11 @@ import com.gputelemetry.queue.entity.DeadLetter;
 import com.gputelemetry.queue.entity.LogRecord;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
+import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.ws.rs.WebApplicationException;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +68,9 @@ class QueueSemanticsIT {
 
     @EJB
     Retention retention;
+
+    @Inject
+    QueueResource admin;
 
     @Test
     void everyGroupGetsEveryRecordInPartitionOrder() throws Exception {
@@ -117,6 +123,66 @@ class QueueSemanticsIT {
         assertEquals(List.of("before", "after", "poison"), processed);
         assertTrue(statistics.deadLetter(letter.getId()) == null, "a replayed dead letter is removed");
         assertFalse(queue.replay(letter.getId(), "careful", topic), "and cannot be replayed twice");
+    }
+
+    @Test
+    void theAdminResourceListsAndReplaysDeadLettersToTheirOwnGroupAndResizesWithinBounds() throws Exception {
+        String topic = unique("admin");
+        var processed = new CopyOnWriteArrayList<String>();
+        var healed = new boolean[] {false};
+        var bystander = new Recorder();
+        queue.subscribe("picky", topic, 1, record -> {
+            if (record.payload().equals("poison") && !healed[0]) {
+                throw new IllegalStateException("cannot digest " + record.payload());
+            }
+            processed.add(record.payload());
+        });
+        queue.subscribe("bystander", topic, 1, bystander);
+        queue.publish(
+                topic, producer(), 0, List.of(new PartitionedMessage(3, "fine"), new PartitionedMessage(3, "poison")));
+        await(() -> processed.equals(List.of("fine"))
+                && bystander.count() == 2
+                && !letters("picky", topic).isEmpty());
+
+        DeadLetter letter = letters("picky", topic).get(0);
+        assertEquals("poison", letter.payload());
+        assertEquals(
+                409,
+                admin.replay(letter.getId()).getStatus(),
+                "the listener fails again: a conflict, and the dead letter stays");
+        assertEquals(1, letters("picky", topic).size());
+
+        healed[0] = true;
+        assertEquals(204, admin.replay(letter.getId()).getStatus());
+        assertEquals(List.of("fine", "poison"), processed);
+        assertEquals(2, bystander.count(), "a replay goes to its own group only");
+        assertTrue(letters("picky", topic).isEmpty());
+        assertStatus(404, () -> admin.replay(letter.getId()));
+
+        assertStatus(400, () -> admin.resize("picky", topic, new QueueResource.WorkerCount(0)));
+        assertStatus(400, () -> admin.resize("picky", topic, new QueueResource.WorkerCount(11)));
+        assertStatus(404, () -> admin.resize("nobody", topic, new QueueResource.WorkerCount(2)));
+        assertEquals(
+                10,
+                admin.resize("picky", topic, new QueueResource.WorkerCount(10)).workers());
+        assertEquals(
+                10,
+                admin.groups().items().stream()
+                        .filter(g -> g.group().equals("picky") && g.topic().equals(topic))
+                        .findFirst()
+                        .orElseThrow()
+                        .workers());
+    }
+
+    private List<DeadLetter> letters(String group, String topic) {
+        return admin.deadLetters(group, 100).items().stream()
+                .filter(d -> d.getTopic().equals(topic))
+                .toList();
+    }
+
+    private static void assertStatus(int status, Runnable call) {
+        var e = assertThrows(WebApplicationException.class, call::run);
+        assertEquals(status, e.getResponse().getStatus());
     }
 
     @Test
