@@ -186,19 +186,21 @@ public abstract class ApplicationServerSystemTest {
     @Order(5)
     void theCollectorsAreRebalancedWhileStreamingAndNothingIsLostOrDoubled() throws Exception {
         StoredTelemetry before = postgres.storedTelemetry();
-        var streamer = StreamerProcess.loop(server.name + "-rebalance", server);
-        for (int workers : new int[] {6, 1, 10, 4}) {
-            Thread.sleep(1_500);
-            var resized = HTTP.send(
-                    HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
-                            .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":" + workers + "}"))
-                            .header("Content-Type", "application/json")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(resized.statusCode()).as(resized.body()).isEqualTo(200);
-            assertThat(QueueProgress.collectors(server).workers()).isEqualTo(workers);
+        Summary summary;
+        try (var streamer = StreamerProcess.loop(server.name + "-rebalance", server)) {
+            for (int workers : new int[] {6, 1, 10, 4}) {
+                Thread.sleep(1_500);
+                var resized = HTTP.send(
+                        HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":" + workers + "}"))
+                                .header("Content-Type", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(resized.statusCode()).as(resized.body()).isEqualTo(200);
+                assertThat(QueueProgress.collectors(server).workers()).isEqualTo(workers);
+            }
+            summary = stopped(streamer);
         }
-        Summary summary = stopped(streamer);
 
         QueueProgress.awaitCollectorsCaughtUp(server);
         assertStoredExactlyOnce(before, summary);
@@ -208,17 +210,19 @@ public abstract class ApplicationServerSystemTest {
     @Order(6)
     void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowAndStoresNoneTwice() throws Exception {
         StoredTelemetry before = postgres.storedTelemetry();
-        var streamer = StreamerProcess.loop(server.name + "-crash", server);
-        Thread.sleep(ThreadLocalRandom.current().nextLong(3_000, 6_000));
-        server.kill();
-        // The deploy script, run again on the same server, starts it and redeploys: a second run is harmless.
-        Duration took = server.redeploy();
-        System.out.printf("%s: restarted and redeployed after SIGKILL in %.1f s%n", server.name, seconds(took));
-        QueueProgress.awaitStreamingResumed(server);
-        assertThat(QueueProgress.collectors(server).workers())
-                .as("the workers the server was configured with, not those of the rebalance before the kill")
-                .isEqualTo(WORKERS);
-        Summary summary = stopped(streamer);
+        Summary summary;
+        try (var streamer = StreamerProcess.loop(server.name + "-crash", server)) {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(3_000, 6_000));
+            server.kill();
+            // The deploy script, run again on the same server, starts it and redeploys: a second run is harmless.
+            Duration took = server.redeploy();
+            System.out.printf("%s: restarted and redeployed after SIGKILL in %.1f s%n", server.name, seconds(took));
+            QueueProgress.awaitStreamingResumed(server);
+            assertThat(QueueProgress.collectors(server).workers())
+                    .as("the workers the server was configured with, not those of the rebalance before the kill")
+                    .isEqualTo(WORKERS);
+            summary = stopped(streamer);
+        }
         assertThat(summary.retries()).as("the streamer noticed the kill").isPositive();
 
         QueueProgress.awaitCollectorsCaughtUp(server);

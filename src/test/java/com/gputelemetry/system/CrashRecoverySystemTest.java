@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server is killed with SIGKILL, again and again, while a streamer pushes the real sample in a loop. Afterwards
+ * The server is killed with SIGKILL, again and again, while two streamers push the real sample in a loop, one over
+ * HTTP and one over the WebSocket. Afterwards
  * every row the streamer had acknowledged must be stored exactly once: as many points as acknowledged rows, and no
  * (GPU, metric, time) twice. A batch that was stored but whose answer was lost in the kill is re-sent by the
  * streamer under the same sequence and recognised; a record whose delivery was cut off is delivered again and its
@@ -39,28 +40,21 @@ public abstract class CrashRecoverySystemTest {
         String name = getClass().getSimpleName();
         Database database = database(Files.createTempDirectory("telemetry-crash-test"));
         PackagedServer server = PackagedServer.start(database.environment(), name, false);
-        try {
-            var streamer = StreamerProcess.loop(name, server);
+        try (var overHttp = StreamerProcess.loop(name + "-http", server, "http");
+                var overWebSocket = StreamerProcess.loop(name + "-websocket", server, "websocket")) {
             for (int kill = 0; kill < KILLS; kill++) {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(2_000, 5_000));
                 server.kill();
                 server.restart();
             }
             QueueProgress.awaitStreamingResumed(server);
-            var result = streamer.stop();
-            assertThat(result.exitCode())
-                    .as("streamer exit; stderr:%n%s", result.stderr())
-                    .isZero();
-            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
-            assertThat(summary.rowsRejected()).isZero();
-            assertThat(summary.retries()).as("the streamer noticed the kills").isPositive();
-            assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
+            long acknowledged = stopped(overHttp) + stopped(overWebSocket);
 
             QueueProgress.awaitCollectorsCaughtUp(server);
             server.close();
 
             StoredTelemetry stored = database.read();
-            assertThat(stored.points()).as("points stored vs rows acknowledged").isEqualTo(summary.rowsAcked());
+            assertThat(stored.points()).as("points stored vs rows acknowledged").isEqualTo(acknowledged);
             assertThat(stored.distinctPoints())
                     .as("no (gpu, metric, time) twice")
                     .isEqualTo(stored.points());
@@ -68,5 +62,18 @@ public abstract class CrashRecoverySystemTest {
         } finally {
             server.close();
         }
+    }
+
+    /** Stops the streamer as an operator would; answers the rows it had acknowledged. */
+    private static long stopped(StreamerProcess.Running streamer) throws Exception {
+        var result = streamer.stop();
+        assertThat(result.exitCode())
+                .as("streamer exit; stderr:%n%s", result.stderr())
+                .isZero();
+        Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+        assertThat(summary.rowsRejected()).isZero();
+        assertThat(summary.retries()).as("the streamer noticed the kills").isPositive();
+        assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
+        return summary.rowsAcked();
     }
 }

@@ -48,11 +48,18 @@ final class StreamerProcess {
      * 500-row batches 20 ms apart: a steady stream for the crash, failover and rebalance tests.
      */
     static Running loop(String name, RunningServer server) throws IOException {
+        return loop(name, server, "http");
+    }
+
+    /** The same over the given transport, {@code http} or {@code websocket}. */
+    static Running loop(String name, RunningServer server, String transport) throws IOException {
         return start(
                 name,
                 "--loop",
                 "--url",
                 server.baseUrl(),
+                "--transport",
+                transport,
                 "--instance-id",
                 name,
                 "--interval",
@@ -75,8 +82,13 @@ final class StreamerProcess {
         return new Running(process, out, err);
     }
 
-    /** A streamer still running, e.g. in a loop. */
-    record Running(Process process, Path out, Path err) {
+    /** A streamer still running, e.g. in a loop; closing it kills it if a test ended before stopping it. */
+    record Running(Process process, Path out, Path err) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
 
         /** SIGTERM, as an operator's Ctrl+C or Kubernetes would send it; the streamer drains and summarises. */
         Result stop() throws IOException, InterruptedException {
