@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** The streamer jar, run as its own process, as an operator would run it. */
@@ -32,6 +33,15 @@ final class StreamerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What an instance keeps about itself: its producer id and the next sequence it will send. */
+    static Properties state(String instanceId) throws IOException {
+        var state = new Properties();
+        try (var in = Files.newBufferedReader(STATE.resolve(instanceId + ".properties"))) {
+            state.load(in);
+        }
+        return state;
     }
 
     /** The file in which an instance keeps the batch it has in flight. */
