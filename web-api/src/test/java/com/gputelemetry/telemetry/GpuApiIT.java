@@ -256,6 +256,31 @@ class GpuApiIT {
     }
 
     @Test
+    void aSummaryWithoutAWindowCoversTheLastHour() throws Exception {
+        String uuid = newGpu();
+        Instant now = Instant.now();
+        ingestAndWait(
+                HEADER
+                        + row(now.minus(Duration.ofMinutes(30)), TEMP, 0, uuid, "H100", "h", 50, "")
+                        + row(now.minus(Duration.ofMinutes(90)), TEMP, 0, uuid, "H100", "h", 70, ""),
+                2);
+
+        JsonArray buckets = json("/api/v1/gpus/" + uuid + "/telemetry/summary?metric=" + TEMP + "&step=1d")
+                .getJsonArray("items");
+
+        // One-day buckets, so the hour falls into one of them, or two across midnight (UTC).
+        assertThat(buckets.getValuesAs(JsonObject.class).stream()
+                        .mapToLong(bucket -> bucket.getJsonNumber("count").longValue())
+                        .sum())
+                .as("only the point of the last hour")
+                .isEqualTo(1);
+        assertThat(buckets.getValuesAs(JsonObject.class).stream()
+                        .mapToDouble(bucket -> bucket.getJsonNumber("max").doubleValue())
+                        .max())
+                .hasValue(50);
+    }
+
+    @Test
     void hostsAreListedWithTheirGpuCountsAndTheMetricsWithTheirUnits() throws Exception {
         String host = unique("it-rack");
         var csv = new StringBuilder(HEADER);
