@@ -2,10 +2,10 @@ package com.gputelemetry.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.system.PackagedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,12 +23,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ import org.postgresql.PGConnection;
 /**
  * Not a test: the GPU API's speed on a large store. Loads 10 million points (the sample's 247 GPUs × 10 metrics,
  * one point per series every ~21 s over 24 hours) into an embedded PostgreSQL with COPY, starts the packaged server
- * on it, then measures latency (p50/p99) and requests/s over HTTP with 4 concurrent clients. Run with
+ * on it, then measures latency (p50/p99) and requests/s over HTTP with 4 concurrent clients, checking every answer
+ * against what was loaded. Run with
  * {@code ./mvnw -B verify -Papi-benchmark}; writes {@code ear/target/api-benchmark.md}.
  */
 class ApiBenchmarkIT {
@@ -89,42 +91,53 @@ class ApiBenchmarkIT {
                 .setServerConfig("max_wal_size", "4GB")
                 .start()) {
             String jdbc = postgres.getJdbcUrl("postgres", "postgres");
-            int port = freePort();
-            Process server = startServer(jdbc, data, port);
-            try {
-                awaitReady(port);
+            try (var server = PackagedServer.start(
+                    Map.of(
+                            "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
+                            "TELEMETRY_DB_URL", jdbc,
+                            "TELEMETRY_DB_USER", "postgres",
+                            "TELEMETRY_DB_PASSWORD", "postgres"),
+                    "api-benchmark",
+                    false)) {
                 long loadStarted = System.nanoTime();
                 long points = load(jdbc, gpus, metrics, sampleValues, start);
                 double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
 
                 List<String> uuids = new ArrayList<>(gpus.keySet());
-                String base = "http://localhost:" + port + "/api/v1";
+                String base = server.uri("/api/v1").toString();
                 List<Figures> results = new ArrayList<>();
-                results.add(run("GPU list (247 GPUs)", 400, () -> base + "/gpus", "application/json"));
+                // Each answer is checked against what was loaded, outside the measured time.
+                results.add(
+                        run("GPU list (247 GPUs)", 400, () -> base + "/gpus", "application/json", body -> assertThat(
+                                        occurrences(body, "\"uuid\""))
+                                .isEqualTo(gpus.size())));
+                // A series point every ~21.3 s: 168 or 169 an hour for each of the 10 metrics.
                 results.add(run(
                         "one GPU, 1 hour (all metrics, ~1,700 points, one page)",
                         400,
                         () -> base + "/gpus/" + any(uuids) + "/telemetry?limit=10000&start_time="
                                 + end.minus(Duration.ofHours(1)) + "&end_time=" + end,
-                        "application/json"));
-                results.add(runPaged(base, uuids, start, end));
+                        "application/json",
+                        body -> assertThat(occurrences(body, "\"metric\"")).isBetween(1_670, 1_700)));
+                results.addAll(runPaged(base, uuids, start, end, POINTS_PER_SERIES * metrics.size()));
                 results.add(run(
                         "summary, 1-minute steps over 24 hours (one metric, 1,440 buckets)",
                         200,
                         () -> base + "/gpus/" + any(uuids) + "/telemetry/summary?metric=" + metrics.get(3)
                                 + "&step=1m&start_time=" + start + "&end_time=" + end,
-                        "application/json"));
+                        "application/json",
+                        body -> assertThat(occurrences(body, "\"count\"")).isBetween(1_440, 1_441)));
                 results.add(run(
                         "CSV export of one GPU's day (~40,500 rows)",
                         60,
                         () -> base + "/gpus/" + any(uuids) + "/telemetry?start_time=" + start + "&end_time=" + end,
-                        "text/csv"));
+                        "text/csv",
+                        body -> assertThat(occurrences(body, "\n"))
+                                .as("header and rows")
+                                .isEqualTo(POINTS_PER_SERIES * metrics.size() + 1)));
                 String report = report(points, loadSeconds, results);
                 Files.writeString(Path.of("target", "api-benchmark.md"), report);
                 System.out.println(report);
-            } finally {
-                server.destroy();
-                server.waitFor(60, TimeUnit.SECONDS);
             }
         }
     }
@@ -186,8 +199,14 @@ class ApiBenchmarkIT {
         return points;
     }
 
-    private static Figures runPaged(String base, List<String> uuids, Instant start, Instant end) throws Exception {
-        // Every request is one page of a walk through one GPU's day, 10,000 points a page.
+    /**
+     * Walks through whole days of one GPU at a time, 10,000 points a page, one client; every walk must see every point
+     * of the day once. Answers the figures over all pages, then by page position: with keyset paging the last page
+     * should cost what the first does.
+     */
+    private static List<Figures> runPaged(String base, List<String> uuids, Instant start, Instant end, int pointsADay)
+            throws Exception {
+        Map<Integer, List<Double>> byPosition = new TreeMap<>();
         List<Double> latencies = new ArrayList<>();
         long begun = System.nanoTime();
         int requests = 0;
@@ -195,22 +214,34 @@ class ApiBenchmarkIT {
             String first =
                     base + "/gpus/" + any(uuids) + "/telemetry?limit=10000&start_time=" + start + "&end_time=" + end;
             String cursor = null;
+            int points = 0;
+            int position = 0;
             do {
                 long t0 = System.nanoTime();
                 var response = get(first + (cursor == null ? "" : "&cursor=" + cursor), "application/json");
-                latencies.add((System.nanoTime() - t0) / 1e6);
+                double millis = (System.nanoTime() - t0) / 1e6;
+                latencies.add(millis);
+                byPosition.computeIfAbsent(++position, p -> new ArrayList<>()).add(millis);
                 requests++;
+                points += occurrences(response, "\"metric\"");
                 int at = response.indexOf("\"nextCursor\":\"");
                 cursor = at < 0 ? null : response.substring(at + 14, response.indexOf('"', at + 14));
             } while (cursor != null);
+            assertThat(points).as("points of the day, over all pages").isEqualTo(pointsADay);
         }
         double seconds = (System.nanoTime() - begun) / 1e9;
-        return figures("one GPU, 24 hours paged (10,000 points a page, one client)", latencies, requests / seconds);
+        List<Figures> figures = new ArrayList<>();
+        figures.add(
+                figures("one GPU, 24 hours paged (10,000 points a page, one client)", latencies, requests / seconds));
+        byPosition.forEach((position, pageLatencies) ->
+                figures.add(figures("… page " + position + " of " + byPosition.size(), pageLatencies, Double.NaN)));
+        return figures;
     }
 
-    private static Figures run(String what, int requests, Callable<String> url, String accept) throws Exception {
+    private static Figures run(String what, int requests, Callable<String> url, String accept, Consumer<String> check)
+            throws Exception {
         for (int i = 0; i < Math.min(20, requests / 5); i++) {
-            get(url.call(), accept);
+            check.accept(get(url.call(), accept));
         }
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<Double>> done = new ArrayList<>();
@@ -219,8 +250,10 @@ class ApiBenchmarkIT {
             String target = url.call();
             done.add(clients.submit(() -> {
                 long t0 = System.nanoTime();
-                get(target, accept);
-                return (System.nanoTime() - t0) / 1e6;
+                String body = get(target, accept);
+                double millis = (System.nanoTime() - t0) / 1e6;
+                check.accept(body);
+                return millis;
             }));
         }
         List<Double> latencies = new ArrayList<>();
@@ -255,43 +288,12 @@ class ApiBenchmarkIT {
         return uuids.get(ThreadLocalRandom.current().nextInt(uuids.size()));
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
         }
-    }
-
-    private static Process startServer(String jdbc, Path data, int port) throws IOException {
-        var builder = new ProcessBuilder(
-                        "java", "-Xmx1g", "-jar", System.getProperty("server.jar"), "--port", Integer.toString(port))
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolve("server.log").toFile());
-        builder.environment()
-                .putAll(Map.of(
-                        "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
-                        "TELEMETRY_DB_URL", jdbc,
-                        "TELEMETRY_DB_USER", "postgres",
-                        "TELEMETRY_DB_PASSWORD", "postgres"));
-        return builder.start();
-    }
-
-    private static void awaitReady(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                var ready = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/ready"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the server did not become ready");
+        return count;
     }
 
     private static String report(long points, double loadSeconds, List<Figures> results) {
@@ -303,8 +305,12 @@ class ApiBenchmarkIT {
         out.append("| request | requests | p50 ms | p99 ms | requests/s |\n|---|---|---|---|---|\n");
         for (Figures f : results) {
             out.append(String.format(
-                    "| %s | %d | %.1f | %.1f | %.1f |%n",
-                    f.what(), f.requests(), f.p50(), f.p99(), f.requestsPerSecond()));
+                    "| %s | %d | %.1f | %.1f | %s |%n",
+                    f.what(),
+                    f.requests(),
+                    f.p50(),
+                    f.p99(),
+                    Double.isNaN(f.requestsPerSecond()) ? "" : String.format("%.1f", f.requestsPerSecond())));
         }
         return out.toString();
     }

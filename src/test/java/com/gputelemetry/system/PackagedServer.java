@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged server jar, started as its own process on a free port. */
-final class PackagedServer implements RunningServer, AutoCloseable {
+public final class PackagedServer implements RunningServer, AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
@@ -41,7 +41,7 @@ final class PackagedServer implements RunningServer, AutoCloseable {
      * @param measureCoverage false for a server that will be killed: a JVM killed while JaCoCo's agent writes its
      *     file would leave the shared coverage file unreadable
      */
-    static PackagedServer start(Map<String, String> environment, String name, boolean measureCoverage)
+    public static PackagedServer start(Map<String, String> environment, String name, boolean measureCoverage)
             throws IOException, InterruptedException {
         int port = freePort();
         Path log = Path.of("target", name + "-server.log");

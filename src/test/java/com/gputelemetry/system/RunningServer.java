@@ -3,7 +3,7 @@ package com.gputelemetry.system;
 import java.net.URI;
 
 /** A server under test, reached over real HTTP. */
-interface RunningServer {
+public interface RunningServer {
 
     /** Where the application answers {@code path}, e.g. {@code /api/v1/gpus}. */
     URI uri(String path);
