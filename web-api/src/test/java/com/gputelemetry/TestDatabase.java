@@ -5,13 +5,14 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts an embedded PostgreSQL on a fixed port before Arquillian starts Payara Micro, when the tests run on
- * PostgreSQL ({@code -Dtest.db=postgres}); that run's post-boot file points the datasource at it. Register it before
- * the Arquillian extension. Does nothing inside the server, where an in-container test class is run again.
+ * Starts an embedded PostgreSQL on a free port before Arquillian starts Payara Micro, when the tests run on
+ * PostgreSQL ({@code -Dtest.db=postgres}), and hands its URL to the server as {@code -DTEST_DB_URL}, which that run's
+ * post-boot file reads. Register it before the Arquillian extension, which reads its configuration (and with it this
+ * option) when the first test class starts. Does nothing inside the server, where an in-container test class is run
+ * again.
  */
 public class TestDatabase implements BeforeAllCallback {
 
-    static final int PORT = 54329;
     // Typed by interface: the class is also deployed into the server, where EmbeddedPostgres is not on the class path.
     private static AutoCloseable postgres;
 
@@ -21,7 +22,9 @@ public class TestDatabase implements BeforeAllCallback {
         if (insideServer || !"postgres".equals(System.getProperty("test.db")) || postgres != null) {
             return;
         }
-        postgres = EmbeddedPostgres.builder().setPort(PORT).start();
+        EmbeddedPostgres started = EmbeddedPostgres.builder().start();
+        postgres = started;
+        System.setProperty("test.database.jvmOptions", "-DTEST_DB_URL=" + started.getJdbcUrl("postgres", "postgres"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 postgres.close();
