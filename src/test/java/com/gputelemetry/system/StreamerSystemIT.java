@@ -115,6 +115,42 @@ public class StreamerSystemIT {
         assertThat(settled().points()).isEqualTo(before.points());
     }
 
+    /**
+     * The server stores a batch, but its answer never reaches the streamer (cut off on purpose by a proxy, as by a
+     * server dying between commit and answer): the streamer sends the same batch again and the server, recognising
+     * the sequence, answers that it is a duplicate and stores nothing twice.
+     */
+    @Test
+    void aBatchWhoseAnswerWasLostIsSentAgainAndRecognisedAsADuplicate() throws Exception {
+        StoredTelemetry before = settled();
+        try (var proxy = LostAnswerProxy.before(server)) {
+            var result = StreamerProcess.run(
+                    "lost-answer",
+                    "--url",
+                    proxy.baseUrl(),
+                    "--token",
+                    TOKEN,
+                    "--no-loop",
+                    "--interval",
+                    "0ms",
+                    "--batch-size",
+                    Integer.toString(SAMPLE_ROWS));
+
+            assertThat(result.exitCode())
+                    .as("exit; stderr:%n%s", result.stderr())
+                    .isZero();
+            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+            assertThat(summary.retries())
+                    .as("the lost answer made it send again")
+                    .isEqualTo(1);
+            assertThat(summary.rowsAcked()).isEqualTo(SAMPLE_ROWS);
+            assertThat(proxy.laterAnswers()).contains("\"duplicate\":true");
+        }
+        assertThat(settled().points() - before.points())
+                .as("the batch stored once")
+                .isEqualTo(SAMPLE_ROWS);
+    }
+
     /** A batch size that divides the sample's 2,470 rows: every batch of a looping streamer is full until it stops. */
     private static final int BATCH = 494;
 

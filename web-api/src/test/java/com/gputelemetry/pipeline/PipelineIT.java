@@ -10,11 +10,15 @@ import com.gputelemetry.Problem;
 import com.gputelemetry.ingest.boundary.IngestResource;
 import com.gputelemetry.ingest.entity.IngestReceipt;
 import com.gputelemetry.ingest.entity.RowRejection;
+import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.queue.boundary.PartitionedMessage;
 import com.gputelemetry.queue.control.PartitionDelivery;
 import com.gputelemetry.queue.entity.LogRecord;
 import com.gputelemetry.telemetry.boundary.GpusResource;
 import com.gputelemetry.telemetry.boundary.Series;
+import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.EJB;
@@ -28,6 +32,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -65,6 +71,12 @@ class PipelineIT {
 
     @EJB
     PartitionDelivery delivery;
+
+    @EJB(beanName = "TelemetryCollector")
+    MessageListener collector;
+
+    @EJB
+    GpuCatalog catalog;
 
     @Test
     void ingestedRowsAreStoredExactlyOnceAndServedInTimeOrder() throws Exception {
@@ -115,6 +127,43 @@ class PipelineIT {
                 gpus.page(uuid, null, null, List.of(), "asc", "1000", null)
                         .items()
                         .size());
+    }
+
+    /**
+     * A delivery fails after the collector wrote its points (they are flushed: a query in the same transaction sees
+     * them) and before the transaction commits: its writes go with it, and the redelivery stores the rows once.
+     */
+    @Test
+    void aDeliveryThatFailsAfterItsWritesLeavesNoneOfThemAndTheRedeliveryStoresThemOnce() throws Exception {
+        String topic = "it-mid-transaction-" + UUID.randomUUID();
+        String uuid = newGpu();
+        var attempts = new AtomicInteger();
+        var seenInsideTheTransaction = new CopyOnWriteArrayList<Integer>();
+        queue.subscribe("it-writers", topic, 1, record -> {
+            collector.onMessage(record);
+            seenInsideTheTransaction.add(points(uuid));
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("dies after its writes, before its commit");
+            }
+        });
+        List<TelemetryRow> rows = METRICS.stream()
+                .map(metric -> new TelemetryRow(
+                        uuid, metric, 1_000_000L, 1.5, "host-a", 0, "nvidia0", "NVIDIA H100", null, null))
+                .toList();
+        queue.publish(
+                topic,
+                "it-writer-" + UUID.randomUUID(),
+                0,
+                List.of(new PartitionedMessage(0, TelemetryRow.toPayload(rows))));
+
+        await(() -> attempts.get() == 2);
+        assertEquals(List.of(METRICS.size(), METRICS.size()), seenInsideTheTransaction, "written in each attempt");
+        assertEquals(METRICS.size(), points(uuid), "the failed attempt's writes were rolled back");
+    }
+
+    private int points(String uuid) {
+        return catalog.series(uuid, 0, Long.MAX_VALUE, List.of(), SeriesPosition.start(false), 1_000)
+                .size();
     }
 
     @Test
