@@ -204,7 +204,8 @@ class QueueSemanticsIT {
                 QueueFullException.class,
                 () -> queue.publish(topic, producer, 1, List.of(new PartitionedMessage(0, "one too many"))));
         assertTrue(refused.getMessage().contains("group slow"), refused.getMessage());
-        assertTrue(refused.retryAfterSeconds() >= 1);
+        // Lag 301 against a bound of 300: one second per tenth of the bound the group is behind.
+        assertEquals(10, refused.retryAfterSeconds());
         // Other partitions are not held back.
         queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(1, "elsewhere")));
 
