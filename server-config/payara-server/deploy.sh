@@ -18,11 +18,28 @@ prepare PAYARA_HOME "$@"
 domain="${PAYARA_DOMAIN:-domain1}"
 asadmin() { "$home/bin/asadmin" --port "${PAYARA_ADMIN_PORT:-4848}" --interactive=false "$@"; }
 
+http_port() {
+    asadmin get 'configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.port' \
+        | sed -n 's/.*port=//p'
+}
+
+# Payara goes on starting the applications deployed on it after start-domain has returned; configuring the domain or
+# deploying meanwhile was seen to leave the application broken until the next restart. So after a start, let a
+# deployed application come up (or give up on it after two minutes) before anything else.
+start_domain() {
+    without_settings "$home/bin/asadmin" "$@" "$domain"
+    if asadmin list-applications | grep -q '^gpu-telemetry '; then
+        log "letting the deployed application start"
+        (READY_TIMEOUT_SECONDS=120 await_ready "http://localhost:$(http_port)/health/ready") \
+            || log "the deployed application did not start; deploying it anew"
+    fi
+}
+
 if "$home/bin/asadmin" list-domains | grep -q "^$domain running"; then
     log "domain $domain is running"
 else
     log "starting domain $domain"
-    without_settings "$home/bin/asadmin" start-domain "$domain"
+    start_domain start-domain
 fi
 
 # The driver goes into the domain's lib/ (Payara's own way for JDBC drivers); it is picked up without a restart.
@@ -58,9 +75,12 @@ for name in $(cleared_settings); do
 done
 
 log "deploying $(basename "$ear")"
-asadmin deploy --force=true --name=gpu-telemetry "$ear"
+if ! asadmin deploy --force=true --name=gpu-telemetry "$ear"; then
+    # A deployment over an application that failed to start can fail in turn; a fresh server process does not.
+    log "the deployment failed; restarting the domain and deploying once more"
+    start_domain restart-domain
+    asadmin deploy --force=true --name=gpu-telemetry "$ear"
+fi
 
-http_port="$(asadmin get 'configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.port' \
-    | sed -n 's/.*port=//p')"
-await_ready "http://localhost:$http_port/health/ready"
-log "ready: http://localhost:$http_port/api/v1/gpus"
+await_ready "http://localhost:$(http_port)/health/ready"
+log "ready: http://localhost:$(http_port)/api/v1/gpus"

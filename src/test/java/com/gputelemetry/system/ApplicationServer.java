@@ -63,6 +63,9 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
      * @return how long the script took, until the application answered ready
      */
     Duration deploy(Map<String, String> environment) throws IOException, InterruptedException {
+        if (deployEnvironment.isEmpty()) {
+            Files.deleteIfExists(deployLog());
+        }
         deployEnvironment.clear();
         deployEnvironment.putAll(environment);
         return redeploy();
@@ -70,7 +73,7 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
 
     /** Runs the deploy script again with the same environment, as an operator would after a crash. */
     Duration redeploy() throws IOException, InterruptedException {
-        Path log = Path.of("target", name + "-deploy.log");
+        Path log = deployLog();
         var builder = new ProcessBuilder(
                         "bash", deployScript().toString(), home.toString(), Launch.required("ear.file"))
                 .redirectErrorStream(true)
@@ -89,6 +92,11 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
                     "the deploy script failed with " + script.exitValue() + ":\n" + Files.readString(log));
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** What the deploy script printed, over all its runs on this server. */
+    private Path deployLog() {
+        return Path.of("target", name + "-deploy.log");
     }
 
     /** SIGKILL to the server's JVM: no shutdown hooks, no chance to finish anything. */
