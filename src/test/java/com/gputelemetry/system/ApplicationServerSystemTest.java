@@ -50,32 +50,12 @@ public abstract class ApplicationServerSystemTest {
 
     public record GpuPage(List<Gpu> items, String nextCursor) {}
 
-    public record Summary(long rowsRead, long rowsAcked, long rowsRejected, long retries) {}
-
     /** Deploys the EAR to the server with the operator's script, and says which server and how long it took. */
     static void deploy(ApplicationServer applicationServer) throws Exception {
         postgres = TestPostgres.start();
         server = applicationServer;
         String version = server.version();
-        Duration took = server.deploy(Map.of(
-                "TELEMETRY_DB_URL",
-                postgres.jdbcUrl(),
-                "TELEMETRY_DB_USER",
-                "postgres",
-                "TELEMETRY_DB_PASSWORD",
-                "postgres",
-                // Settings the application must see, each checked below.
-                "COLLECTOR_WORKERS",
-                Integer.toString(WORKERS),
-                "QUEUE_PARTITIONS_TELEMETRY",
-                Integer.toString(PARTITIONS),
-                "QUEUE_RETENTION_MINUTES",
-                "0",
-                "QUEUE_RETENTION_CHECK_SECONDS",
-                "1",
-                // A stable name: restarted after a kill, the server takes its partitions back at once.
-                "QUEUE_INSTANCE_ID",
-                server.name));
+        Duration took = server.deploy(environment(Integer.toString(WORKERS)));
         System.out.printf(
                 "%s: the EAR deployed by %s and ready in %.1f s%n", version, server.deployScript(), seconds(took));
     }
@@ -158,7 +138,7 @@ public abstract class ApplicationServerSystemTest {
         assertThat(run.exitCode())
                 .as("streamer exit; stderr:%n%s", run.stderr())
                 .isZero();
-        Summary summary = JSON.fromJson(run.lastLine(), Summary.class);
+        StreamerProcess.Summary summary = run.summary();
         assertThat(summary.rowsAcked()).isEqualTo(SAMPLE_ROWS);
 
         QueueProgress.awaitCollectorsCaughtUp(server);
@@ -186,7 +166,7 @@ public abstract class ApplicationServerSystemTest {
     @Order(5)
     void theCollectorsAreRebalancedWhileStreamingAndNothingIsLostOrDoubled() throws Exception {
         StoredTelemetry before = postgres.storedTelemetry();
-        Summary summary;
+        StreamerProcess.Summary summary;
         try (var streamer = StreamerProcess.loop(server.name + "-rebalance", server)) {
             for (int workers : new int[] {6, 1, 10, 4}) {
                 Thread.sleep(1_500);
@@ -199,7 +179,7 @@ public abstract class ApplicationServerSystemTest {
                 assertThat(resized.statusCode()).as(resized.body()).isEqualTo(200);
                 assertThat(QueueProgress.collectors(server).workers()).isEqualTo(workers);
             }
-            summary = stopped(streamer);
+            summary = streamer.stopCleanly();
         }
 
         QueueProgress.awaitCollectorsCaughtUp(server);
@@ -210,7 +190,7 @@ public abstract class ApplicationServerSystemTest {
     @Order(6)
     void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowAndStoresNoneTwice() throws Exception {
         StoredTelemetry before = postgres.storedTelemetry();
-        Summary summary;
+        StreamerProcess.Summary summary;
         try (var streamer = StreamerProcess.loop(server.name + "-crash", server)) {
             Thread.sleep(ThreadLocalRandom.current().nextLong(3_000, 6_000));
             server.kill();
@@ -221,7 +201,7 @@ public abstract class ApplicationServerSystemTest {
             assertThat(QueueProgress.collectors(server).workers())
                     .as("the workers the server was configured with, not those of the rebalance before the kill")
                     .isEqualTo(WORKERS);
-            summary = stopped(streamer);
+            summary = streamer.stopCleanly();
         }
         assertThat(summary.retries()).as("the streamer noticed the kill").isPositive();
 
@@ -242,18 +222,8 @@ public abstract class ApplicationServerSystemTest {
                 .isEqualTo(DEFAULT_WORKERS);
     }
 
-    private static Summary stopped(StreamerProcess.Running streamer) throws Exception {
-        var result = streamer.stop();
-        assertThat(result.exitCode())
-                .as("streamer exit; stderr:%n%s", result.stderr())
-                .isZero();
-        Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
-        assertThat(summary.rowsRejected()).isZero();
-        assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
-        return summary;
-    }
-
-    private static void assertStoredExactlyOnce(StoredTelemetry before, Summary summary) throws Exception {
+    private static void assertStoredExactlyOnce(StoredTelemetry before, StreamerProcess.Summary summary)
+            throws Exception {
         StoredTelemetry after = postgres.storedTelemetry();
         assertThat(after.points() - before.points())
                 .as("points stored vs rows acknowledged")

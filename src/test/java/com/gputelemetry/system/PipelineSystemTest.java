@@ -57,15 +57,6 @@ public abstract class PipelineSystemTest {
 
     public record Series(String gpu, List<Point> items, String nextCursor) {}
 
-    public record Summary(
-            String event,
-            String instanceId,
-            long rowsRead,
-            long rowsAcked,
-            long rowsRejected,
-            long batches,
-            long retries) {}
-
     static void startServer(String name, Database database) throws Exception {
         Path scratch = Files.createTempDirectory("telemetry-system-test");
         server = PackagedServer.start(database.environment(scratch), name);
@@ -95,7 +86,7 @@ public abstract class PipelineSystemTest {
                 "500");
 
         assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
-        Summary summary = JSON.fromJson(run.lastLine(), Summary.class);
+        StreamerProcess.Summary summary = run.summary();
         assertThat(summary.event()).isEqualTo("summary");
         assertThat(summary.instanceId()).isEqualTo("system-test");
         assertThat(summary.rowsRead()).isEqualTo(SAMPLE_ROWS);

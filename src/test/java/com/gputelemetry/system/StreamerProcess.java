@@ -1,5 +1,9 @@
 package com.gputelemetry.system;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,12 +14,29 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** The streamer jar, run as its own process, as an operator would run it. */
-final class StreamerProcess {
+// Public, with a public record: JSON-B reads the summaries into it reflectively.
+public final class StreamerProcess {
+
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    /** The JSON summary the streamer prints as its last line. */
+    public record Summary(
+            String event,
+            String instanceId,
+            long rowsRead,
+            long rowsAcked,
+            long rowsRejected,
+            long batches,
+            long retries) {}
 
     record Result(int exitCode, List<String> stdout, String stderr) {
 
         String lastLine() {
             return stdout.isEmpty() ? "" : stdout.get(stdout.size() - 1);
+        }
+
+        Summary summary() {
+            return JSON.fromJson(lastLine(), Summary.class);
         }
     }
 
@@ -104,6 +125,21 @@ final class StreamerProcess {
         Result stop() throws IOException, InterruptedException {
             process.destroy();
             return awaitExit();
+        }
+
+        /**
+         * SIGTERM, then what every streamer stopped this way must show: exit code 0, no rejected row of the sample,
+         * and every row it read acknowledged (it drained what it had read).
+         */
+        Summary stopCleanly() throws IOException, InterruptedException {
+            Result result = stop();
+            assertThat(result.exitCode())
+                    .as("streamer exit; stderr:%n%s", result.stderr())
+                    .isZero();
+            Summary summary = result.summary();
+            assertThat(summary.rowsRejected()).isZero();
+            assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isPositive();
+            return summary;
         }
 
         /** SIGKILL: the streamer gets no chance to finish anything. */

@@ -2,8 +2,6 @@ package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +19,13 @@ import org.junit.jupiter.api.Test;
  * token: many instances at once over both transports, a refused token, and a streamer killed and restarted. Each
  * test compares what the database holds before and after it.
  */
-// Public, with public records: JSON-B reads the summaries into them reflectively.
 public class StreamerSystemIT {
 
     private static final String TOKEN = "system-test-token";
     private static final int SAMPLE_ROWS = 2_470;
-    private static final Jsonb JSON = JsonbBuilder.create();
 
     private static TestPostgres postgres;
     private static PackagedServer server;
-
-    public record Summary(String instanceId, long rowsRead, long rowsAcked, long rowsRejected, long retries) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,7 +72,7 @@ public class StreamerSystemIT {
             assertThat(result.exitCode())
                     .as("exit; stderr:%n%s", result.stderr())
                     .isZero();
-            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+            StreamerProcess.Summary summary = result.summary();
             assertThat(summary.rowsAcked()).isEqualTo(summary.rowsRead()).isEqualTo(SAMPLE_ROWS);
             assertThat(summary.rowsRejected()).isZero();
             acked += summary.rowsAcked();
@@ -109,8 +103,7 @@ public class StreamerSystemIT {
 
             assertThat(result.exitCode()).isEqualTo(2);
             assertThat(result.stderr()).contains("HTTP 401", "--token");
-            assertThat(JSON.fromJson(result.lastLine(), Summary.class).rowsAcked())
-                    .isZero();
+            assertThat(result.summary().rowsAcked()).isZero();
         }
         assertThat(settled().points()).isEqualTo(before.points());
     }
@@ -139,7 +132,7 @@ public class StreamerSystemIT {
             assertThat(result.exitCode())
                     .as("exit; stderr:%n%s", result.stderr())
                     .isZero();
-            Summary summary = JSON.fromJson(result.lastLine(), Summary.class);
+            StreamerProcess.Summary summary = result.summary();
             assertThat(summary.retries())
                     .as("the lost answer made it send again")
                     .isEqualTo(1);
@@ -210,7 +203,7 @@ public class StreamerSystemIT {
         // Every batch of a killed run was full (the size divides the sample); the last run, stopped, sent the rows it
         // had read as a last, smaller batch, and says how many it had acknowledged (its predecessor's batch in flight
         // included).
-        long lastRun = JSON.fromJson(result.lastLine(), Summary.class).rowsAcked();
+        long lastRun = result.summary().rowsAcked();
         assertThat(after.points() - before.points())
                 .as(
                         "rows of the %d full batches the killed runs had acknowledged, and of the last run",
