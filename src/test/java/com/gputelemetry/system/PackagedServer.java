@@ -43,13 +43,20 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
      */
     public static PackagedServer start(Map<String, String> environment, String name, boolean measureCoverage)
             throws IOException, InterruptedException {
+        return start(environment, name, measureCoverage ? Launch.coverageAgent() : List.of());
+    }
+
+    /** @param jvmOptions the server JVM's options; without a heap size among them, 1 GB */
+    public static PackagedServer start(Map<String, String> environment, String name, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path log = Path.of("target", name + "-server.log");
         Files.deleteIfExists(log);
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-        if (measureCoverage) {
-            command.addAll(Launch.coverageAgent());
+        List<String> command = new ArrayList<>(List.of("java"));
+        if (jvmOptions.stream().noneMatch(option -> option.startsWith("-Xmx"))) {
+            command.add("-Xmx1g");
         }
+        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Launch.required("server.jar"), "--port", Integer.toString(port)));
         var builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -74,6 +81,11 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
     /** SIGKILL: no shutdown hooks, no chance to finish anything, as in a power cut or an OOM kill. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+    }
+
+    /** The server JVM's process, e.g. to read its memory and CPU time. */
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     String name() {

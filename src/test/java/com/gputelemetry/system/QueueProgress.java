@@ -12,7 +12,10 @@ import java.util.List;
 // Public, with public records: JSON-B reads the replies into them reflectively.
 public final class QueueProgress {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1: the JDK client reuses an idle HTTP/2 connection that the server has since closed and fails with EOF,
+    // where on HTTP/1.1 it sends a GET again on a new connection.
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Jsonb JSON = JsonbBuilder.create();
 
     public record Partition(int partition, long lag, String owner) {}
@@ -30,7 +33,7 @@ public final class QueueProgress {
     private QueueProgress() {}
 
     /** The collectors on the telemetry topic; an error while the server does not list them yet. */
-    static Group collectors(RunningServer server) throws Exception {
+    public static Group collectors(RunningServer server) throws Exception {
         String body = get(server, "/api/v1/queue/groups");
         return JSON.fromJson(body, Groups.class).items().stream()
                 .filter(g -> g.group().equals("collectors") && g.topic().equals("telemetry"))
@@ -49,7 +52,7 @@ public final class QueueProgress {
     }
 
     /** Waits until the collectors have processed every record appended so far. */
-    static void awaitCollectorsCaughtUp(RunningServer server) throws Exception {
+    public static void awaitCollectorsCaughtUp(RunningServer server) throws Exception {
         Poll.until(
                 "collectors caught up (lag)",
                 Duration.ofMinutes(2),

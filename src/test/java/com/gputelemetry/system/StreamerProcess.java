@@ -27,7 +27,10 @@ public final class StreamerProcess {
             long rowsAcked,
             long rowsRejected,
             long batches,
-            long retries) {}
+            long retries,
+            long ackMillisP50,
+            long ackMillisP99,
+            long ackMillisMax) {}
 
     record Result(int exitCode, List<String> stdout, String stderr) {
 
@@ -99,7 +102,7 @@ public final class StreamerProcess {
                 "500");
     }
 
-    static Running start(String name, String... arguments) throws IOException {
+    public static Running start(String name, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(Launch.coverageAgent());
         command.addAll(List.of("-jar", Launch.required("streamer.jar")));
@@ -114,7 +117,7 @@ public final class StreamerProcess {
     }
 
     /** A streamer still running, e.g. in a loop; closing it kills it if a test ended before stopping it. */
-    record Running(Process process, Path out, Path err) implements AutoCloseable {
+    public record Running(Process process, Path out, Path err) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -131,7 +134,7 @@ public final class StreamerProcess {
          * SIGTERM, then what every streamer stopped this way must show: exit code 0, no rejected row of the sample,
          * and every row it read acknowledged (it drained what it had read).
          */
-        Summary stopCleanly() throws IOException, InterruptedException {
+        public Summary stopCleanly() throws IOException, InterruptedException {
             Result result = stop();
             assertThat(result.exitCode())
                     .as("streamer exit; stderr:%n%s", result.stderr())

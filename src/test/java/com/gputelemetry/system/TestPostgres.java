@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** A real PostgreSQL server from Maven's embedded binaries, and the environment that points the server jar at it. */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
 
     private final Path data;
     private EmbeddedPostgres postgres;
@@ -19,7 +19,7 @@ final class TestPostgres implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    static TestPostgres start() throws IOException {
+    public static TestPostgres start() throws IOException {
         Path data = Files.createTempDirectory("telemetry-postgres");
         return new TestPostgres(data, server(data).start());
     }
@@ -27,14 +27,24 @@ final class TestPostgres implements AutoCloseable {
     // The data directory is this class's to delete (see close): the library would delete it whenever one of its
     // instances is closed, and a killed server's instance must be closed while its data lives on.
     private static EmbeddedPostgres.Builder server(Path data) {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false);
+        // The library turns synchronous commits off; a 200 from ingest means durable only with them on, as every
+        // PostgreSQL runs by default.
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setServerConfig("synchronous_commit", "on");
+    }
+
+    /** The database server's main process; its connections are its child processes. */
+    public ProcessHandle process() throws IOException {
+        long pid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+        return ProcessHandle.of(pid).orElseThrow();
     }
 
     /** SIGKILL to the database server: an immediate stop, as when its host fails. */
     void kill() throws IOException {
-        long pid = Long.parseLong(
-                Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
-        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+        ProcessHandle server = process();
         server.destroyForcibly();
         server.onExit().join();
         // Releases the library's lock on the data directory; stopping the dead server fails quietly.
@@ -46,12 +56,12 @@ final class TestPostgres implements AutoCloseable {
         postgres = server(data).setPort(postgres.getPort()).start();
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
     /** What an operator sets to select PostgreSQL, with no rebuild. */
-    Map<String, String> serverEnvironment() {
+    public Map<String, String> serverEnvironment() {
         return Map.of(
                 "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
                 "TELEMETRY_DB_URL", jdbcUrl(),

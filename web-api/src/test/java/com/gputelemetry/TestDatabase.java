@@ -22,9 +22,15 @@ public class TestDatabase implements BeforeAllCallback {
         if (insideServer || !"postgres".equals(System.getProperty("test.db")) || postgres != null) {
             return;
         }
-        EmbeddedPostgres started = EmbeddedPostgres.builder().start();
+        // With synchronous commits on, as every PostgreSQL runs by default (the library turns them off).
+        EmbeddedPostgres started = EmbeddedPostgres.builder()
+                .setServerConfig("synchronous_commit", "on")
+                .start();
         postgres = started;
-        System.setProperty("test.database.jvmOptions", "-DTEST_DB_URL=" + started.getJdbcUrl("postgres", "postgres"));
+        // test.db inside the server too, where JUnit evaluates a test's conditions once more.
+        System.setProperty(
+                "test.database.jvmOptions",
+                "-Dtest.db=postgres -DTEST_DB_URL=" + started.getJdbcUrl("postgres", "postgres"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 postgres.close();

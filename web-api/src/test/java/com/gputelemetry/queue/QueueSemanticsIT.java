@@ -23,6 +23,10 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.ws.rs.WebApplicationException;
 import java.io.File;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,11 +41,13 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -72,6 +78,9 @@ class QueueSemanticsIT {
     @Inject
     QueueResource admin;
 
+    @Inject
+    DataSource dataSource;
+
     @Test
     void everyGroupGetsEveryRecordInPartitionOrder() throws Exception {
         String topic = unique("fanout");
@@ -91,12 +100,14 @@ class QueueSemanticsIT {
     void aRecordThatKeepsFailingGoesToTheDeadLettersAndThePartitionFlowsOn() throws Exception {
         String topic = unique("poison");
         var processed = new CopyOnWriteArrayList<String>();
+        var attempted = new CopyOnWriteArrayList<String>();
         var healed = new boolean[] {false};
         queue.subscribe("careful", topic, 1, record -> {
+            attempted.add(record.payload());
             if (record.payload().equals("poison") && !healed[0]) {
                 throw new IllegalStateException("cannot digest " + record.payload());
             }
-            processed.add(record.payload());
+            afterCommit(() -> processed.add(record.payload()));
         });
 
         queue.publish(
@@ -109,6 +120,10 @@ class QueueSemanticsIT {
                         new PartitionedMessage(2, "after")));
 
         await(() -> processed.equals(List.of("before", "after")));
+        assertEquals(
+                List.of("before", "poison", "before"),
+                attempted.subList(0, 3),
+                "delivered together first; after the failure, one at a time, so that only the poison is retried");
         List<DeadLetter> letters = statistics.deadLetters("careful", 10).stream()
                 .filter(d -> d.getTopic().equals(topic))
                 .toList();
@@ -135,7 +150,7 @@ class QueueSemanticsIT {
             if (record.payload().equals("poison") && !healed[0]) {
                 throw new IllegalStateException("cannot digest " + record.payload());
             }
-            processed.add(record.payload());
+            afterCommit(() -> processed.add(record.payload()));
         });
         queue.subscribe("bystander", topic, 1, bystander);
         queue.publish(
@@ -270,14 +285,18 @@ class QueueSemanticsIT {
             }
             slow.onMessage(record);
         });
+        // Published apart: the slow group commits offset 0 on its own, then blocks on the next delivery.
+        String producer = producer();
+        queue.publish(topic, producer, 0, List.of(new PartitionedMessage(0, "a")));
+        await(() -> fast.count() == 1 && slow.count() == 1);
         queue.publish(
                 topic,
-                producer(),
-                0,
-                List.of("a", "b", "c", "d").stream()
+                producer,
+                1,
+                List.of("b", "c", "d").stream()
                         .map(payload -> new PartitionedMessage(0, payload))
                         .toList());
-        await(() -> fast.count() == 4 && slow.count() == 1);
+        await(() -> fast.count() == 4);
 
         List<String> groups = List.of("fast", "slow");
         long future = System.currentTimeMillis() + 60_000;
@@ -288,6 +307,30 @@ class QueueSemanticsIT {
         release.countDown();
         await(() -> slow.count() == 4);
         assertEquals(3, retention.purge(topic, 0, groups, future));
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "test.db", matches = "postgres")
+    void onPostgresqlADeliveryCommitsWithoutWaitingForTheDiskAndEverythingElseWaits() throws Exception {
+        String topic = unique("commit");
+        var seen = new CopyOnWriteArrayList<String>();
+        queue.subscribe("committer", topic, 1, record -> seen.add(synchronousCommit()));
+        queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(0, "x")));
+
+        await(() -> !seen.isEmpty());
+        assertEquals("off", seen.get(0), "inside a delivery: its records stay in the log until it is durable");
+        assertEquals("on", synchronousCommit(), "anywhere else, on a pooled connection a delivery may have used too");
+    }
+
+    private String synchronousCommit() {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SHOW synchronous_commit")) {
+            result.next();
+            return result.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -351,6 +394,30 @@ class QueueSemanticsIT {
     }
 
     /**
+     * Runs {@code action} once the current delivery has committed: like a collector's writes, what a listener did in
+     * a delivery that rolled back leaves no trace.
+     */
+    static void afterCommit(Runnable action) {
+        TransactionSynchronizationRegistry transactions;
+        try {
+            transactions = InitialContext.doLookup("java:comp/TransactionSynchronizationRegistry");
+        } catch (NamingException e) {
+            throw new IllegalStateException(e);
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    action.run();
+                }
+            }
+        });
+    }
+
+    /**
      * Remembers which offsets of which partition it was handed, in the order their transactions committed: like the
      * collectors' writes, a delivery that rolls back leaves no trace.
      */
@@ -358,7 +425,6 @@ class QueueSemanticsIT {
 
         private final Map<Integer, List<Long>> offsets = new ConcurrentHashMap<>();
         private final long millisPerRecord;
-        private final TransactionSynchronizationRegistry transactions;
 
         Recorder() {
             this(0);
@@ -366,11 +432,6 @@ class QueueSemanticsIT {
 
         Recorder(long millisPerRecord) {
             this.millisPerRecord = millisPerRecord;
-            try {
-                transactions = InitialContext.doLookup("java:comp/TransactionSynchronizationRegistry");
-            } catch (NamingException e) {
-                throw new IllegalStateException(e);
-            }
         }
 
         @Override
@@ -382,19 +443,9 @@ class QueueSemanticsIT {
                     Thread.currentThread().interrupt();
                 }
             }
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {}
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        offsets.computeIfAbsent(
-                                        record.partition(), p -> Collections.synchronizedList(new ArrayList<>()))
-                                .add(record.offset());
-                    }
-                }
-            });
+            afterCommit(() -> offsets.computeIfAbsent(
+                            record.partition(), p -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(record.offset()));
         }
 
         int count() {

@@ -7,35 +7,63 @@ import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Stores one queue record's telemetry rows: upserts each GPU and inserts its points. Pooled by the container and
- * called inside the queue's delivery transaction, which also commits the group's offset (message-driven style).
+ * Stores queue records' telemetry rows: upserts each GPU and inserts its points. Pooled by the container and called
+ * inside the queue's delivery transaction, which also commits the group's offset (message-driven style).
  */
 @Stateless
 public class TelemetryCollector implements MessageListener {
+
+    /** GPUs looked up per query: far below every database's limit on bind parameters. */
+    private static final int GPUS_PER_LOOKUP = 500;
 
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
     @Override
     public void onMessage(LogRecord record) {
-        Map<String, Gpu> gpus = new HashMap<>();
-        for (TelemetryRow row : TelemetryRow.fromPayload(record.payload())) {
+        store(TelemetryRow.fromPayload(record.payload()));
+    }
+
+    @Override
+    public void onMessages(List<LogRecord> records) {
+        List<TelemetryRow> rows = new ArrayList<>();
+        records.forEach(record -> rows.addAll(TelemetryRow.fromPayload(record.payload())));
+        store(rows);
+    }
+
+    /** Each GPU is read once and, at the commit, written once, however many of its rows the records hold. */
+    private void store(List<TelemetryRow> rows) {
+        Map<String, Gpu> gpus = known(rows);
+        for (TelemetryRow row : rows) {
             Gpu gpu = gpus.get(row.uuid());
-            if (gpu == null) {
-                gpu = em.find(Gpu.class, row.uuid());
-            }
             if (gpu == null) {
                 gpu = new Gpu(row.sighting());
                 em.persist(gpu);
+                gpus.put(row.uuid(), gpu);
             } else {
                 gpu.merge(row.sighting());
             }
-            gpus.put(row.uuid(), gpu);
             em.persist(row.toPoint());
         }
+    }
+
+    private Map<String, Gpu> known(List<TelemetryRow> rows) {
+        List<String> uuids = new ArrayList<>(
+                new LinkedHashSet<>(rows.stream().map(TelemetryRow::uuid).toList()));
+        Map<String, Gpu> gpus = new HashMap<>();
+        for (int from = 0; from < uuids.size(); from += GPUS_PER_LOOKUP) {
+            em.createQuery("SELECT g FROM Gpu g WHERE g.uuid IN :uuids", Gpu.class)
+                    .setParameter("uuids", uuids.subList(from, Math.min(uuids.size(), from + GPUS_PER_LOOKUP)))
+                    .getResultList()
+                    .forEach(gpu -> gpus.put(gpu.getUuid(), gpu));
+        }
+        return gpus;
     }
 }

@@ -10,7 +10,6 @@ import com.gputelemetry.queue.control.QueueSettings;
 import com.gputelemetry.queue.control.Retention;
 import com.gputelemetry.queue.control.Subscription;
 import com.gputelemetry.queue.control.TopicCreation;
-import com.gputelemetry.queue.entity.PartitionId;
 import com.gputelemetry.queue.entity.PartitionLog;
 import com.gputelemetry.queue.entity.ProducerState;
 import jakarta.annotation.PostConstruct;
@@ -155,20 +154,36 @@ public class MessageQueue {
                     .computeIfAbsent(message.partition(), p -> new ArrayList<>())
                     .add(message);
         }
-        Map<Integer, PartitionLog> logs = new TreeMap<>();
+        Map<Integer, PartitionLog> logs = lockedPartitions(topic, byPartition.keySet());
         Map<Integer, Long> headsAfterAppend = new TreeMap<>();
-        for (var entry : byPartition.entrySet()) {
-            PartitionLog log =
-                    em.find(PartitionLog.class, new PartitionId(topic, entry.getKey()), LockModeType.PESSIMISTIC_WRITE);
-            logs.put(entry.getKey(), log);
-            headsAfterAppend.put(
-                    entry.getKey(), log.nextOffset() + entry.getValue().size());
-        }
+        byPartition.forEach((partition, batch) ->
+                headsAfterAppend.put(partition, logs.get(partition).nextOffset() + batch.size()));
         backpressure.check(topic, subscribedGroups(topic), headsAfterAppend, settings.maxLag());
         byPartition.forEach((partition, batch) ->
                 batch.forEach(message -> em.persist(logs.get(partition).append(message.payload(), now))));
         wakeAfterCommit(topic, byPartition.keySet());
         return new PublishReceipt(messages.size(), false);
+    }
+
+    /**
+     * Locks the partitions' heads in one statement, in ascending order (the sort comes before the locking): every
+     * publisher holds these locks until its commit, so each round trip saved here is time the others do not wait.
+     */
+    private Map<Integer, PartitionLog> lockedPartitions(String topic, Set<Integer> partitions) {
+        Map<Integer, PartitionLog> logs = new TreeMap<>();
+        em.createQuery(
+                        "SELECT p FROM PartitionLog p WHERE p.topic = :topic AND p.partition IN :partitions"
+                                + " ORDER BY p.partition",
+                        PartitionLog.class)
+                .setParameter("topic", topic)
+                .setParameter("partitions", List.copyOf(partitions))
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .forEach(log -> logs.put(log.partition(), log));
+        if (logs.size() != partitions.size()) {
+            throw new IllegalStateException("topic " + topic + " lacks some of the partitions " + partitions);
+        }
+        return logs;
     }
 
     /** Subscribes a consumer group to a topic; its workers start delivering from the group's committed offsets. */

@@ -12,7 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One worker of a consumer group: drains the partitions it owns, in offset order, one record per transaction.
+ * One worker of a consumer group: drains the partitions it owns, in offset order, several records per transaction.
  * It holds no thread: a wake-up submits one drain task to the managed executor, and at most one task per worker runs
  * at a time, which keeps each partition's records in order. A record that keeps failing is retried with exponential
  * backoff and, after the group's last attempt, moved to the dead letters so that the partition keeps flowing.
@@ -21,6 +21,12 @@ class PartitionWorker {
 
     private static final Logger LOG = Logger.getLogger(PartitionWorker.class.getName());
     private static final int RECORDS_PER_PASS = 32;
+    /**
+     * Payload characters delivered in one transaction at most: several records share its fixed costs (the offset's
+     * row lock, the listener's lookups, the commit), as Kafka's consumers take several records per poll.
+     */
+    private static final int CHARS_PER_TRANSACTION = 1_000_000;
+
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
 
@@ -35,6 +41,8 @@ class PartitionWorker {
     // Touched only by the single running drain task.
     private final Map<Integer, Long> positions = new HashMap<>();
     private final Map<Integer, Retry> retries = new HashMap<>();
+    /** Per partition, the last offset of a failed multi-record transaction: up to it, records go one by one. */
+    private final Map<Integer, Long> oneByOneThrough = new HashMap<>();
 
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong redeliveries = new AtomicLong();
@@ -107,27 +115,38 @@ class PartitionWorker {
         long from = positions.computeIfAbsent(
                 partition, p -> delivery.committedOffset(subscription.group(), subscription.topic(), p));
         List<LogRecord> records = delivery.read(subscription.topic(), partition, from, RECORDS_PER_PASS);
-        for (LogRecord record : records) {
+        int next = 0;
+        while (next < records.size()) {
             if (stopped) {
                 return false;
             }
+            boolean alone = retry != null || records.get(next).offset() <= oneByOneThrough.getOrDefault(partition, -1L);
+            List<LogRecord> transaction = alone ? records.subList(next, next + 1) : transaction(records, next);
             try {
-                delivery.deliver(subscription.group(), record, subscription.listener());
+                delivery.deliver(subscription.group(), transaction, subscription.listener());
             } catch (OutOfOrderCommitException e) {
                 // Another worker (a rebalance, another server) got there first: carry on from the committed offset.
                 positions.remove(partition);
                 return true;
             } catch (RuntimeException e) {
+                if (transaction.size() > 1) {
+                    // One of them may be poison: these records go again one per transaction, right away, so that only
+                    // that one is retried and, in the end, dead-lettered.
+                    oneByOneThrough.put(
+                            partition, transaction.get(transaction.size() - 1).offset());
+                    continue;
+                }
+                LogRecord record = transaction.get(0);
                 positions.remove(partition);
                 lastError = e.toString();
-                Retry next = retry == null ? Retry.first() : retry.next();
-                if (next.attempt() >= subscription.maxAttempts()) {
-                    giveUp(record, next.attempt(), e);
+                Retry failed = retry == null ? Retry.first() : retry.next();
+                if (failed.attempt() >= subscription.maxAttempts()) {
+                    giveUp(record, failed.attempt(), e);
                     retries.remove(partition);
                     return true;
                 }
                 redeliveries.incrementAndGet();
-                retries.put(partition, next);
+                retries.put(partition, failed);
                 LOG.log(
                         Level.WARNING,
                         "group {0}: delivery of {1}/{2}@{3} failed (attempt {4}), retrying in {5} ms: {6}",
@@ -136,18 +155,34 @@ class PartitionWorker {
                             record.topic(),
                             partition,
                             record.offset(),
-                            next.attempt(),
-                            next.delayMillis(),
+                            failed.attempt(),
+                            failed.delayMillis(),
                             e
                         });
                 return false;
             }
-            positions.put(partition, record.offset() + 1);
+            LogRecord last = transaction.get(transaction.size() - 1);
+            positions.put(partition, last.offset() + 1);
+            if (oneByOneThrough.getOrDefault(partition, -1L) <= last.offset()) {
+                oneByOneThrough.remove(partition);
+            }
             retries.remove(partition);
             retry = null;
-            delivered.incrementAndGet();
+            delivered.addAndGet(transaction.size());
+            next += transaction.size();
         }
         return records.size() == RECORDS_PER_PASS;
+    }
+
+    /** The records from {@code first} on that one transaction delivers: as many as fit the payload bound, one at least. */
+    private static List<LogRecord> transaction(List<LogRecord> records, int first) {
+        int end = first + 1;
+        long chars = records.get(first).payload().length();
+        while (end < records.size() && chars + records.get(end).payload().length() <= CHARS_PER_TRANSACTION) {
+            chars += records.get(end).payload().length();
+            end++;
+        }
+        return records.subList(first, end);
     }
 
     private void giveUp(LogRecord record, int attempts, RuntimeException error) {

@@ -1,7 +1,10 @@
 package com.gputelemetry.telemetry.entity;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.Year;
 import java.util.Locale;
 
 /** Conversions for the stored time unit, UTC epoch microseconds (see the schema migration for why). */
@@ -19,7 +22,72 @@ public final class Micros {
      * @throws java.time.format.DateTimeParseException when the text is not one
      */
     public static long parseRfc3339(String text) {
-        return of(OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant());
+        long utc = utcAsProducersWriteIt(text);
+        return utc != NOT_THAT_FORM
+                ? utc
+                : of(OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant());
+    }
+
+    private static final long NOT_THAT_FORM = Long.MIN_VALUE;
+
+    /**
+     * The form nearly every row comes in ({@code Instant.toString()}: {@code 2026-11-22T10:15:30.123456Z}), read
+     * without a formatter, which costs several times more and was the largest single cost of reading a batch.
+     * Anything else, invalid values included, is left to the formatter and its error message.
+     */
+    private static long utcAsProducersWriteIt(String t) {
+        int length = t.length();
+        if (length < 20
+                || length > 30
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || Character.toUpperCase(t.charAt(10)) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':'
+                || Character.toUpperCase(t.charAt(length - 1)) != 'Z'
+                || (length > 20 && (t.charAt(19) != '.' || length == 21))) {
+            return NOT_THAT_FORM;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 7);
+        int day = digits(t, 8, 10);
+        int hour = digits(t, 11, 13);
+        int minute = digits(t, 14, 16);
+        int second = digits(t, 17, 19);
+        int fraction = length > 20 ? digits(t, 20, Math.min(length - 1, 26)) : 0;
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > Month.of(month).length(Year.isLeap(year))
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || fraction < 0
+                || (length > 27 && digits(t, 26, length - 1) < 0)) {
+            return NOT_THAT_FORM;
+        }
+        for (int digit = length - 1; digit < 26; digit++) {
+            fraction *= 10;
+        }
+        long seconds = LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second;
+        return seconds * 1_000_000L + fraction;
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 when a character there is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int number = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            number = number * 10 + (c - '0');
+        }
+        return number;
     }
 
     public static Instant toInstant(long micros) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
@@ -53,21 +55,33 @@ public record TelemetryRow(
         return 2 * text + 10 * 2 + 80;
     }
 
+    /**
+     * The rows as a queue payload, compact: the rows sorted by GPU (stably, so each GPU's rows keep their order), and a
+     * GPU's placement (host, index, device, model, labels: most of a row's bytes) written once for its run of rows
+     * rather than on every row. A placement line has 6 fields, a point line 4.
+     */
     public static String toPayload(List<TelemetryRow> rows) {
-        var out = new StringBuilder(rows.size() * 160);
+        List<TelemetryRow> byGpu = new ArrayList<>(rows);
+        byGpu.sort(Comparator.comparing(TelemetryRow::uuid));
+        var out = new StringBuilder(rows.size() * 64);
         try (var printer = new CSVPrinter(out, PAYLOAD)) {
-            for (TelemetryRow row : rows) {
+            TelemetryRow placed = null;
+            for (TelemetryRow row : byGpu) {
+                if (placed == null || !row.samePlacement(placed)) {
+                    printer.printRecord(
+                            row.uuid,
+                            row.hostname,
+                            row.gpuIndex,
+                            row.device,
+                            row.model,
+                            row.labels == null ? "" : row.labels);
+                    placed = row;
+                }
                 printer.printRecord(
-                        row.uuid,
                         row.metric,
                         row.timeMicros,
                         row.value,
-                        row.hostname,
-                        row.gpuIndex,
-                        row.device,
-                        row.model,
-                        row.sourceTimeMicros == null ? "" : row.sourceTimeMicros,
-                        row.labels == null ? "" : row.labels);
+                        row.sourceTimeMicros == null ? "" : row.sourceTimeMicros);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,25 +89,80 @@ public record TelemetryRow(
         return out.toString();
     }
 
+    /**
+     * Reads a payload of {@link #toPayload}, and also the one-line-per-row form (10 fields) of earlier versions, which
+     * may still wait in a log or among the dead letters after an upgrade.
+     *
+     * @throws IllegalArgumentException for anything else: the record cannot be stored and goes to the dead letters
+     */
     public static List<TelemetryRow> fromPayload(String payload) {
         List<TelemetryRow> rows = new ArrayList<>();
         try (var parser = PAYLOAD.parse(new StringReader(payload))) {
+            TelemetryRow placement = null;
             for (CSVRecord r : parser) {
-                rows.add(new TelemetryRow(
-                        r.get(0),
-                        r.get(1),
-                        Long.parseLong(r.get(2)),
-                        Double.parseDouble(r.get(3)),
-                        r.get(4),
-                        Integer.parseInt(r.get(5)),
-                        r.get(6),
-                        r.get(7),
-                        r.get(8).isEmpty() ? null : Long.valueOf(r.get(8)),
-                        r.get(9).isEmpty() ? null : r.get(9)));
+                switch (r.size()) {
+                    case 6 ->
+                        placement = new TelemetryRow(
+                                r.get(0),
+                                "",
+                                0,
+                                0,
+                                r.get(1),
+                                Integer.parseInt(r.get(2)),
+                                r.get(3),
+                                r.get(4),
+                                null,
+                                emptyAsNull(r.get(5)));
+                    case 4 -> {
+                        if (placement == null) {
+                            throw new IllegalArgumentException(
+                                    "payload line " + r.getRecordNumber() + ": a point before any GPU placement");
+                        }
+                        rows.add(new TelemetryRow(
+                                placement.uuid,
+                                r.get(0),
+                                Long.parseLong(r.get(1)),
+                                Double.parseDouble(r.get(2)),
+                                placement.hostname,
+                                placement.gpuIndex,
+                                placement.device,
+                                placement.model,
+                                r.get(3).isEmpty() ? null : Long.valueOf(r.get(3)),
+                                placement.labels));
+                    }
+                    case 10 ->
+                        rows.add(new TelemetryRow(
+                                r.get(0),
+                                r.get(1),
+                                Long.parseLong(r.get(2)),
+                                Double.parseDouble(r.get(3)),
+                                r.get(4),
+                                Integer.parseInt(r.get(5)),
+                                r.get(6),
+                                r.get(7),
+                                r.get(8).isEmpty() ? null : Long.valueOf(r.get(8)),
+                                emptyAsNull(r.get(9))));
+                    default ->
+                        throw new IllegalArgumentException(
+                                "payload line " + r.getRecordNumber() + " has " + r.size() + " fields, not 4, 6 or 10");
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return rows;
+    }
+
+    private boolean samePlacement(TelemetryRow other) {
+        return uuid.equals(other.uuid)
+                && hostname.equals(other.hostname)
+                && gpuIndex == other.gpuIndex
+                && device.equals(other.device)
+                && model.equals(other.model)
+                && Objects.equals(labels, other.labels);
+    }
+
+    private static String emptyAsNull(String text) {
+        return text.isEmpty() ? null : text;
     }
 }

@@ -1,6 +1,7 @@
 package com.gputelemetry.telemetry.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,70 @@ class TelemetryRowTest {
         assertThat(TelemetryRow.toPayload(List.of(quotesOnly)).length())
                 .as("the worst case: every character a quote, every number at its longest")
                 .isLessThanOrEqualTo(quotesOnly.payloadCharsAtMost());
+    }
+
+    @Test
+    void aGpusPlacementIsWrittenOncePerRunOfItsRowsAndEachGpuKeepsTheOrderOfItsRows() {
+        String labels = "DCGM_FI_DRIVER_VERSION=\"535.129.03\",Hostname=\"host-a\"";
+        var firstOfTwo = row("GPU-2", "DCGM_FI_DEV_GPU_TEMP", 3L, "host-a", labels);
+        var one = row("GPU-1", "DCGM_FI_DEV_GPU_UTIL", 1L, "host-a", labels);
+        var secondOfTwo = row("GPU-2", "DCGM_FI_DEV_GPU_UTIL", 2L, "host-a", labels);
+        var movedOfTwo = row("GPU-2", "DCGM_FI_DEV_POWER_USAGE", 4L, "host-b", null);
+
+        String payload = TelemetryRow.toPayload(List.of(firstOfTwo, one, secondOfTwo, movedOfTwo));
+
+        assertThat(TelemetryRow.fromPayload(payload)).containsExactly(one, firstOfTwo, secondOfTwo, movedOfTwo);
+        assertThat(payload.lines())
+                .as("GPU-1's placement, its point, GPU-2's, two points, its new placement, its point")
+                .hasSize(7);
+        assertThat(payload.split("535\\.129\\.03", -1))
+                .as("the labels written once per GPU")
+                .hasSize(3);
+    }
+
+    @Test
+    void aPayloadOfEarlierVersionsOneRowPerLineIsStillRead() {
+        String earlier = "GPU-1,DCGM_FI_DEV_GPU_TEMP,2000000,41.0,host-a,2,nvidia2,H100,,\n"
+                + "GPU-1,DCGM_FI_DEV_GPU_UTIL,2000000,7.0,host-a,2,nvidia2,H100,1000000,\"gpu=\"\"2\"\"\"\n";
+
+        assertThat(TelemetryRow.fromPayload(earlier))
+                .containsExactly(
+                        new TelemetryRow(
+                                "GPU-1",
+                                "DCGM_FI_DEV_GPU_TEMP",
+                                2_000_000L,
+                                41,
+                                "host-a",
+                                2,
+                                "nvidia2",
+                                "H100",
+                                null,
+                                null),
+                        new TelemetryRow(
+                                "GPU-1",
+                                "DCGM_FI_DEV_GPU_UTIL",
+                                2_000_000L,
+                                7,
+                                "host-a",
+                                2,
+                                "nvidia2",
+                                "H100",
+                                1_000_000L,
+                                "gpu=\"2\""));
+    }
+
+    @Test
+    void anythingElseIsRefusedWithTheLineThatIsWrong() {
+        assertThatThrownBy(() -> TelemetryRow.fromPayload("GPU-1,a,b\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload line 1 has 3 fields, not 4, 6 or 10");
+        assertThatThrownBy(() -> TelemetryRow.fromPayload("DCGM_FI_DEV_GPU_TEMP,1,2.0,\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload line 1: a point before any GPU placement");
+    }
+
+    private static TelemetryRow row(String uuid, String metric, long time, String hostname, String labels) {
+        return new TelemetryRow(uuid, metric, time, 1.5, hostname, 0, "nvidia0", "H100", null, labels);
     }
 
     @Test

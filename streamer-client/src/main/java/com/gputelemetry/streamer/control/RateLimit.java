@@ -3,10 +3,15 @@ package com.gputelemetry.streamer.control;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Caps the rows read per second by spacing them out; time lost waiting for the server earns no burst afterwards. */
+/**
+ * Caps the rows read per second by spacing them out. Time spent waiting for the server's answer is made up afterwards
+ * by at most a quarter of a second's rows, so that the cap is the rate a healthy server really gets, while a streamer
+ * that waited out an outage does not come back with a flood.
+ */
 final class RateLimit {
 
     private static final long SLEEP_THRESHOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final long nanosPerRow;
     private long nextRowAt = System.nanoTime();
@@ -22,7 +27,7 @@ final class RateLimit {
             return true;
         }
         long now = System.nanoTime();
-        nextRowAt = Math.max(nextRowAt, now);
+        nextRowAt = Math.max(nextRowAt, now - MAX_CATCH_UP_NANOS);
         long wait = nextRowAt - now;
         nextRowAt += nanosPerRow;
         // Sleeping for every row at high rates would cost more than it spaces; waits are gathered to a millisecond.

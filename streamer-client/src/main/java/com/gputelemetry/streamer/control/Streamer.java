@@ -124,9 +124,10 @@ public class Streamer {
 
     private void send(Batch batch, List<CsvRow> rows) {
         checkpoint.sending(batch);
+        long sent = System.nanoTime();
         IngestReply reply = sender.send(batch, () -> System.nanoTime() > drainDeadlineNanos);
         checkpoint.acknowledged(batch.sequence());
-        stats.acknowledged(reply.accepted());
+        stats.acknowledged(reply.accepted(), System.nanoTime() - sent);
         stats.rejected(reply.rejectedRows());
         for (IngestReply.Rejection rejection : reply.rejected()) {
             // Body line 1 is the header, so body line n carries the batch's row n - 2.

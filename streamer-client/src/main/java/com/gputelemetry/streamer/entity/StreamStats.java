@@ -12,6 +12,7 @@ public class StreamStats {
     private final AtomicLong rowsRejected = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AckLatency ackLatency = new AckLatency();
 
     public StreamStats(String instanceId) {
         this.instanceId = instanceId;
@@ -28,6 +29,12 @@ public class StreamStats {
     public void acknowledged(long acceptedRows) {
         rowsAcked.addAndGet(acceptedRows);
         batches.incrementAndGet();
+    }
+
+    /** A batch acknowledged {@code nanos} after it was first sent. */
+    public void acknowledged(long acceptedRows, long nanos) {
+        acknowledged(acceptedRows);
+        ackLatency.record(nanos);
     }
 
     public void retried() {
@@ -67,6 +74,8 @@ public class StreamStats {
 
     private String figures() {
         return ",\"rowsRead\":" + rowsRead + ",\"rowsAcked\":" + rowsAcked + ",\"rowsRejected\":" + rowsRejected
-                + ",\"batches\":" + batches + ",\"retries\":" + retries;
+                + ",\"batches\":" + batches + ",\"retries\":" + retries + ",\"ackMillisP50\":"
+                + ackLatency.percentileMillis(50) + ",\"ackMillisP99\":" + ackLatency.percentileMillis(99)
+                + ",\"ackMillisMax\":" + ackLatency.maxMillis();
     }
 }

@@ -21,6 +21,25 @@ class RateLimitTest {
     }
 
     @Test
+    void timeLostWaitingForTheServerIsMadeUpByAQuarterOfASecondsRowsAtMost() throws Exception {
+        var limit = new RateLimit(1000);
+        var never = new CountDownLatch(1);
+        limit.awaitTurn(never);
+        Thread.sleep(1000); // as if the server took a second to answer
+        long start = System.nanoTime();
+        for (int row = 0; row < 250; row++) {
+            assertThat(limit.awaitTurn(never)).isTrue();
+        }
+        long madeUp = (System.nanoTime() - start) / 1_000_000;
+        for (int row = 0; row < 100; row++) {
+            assertThat(limit.awaitTurn(never)).isTrue();
+        }
+        long all = (System.nanoTime() - start) / 1_000_000;
+        assertThat(madeUp).as("the 250 rows owed come at once").isLessThan(90);
+        assertThat(all).as("then the cap again: 100 rows at 1 ms").isBetween(95L, 1_000L);
+    }
+
+    @Test
     void noCapNeverWaitsAndAStopEndsAWait() throws Exception {
         var stopped = new CountDownLatch(1);
         assertThat(new RateLimit(0).awaitTurn(stopped)).isTrue();

@@ -1,0 +1,443 @@
+package com.gputelemetry.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.gputelemetry.system.PackagedServer;
+import com.gputelemetry.system.QueueProgress;
+import com.gputelemetry.system.StreamerProcess;
+import com.gputelemetry.system.TestPostgres;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * Not a test: how close a CSV row streamed through the whole pipeline gets to PostgreSQL's own {@code COPY} of the same
+ * rows, in one run on one machine. On an embedded PostgreSQL, the packaged server ({@code -Xmx512m}) first takes a
+ * steady 10,000 rows/s (two streamers) while a probe measures freshness (acknowledged → visible in the API); then
+ * streamers send flat out for a fixed time, the run waits until every acknowledged row is stored, and the same rows
+ * are copied with {@code COPY} into a table of the same shape and indexes. Run with
+ * {@code ./mvnw -B verify -Pingest-benchmark} (options: {@code -Dbenchmark.seconds=300}, {@code
+ * -Dbenchmark.streamers=4}, {@code -Dbenchmark.jfr=true} for a flight recording of the server); writes
+ * {@code ear/target/ingest-benchmark.md}.
+ */
+class IngestBenchmarkIT {
+
+    private static final int SECONDS = Integer.getInteger("benchmark.seconds", 60);
+    private static final int STREAMERS = Integer.getInteger("benchmark.streamers", 4);
+    private static final int STEADY_SECONDS = Integer.getInteger("benchmark.steady.seconds", 30);
+    private static final int STEADY_ROWS_PER_SECOND = 10_000;
+    private static final Duration WARM_UP = Duration.ofSeconds(20);
+    private static final String PROBE_GPU = "GPU-freshness-probe";
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final List<String> report = new ArrayList<>();
+
+    @Test
+    void measure() throws Exception {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        if (Boolean.getBoolean("benchmark.jfr")) {
+            jvm.add("-XX:StartFlightRecording=filename=target/ingest-benchmark.jfr,settings=profile");
+        }
+        try (var postgres = TestPostgres.start();
+                var server = PackagedServer.start(postgres.serverEnvironment(), "ingest-benchmark", jvm)) {
+            line("# Ingest benchmark");
+            line("");
+            line(
+                    "%d s steady at %,d rows/s, then %d s flat out with %d streamers (half HTTP, half WebSocket, "
+                            + "batches of 1,000); server -Xmx512m on PostgreSQL, %d cores.",
+                    STEADY_SECONDS,
+                    STEADY_ROWS_PER_SECOND,
+                    SECONDS,
+                    STREAMERS,
+                    Runtime.getRuntime().availableProcessors());
+            warmUp(server);
+            steady(server);
+            Instant flatOutStart = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            FlatOut flatOut = flatOut(server, postgres);
+            Duration endToEnd = Duration.between(flatOutStart, flatOut.allStored());
+            long stored = count(postgres, "telemetry_point", micros(flatOutStart));
+            assertThat(stored).as("rows stored exactly once").isEqualTo(flatOut.acked());
+            server.close();
+            double copySeconds = copy(postgres, micros(flatOutStart));
+            double pipeline = flatOut.acked() / seconds(endToEnd);
+            double copy = flatOut.acked() / copySeconds;
+            line("");
+            line("## Flat out");
+            line("");
+            line("| figure | value |");
+            line("|---|---|");
+            line("| rows acknowledged | %,d |", flatOut.acked());
+            line("| acknowledged rows/s while streaming | %,.0f |", flatOut.acked() / (double) SECONDS);
+            line("| all stored after | %.1f s |", seconds(endToEnd));
+            line("| **end to end rows/s** | **%,.0f** |", pipeline);
+            line("| COPY of the same rows into a same-shaped table | %,.0f rows/s (%.1f s) |", copy, copySeconds);
+            line("| **ratio end to end / COPY** | **%.2f** |", pipeline / copy);
+            line(
+                    "| acknowledgement p50 / p99 / max (worst streamer) | %d / %d / %d ms |",
+                    flatOut.ackP50(), flatOut.ackP99(), flatOut.ackMax());
+            line("| retries (429/503 answered) | %,d |", flatOut.retries());
+            line("| server RSS max | %,d MB |", flatOut.peakRssMb());
+            line("| CPU seconds: server / PostgreSQL / streamers | %s |", flatOut.cpu());
+            line("");
+            line("Collectors' lag (records) every 5 s: %s", flatOut.lag());
+        }
+        Path file = Path.of("target", "ingest-benchmark.md");
+        Files.write(file, report);
+        System.out.println("written to " + file.toAbsolutePath());
+    }
+
+    /** What a server that has run for a while has: its code compiled, its pools filled. Not measured. */
+    private static void warmUp(PackagedServer server) throws Exception {
+        List<StreamerProcess.Running> streamers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                streamers.add(streamer(server, "warm-up-" + i, i, "--batch-size", "1000"));
+            }
+            Thread.sleep(WARM_UP.toMillis());
+            for (var streamer : streamers) {
+                streamer.stopCleanly();
+            }
+        } finally {
+            streamers.forEach(StreamerProcess.Running::close);
+        }
+        QueueProgress.awaitCollectorsCaughtUp(server);
+    }
+
+    /** Two streamers at a steady 10,000 rows/s together, and the freshness probe alongside. */
+    private void steady(PackagedServer server) throws Exception {
+        List<StreamerProcess.Running> streamers = new ArrayList<>();
+        var probe = new FreshnessProbe(server);
+        Thread probing = new Thread(probe);
+        try {
+            for (int i = 0; i < 2; i++) {
+                streamers.add(streamer(
+                        server,
+                        "steady-" + i,
+                        i,
+                        "--rate",
+                        Integer.toString(STEADY_ROWS_PER_SECOND / 2),
+                        "--batch-size",
+                        "500"));
+            }
+            probing.start();
+            Thread.sleep(Duration.ofSeconds(STEADY_SECONDS).toMillis());
+            probe.stop();
+            probing.join();
+            if (probe.failure != null) {
+                throw probe.failure;
+            }
+            List<StreamerProcess.Summary> summaries = new ArrayList<>();
+            for (var streamer : streamers) {
+                summaries.add(streamer.stopCleanly());
+            }
+            line("");
+            line("## Steady %,d rows/s", STEADY_ROWS_PER_SECOND);
+            line("");
+            line("| figure | value |");
+            line("|---|---|");
+            line(
+                    "| rows acknowledged | %,d |",
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::rowsAcked)
+                            .sum());
+            line(
+                    "| acknowledgement p50 / p99 / max (worst streamer) | %d / %d / %d ms |",
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::ackMillisP50)
+                            .max()
+                            .orElseThrow(),
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::ackMillisP99)
+                            .max()
+                            .orElseThrow(),
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::ackMillisMax)
+                            .max()
+                            .orElseThrow());
+            line(
+                    "| freshness (acknowledged → in the API) p50 / p99 / max over %d probes | %.0f / %.0f / %.0f ms |",
+                    probe.freshness.size(),
+                    percentile(probe.freshness, 50),
+                    percentile(probe.freshness, 99),
+                    percentile(probe.freshness, 100));
+        } finally {
+            probe.stop();
+            streamers.forEach(StreamerProcess.Running::close);
+        }
+        QueueProgress.awaitCollectorsCaughtUp(server);
+    }
+
+    private record FlatOut(
+            long acked,
+            Instant allStored,
+            long ackP50,
+            long ackP99,
+            long ackMax,
+            long retries,
+            long peakRssMb,
+            String cpu,
+            String lag) {}
+
+    private FlatOut flatOut(PackagedServer server, TestPostgres postgres) throws Exception {
+        List<StreamerProcess.Running> streamers = new ArrayList<>();
+        Map<String, Long> cpuBefore = cpu(server, postgres, List.of());
+        List<Long> lag = new ArrayList<>();
+        long peakRss = 0;
+        try {
+            for (int i = 0; i < STREAMERS; i++) {
+                streamers.add(streamer(server, "flat-out-" + i, i, "--batch-size", "1000"));
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
+            for (int second = 0; System.nanoTime() < end; second++) {
+                if (second % 5 == 0) {
+                    lag.add(QueueProgress.collectors(server).lag());
+                }
+                peakRss = Math.max(peakRss, residentMb(server.process()));
+                Thread.sleep(1000);
+            }
+            Map<String, Long> cpuStreaming = cpu(server, postgres, streamers);
+            List<StreamerProcess.Summary> summaries = new ArrayList<>();
+            for (var streamer : streamers) {
+                summaries.add(streamer.stopCleanly());
+            }
+            for (long caughtUp = -1; caughtUp != 0; ) {
+                caughtUp = QueueProgress.collectors(server).lag();
+                peakRss = Math.max(peakRss, residentMb(server.process()));
+                if (lag.size() <= SECONDS / 5 + 60) {
+                    lag.add(caughtUp);
+                }
+                Thread.sleep(caughtUp == 0 ? 0 : 200);
+            }
+            Instant allStored = Instant.now();
+            Map<String, Long> cpuAfter = cpu(server, postgres, List.of());
+            String cpu = String.format(
+                    Locale.ROOT,
+                    "%.0f / %.0f / %.0f",
+                    (cpuAfter.get("server") - cpuBefore.get("server")) / 100.0,
+                    (cpuAfter.get("postgres") - cpuBefore.get("postgres")) / 100.0,
+                    cpuStreaming.get("streamers") / 100.0);
+            return new FlatOut(
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::rowsAcked)
+                            .sum(),
+                    allStored,
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::ackMillisP50)
+                            .max()
+                            .orElseThrow(),
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::ackMillisP99)
+                            .max()
+                            .orElseThrow(),
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::ackMillisMax)
+                            .max()
+                            .orElseThrow(),
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::retries)
+                            .sum(),
+                    peakRss,
+                    cpu,
+                    lag.toString());
+        } finally {
+            streamers.forEach(StreamerProcess.Running::close);
+        }
+    }
+
+    private static StreamerProcess.Running streamer(PackagedServer server, String name, int number, String... options)
+            throws IOException {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--loop",
+                "--url",
+                server.baseUrl(),
+                "--transport",
+                number % 2 == 0 ? "http" : "websocket",
+                "--instance-id",
+                name,
+                "--interval",
+                "0ms"));
+        arguments.addAll(List.of(options));
+        return StreamerProcess.start(name, arguments.toArray(String[]::new));
+    }
+
+    /**
+     * Copies the rows the pipeline stored since {@code fromMicros} out to a file, then times {@code COPY} of that file
+     * into a fresh table like {@code telemetry_point}: same columns, same indexes.
+     */
+    private static double copy(TestPostgres postgres, long fromMicros) throws Exception {
+        Path rows = Files.createTempFile(Path.of("target"), "ingest-benchmark-rows", ".copy");
+        try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres")) {
+            var copy = db.unwrap(PGConnection.class).getCopyAPI();
+            try (var out = new BufferedOutputStream(Files.newOutputStream(rows))) {
+                copy.copyOut("COPY (SELECT * FROM telemetry_point WHERE time_us >= " + fromMicros + ") TO STDOUT", out);
+            }
+            try (Statement statement = db.createStatement()) {
+                statement.execute("CREATE TABLE copy_baseline (LIKE telemetry_point INCLUDING ALL)");
+            }
+            long started = System.nanoTime();
+            try (var in = new BufferedInputStream(Files.newInputStream(rows))) {
+                copy.copyIn("COPY copy_baseline FROM STDIN", in);
+            }
+            return (System.nanoTime() - started) / 1e9;
+        } finally {
+            Files.delete(rows);
+        }
+    }
+
+    private static long count(TestPostgres postgres, String table, long fromMicros) throws Exception {
+        try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+                Statement statement = db.createStatement();
+                ResultSet result =
+                        statement.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE time_us >= " + fromMicros)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /** CPU time in clock ticks (1/100 s) of the server, of PostgreSQL's processes and of the streamers, so far. */
+    private static Map<String, Long> cpu(
+            PackagedServer server, TestPostgres postgres, List<StreamerProcess.Running> streamers) throws IOException {
+        Map<String, Long> ticks = new HashMap<>();
+        ticks.put("server", ticks(server.process()));
+        long pg = 0;
+        ProcessHandle postmaster = postgres.process();
+        pg += Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                .mapToLong(IngestBenchmarkIT::ticks)
+                .sum();
+        ticks.put("postgres", pg);
+        long streaming = 0;
+        for (var streamer : streamers) {
+            streaming += ticks(streamer.process().toHandle());
+        }
+        ticks.put("streamers", streaming);
+        return ticks;
+    }
+
+    /** utime + stime of a process from /proc, 0 once it is gone. */
+    private static long ticks(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After the command name: state is field 3, utime 14, stime 15 (1-based in proc(5)).
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    private static long residentMb(ProcessHandle process) throws IOException {
+        for (String status : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (status.startsWith("VmRSS:")) {
+                return Long.parseLong(status.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return 0;
+    }
+
+    private static double percentile(List<Double> values, double percent) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(sorted.size() * percent / 100) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    private void line(String format, Object... arguments) {
+        String text = String.format(Locale.ROOT, format, arguments);
+        System.out.println(text);
+        report.add(text);
+    }
+
+    /**
+     * Every 100 ms, one row of a GPU of its own through the ingest endpoint; once acknowledged, asks the API for it
+     * every 2 ms: the time from the acknowledgement to the first answer that has it is that row's freshness.
+     */
+    private static final class FreshnessProbe implements Runnable {
+
+        private final PackagedServer server;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        final List<Double> freshness = new ArrayList<>();
+        volatile Exception failure;
+
+        FreshnessProbe(PackagedServer server) {
+            this.server = server;
+        }
+
+        void stop() {
+            stopped.set(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (long sequence = 0; !stopped.get(); sequence++) {
+                    Instant time = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    String body = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n" + time
+                            + ",DCGM_FI_DEV_GPU_UTIL,0,nvidia0," + PROBE_GPU + ",probe,benchmark-probe," + sequence
+                            + "\n";
+                    var ingest = HTTP.send(
+                            HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                                    .header("Content-Type", "text/csv")
+                                    .header("Producer-Id", "freshness-probe")
+                                    .header("Producer-Sequence", Long.toString(sequence))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(200);
+                    long acked = System.nanoTime();
+                    URI point = server.uri("/api/v1/gpus/" + PROBE_GPU + "/telemetry?start_time="
+                            + URLEncoder.encode(time.toString(), StandardCharsets.UTF_8) + "&limit=1");
+                    while (!visible(point)) {
+                        Thread.sleep(2);
+                    }
+                    synchronized (freshness) {
+                        freshness.add((System.nanoTime() - acked) / 1e6);
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (Exception | AssertionError e) {
+                failure = e instanceof Exception exception ? exception : new IllegalStateException(e);
+            }
+        }
+
+        private static boolean visible(URI point) throws Exception {
+            var response = HTTP.send(HttpRequest.newBuilder(point).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"timestamp\"");
+        }
+    }
+
+    /** Microseconds since the epoch, as the store keeps time. */
+    private static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+}
