@@ -62,7 +62,9 @@ class HelmChartIT {
                 .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
         assertThat(at(env(server, "TELEMETRY_DB_PASSWORD"), "valueFrom", "secretKeyRef", "name"))
                 .isEqualTo("telemetry-secrets");
-        assertThat((String) env(server, "JAVA_TOOL_OPTIONS").get("value")).contains("-XX:MaxRAMPercentage=50");
+        assertThat((String) env(server, "JAVA_TOOL_OPTIONS").get("value"))
+                .as("the whole heap from the start: a heap that shrank while idle makes young collections frequent")
+                .contains("-XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=50");
         assertThat(at(server, "resources", "limits", "memory")).isEqualTo("1Gi");
 
         Map<String, Object> settings =

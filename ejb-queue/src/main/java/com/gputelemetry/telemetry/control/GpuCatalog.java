@@ -12,6 +12,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -24,6 +25,14 @@ import java.util.TreeSet;
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class GpuCatalog {
 
+    /**
+     * Entities read here only go out as JSON: with these hints neither provider keeps a working copy or a snapshot of
+     * each for change tracking. (The listings construct exactly what they show instead, and see what the transaction
+     * they may run in has written.)
+     */
+    private static final Map<String, Object> READ_ONLY =
+            Map.of("eclipselink.read-only", "true", "org.hibernate.readOnly", true);
+
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
@@ -34,14 +43,17 @@ public class GpuCatalog {
     public record Host(String hostname, long gpus) {}
 
     /**
-     * GPUs after {@code after} in the order hostname, index, UUID.
+     * GPUs after {@code after} in the order hostname, index, UUID, as a listing shows them: without their labels and
+     * metric names, the largest columns, which a listing leaves out.
      *
      * @param hostname and {@code model}: exact but case-insensitive filters, null for none
      */
     public List<Gpu> gpus(String hostname, String model, GpuPosition after, int limit) {
         var jpql = new StringBuilder(
                 """
-                SELECT g FROM Gpu g
+                SELECT NEW com.gputelemetry.telemetry.entity.Gpu(
+                    g.uuid, g.hostname, g.gpuIndex, g.device, g.model, g.firstSeenMicros, g.lastSeenMicros)
+                FROM Gpu g
                 WHERE (g.hostname > :host OR (g.hostname = :host AND g.gpuIndex > :index)
                        OR (g.hostname = :host AND g.gpuIndex = :index AND g.uuid > :uuid))""");
         if (hostname != null) {
@@ -66,7 +78,7 @@ public class GpuCatalog {
     }
 
     public Optional<Gpu> gpu(String uuid) {
-        return Optional.ofNullable(em.find(Gpu.class, uuid));
+        return Optional.ofNullable(em.find(Gpu.class, uuid, READ_ONLY));
     }
 
     /** Hosts after {@code afterHostname} in name order, each with its number of GPUs. */
@@ -107,12 +119,11 @@ public class GpuCatalog {
 
     /** The newest point of one metric of one GPU. */
     public Optional<TelemetryPoint> latest(String uuid, String metric) {
-        return em
-                .createQuery(
+        return readOnly(em.createQuery(
                         """
                         SELECT p FROM TelemetryPoint p WHERE p.gpuUuid = :gpu AND p.metric = :metric
                         ORDER BY p.timeMicros DESC, p.id DESC""",
-                        TelemetryPoint.class)
+                        TelemetryPoint.class))
                 .setParameter("gpu", uuid)
                 .setParameter("metric", metric)
                 .setMaxResults(1)
@@ -122,7 +133,7 @@ public class GpuCatalog {
     }
 
     /**
-     * Points of one GPU with {@code fromMicros <= time <= toMicros}, strictly after {@code after} in its direction,
+     * Points of one GPU (time, metric, value: what a page shows) with {@code fromMicros <= time <= toMicros}, strictly after {@code after} in its direction,
      * ascending or descending by time, then id.
      *
      * @param metrics the metrics to include; empty for all
@@ -134,10 +145,12 @@ public class GpuCatalog {
                 ? "(p.timeMicros < :afterTime OR (p.timeMicros = :afterTime AND p.id < :afterId))"
                 : "(p.timeMicros > :afterTime OR (p.timeMicros = :afterTime AND p.id > :afterId))";
         String direction = descending ? " DESC" : "";
-        String jpql = "SELECT p FROM TelemetryPoint p WHERE p.gpuUuid = :gpu"
-                + " AND p.timeMicros >= :from AND p.timeMicros <= :to AND " + beyond
-                + (metrics.isEmpty() ? "" : " AND p.metric IN :metrics")
-                + " ORDER BY p.timeMicros" + direction + ", p.id" + direction;
+        String jpql =
+                "SELECT NEW com.gputelemetry.telemetry.entity.TelemetryPoint(p.id, p.metric, p.timeMicros, p.value)"
+                        + " FROM TelemetryPoint p WHERE p.gpuUuid = :gpu"
+                        + " AND p.timeMicros >= :from AND p.timeMicros <= :to AND " + beyond
+                        + (metrics.isEmpty() ? "" : " AND p.metric IN :metrics")
+                        + " ORDER BY p.timeMicros" + direction + ", p.id" + direction;
         TypedQuery<TelemetryPoint> query = em.createQuery(jpql, TelemetryPoint.class)
                 .setParameter("gpu", uuid)
                 .setParameter("from", fromMicros)
@@ -149,6 +162,11 @@ public class GpuCatalog {
             query.setParameter("metrics", metrics);
         }
         return query.getResultList();
+    }
+
+    private static <T> TypedQuery<T> readOnly(TypedQuery<T> query) {
+        READ_ONLY.forEach(query::setHint);
+        return query;
     }
 
     /**

@@ -50,6 +50,24 @@ public class Gpu {
         this.metrics = sighting.metric();
     }
 
+    /** A GPU as a listing shows it: placement and time span, without labels and metric names. Never persisted. */
+    public Gpu(
+            String uuid,
+            String hostname,
+            int gpuIndex,
+            String device,
+            String model,
+            long firstSeenMicros,
+            long lastSeenMicros) {
+        this.uuid = uuid;
+        this.hostname = hostname;
+        this.gpuIndex = gpuIndex;
+        this.device = device;
+        this.model = model;
+        this.firstSeenMicros = firstSeenMicros;
+        this.lastSeenMicros = lastSeenMicros;
+    }
+
     /**
      * Merges a sighting: the time span grows to cover it, and the newest sighting's placement wins, so a GPU moved
      * to another host or slot shows where it is now, whatever order sightings arrive in.

@@ -46,6 +46,14 @@ public class TelemetryPoint {
         this.sourceTimeMicros = sourceTimeMicros;
     }
 
+    /** A point as a page of its GPU's series shows it (the GPU is the page's). Never persisted. */
+    public TelemetryPoint(long id, String metric, long timeMicros, double value) {
+        this.id = id;
+        this.metric = metric;
+        this.timeMicros = timeMicros;
+        this.value = value;
+    }
+
     public String getTimestamp() {
         return Micros.toRfc3339(timeMicros);
     }

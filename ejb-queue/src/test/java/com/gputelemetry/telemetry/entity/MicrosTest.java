@@ -84,4 +84,25 @@ class MicrosTest {
         assertThat(Micros.parseRfc3339("2024-02-29T23:59:59.999999999Z"))
                 .isEqualTo(Micros.of(Instant.parse("2024-02-29T23:59:59.999999Z")));
     }
+
+    @Test
+    void writesWhatInstantWrites() {
+        var random = new Random(7);
+        long from = Micros.of(Instant.parse("0000-01-01T00:00:00Z"));
+        long to = Micros.of(Instant.parse("9999-12-31T23:59:59.999999Z"));
+        for (int i = 0; i < 20_000; i++) {
+            long micros = random.nextLong(from, to);
+            // Whole seconds and whole milliseconds as often as any: they are written shorter.
+            long written =
+                    switch (i % 3) {
+                        case 0 -> micros - Math.floorMod(micros, 1_000_000L);
+                        case 1 -> micros - Math.floorMod(micros, 1_000L);
+                        default -> micros;
+                    };
+            assertThat(Micros.toRfc3339(written))
+                    .isEqualTo(Micros.toInstant(written).toString());
+        }
+        assertThat(Micros.toRfc3339(Micros.of(Instant.parse("+10000-01-01T00:00:00Z"))))
+                .isEqualTo("+10000-01-01T00:00:00Z");
+    }
 }
