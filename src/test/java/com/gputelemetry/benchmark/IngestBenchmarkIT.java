@@ -36,12 +36,13 @@ import org.postgresql.PGConnection;
 
 /**
  * Not a test: how close a CSV row streamed through the whole pipeline gets to PostgreSQL's own {@code COPY} of the same
- * rows, in one run on one machine. On an embedded PostgreSQL, the packaged server ({@code -Xmx512m}) first takes a
- * steady 10,000 rows/s (two streamers) while a probe measures freshness (acknowledged → visible in the API); then
- * streamers send flat out for a fixed time, the run waits until every acknowledged row is stored, and the same rows
- * are copied with {@code COPY} into a table of the same shape and indexes. Run with
- * {@code ./mvnw -B verify -Pingest-benchmark} (options: {@code -Dbenchmark.seconds=300}, {@code
- * -Dbenchmark.streamers=4}, {@code -Dbenchmark.jfr=true} for a flight recording of the server); writes
+ * rows, in one run on one machine. On an embedded PostgreSQL (synchronous commits on), the packaged server
+ * ({@code -Xms512m -Xmx512m}), after a warm-up, first takes a steady 10,000 rows/s (two streamers) while a probe
+ * measures freshness (acknowledged → visible in the API); then streamers send flat out for a fixed time, the run waits
+ * until every acknowledged row is stored (and checks each is stored once), and the same rows are copied with
+ * {@code COPY} into a table of the same shape and indexes. Run with {@code ./mvnw -B verify -Pingest-benchmark}
+ * (options: {@code -Dbenchmark.seconds=300}, {@code -Dbenchmark.streamers=4}, {@code -Dbenchmark.jfr=true} for a
+ * flight recording of the server, {@code -Dbenchmark.database=h2} for the embedded default, without COPY); writes
  * {@code ear/target/ingest-benchmark.md}.
  */
 class IngestBenchmarkIT {
@@ -63,29 +64,28 @@ class IngestBenchmarkIT {
         if (Boolean.getBoolean("benchmark.jfr")) {
             jvm.add("-XX:StartFlightRecording=filename=target/ingest-benchmark.jfr,settings=profile");
         }
-        try (var postgres = TestPostgres.start();
-                var server = PackagedServer.start(postgres.serverEnvironment(), "ingest-benchmark", jvm)) {
+        boolean onH2 = "h2".equals(System.getProperty("benchmark.database"));
+        try (var postgres = onH2 ? null : TestPostgres.start();
+                var server = PackagedServer.start(
+                        onH2 ? h2Environment() : postgres.serverEnvironment(), "ingest-benchmark", jvm)) {
             line("# Ingest benchmark");
             line("");
             line(
-                    "%d s steady at %,d rows/s, then %d s flat out with %d streamers (half HTTP, half WebSocket, "
-                            + "batches of 1,000); server -Xmx512m on PostgreSQL, %d cores.",
+                    "After %d s of warm-up: %d s steady at %,d rows/s, then %d s flat out with %d streamers (half HTTP,"
+                            + " half WebSocket, batches of 1,000); server -Xms512m -Xmx512m on %s, %d cores.",
+                    WARM_UP.toSeconds(),
                     STEADY_SECONDS,
                     STEADY_ROWS_PER_SECOND,
                     SECONDS,
                     STREAMERS,
+                    onH2 ? "embedded H2" : "PostgreSQL",
                     Runtime.getRuntime().availableProcessors());
             warmUp(server);
             steady(server);
             Instant flatOutStart = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             FlatOut flatOut = flatOut(server, postgres);
             Duration endToEnd = Duration.between(flatOutStart, flatOut.allStored());
-            long stored = count(postgres, "telemetry_point", micros(flatOutStart));
-            assertThat(stored).as("rows stored exactly once").isEqualTo(flatOut.acked());
-            server.close();
-            List<Double> copySeconds = copy(postgres, micros(flatOutStart));
             double pipeline = flatOut.acked() / seconds(endToEnd);
-            double copy = flatOut.acked() / copySeconds.get(1);
             line("");
             line("## Flat out");
             line("");
@@ -95,14 +95,21 @@ class IngestBenchmarkIT {
             line("| acknowledged rows/s while streaming | %,.0f |", flatOut.acked() / (double) SECONDS);
             line("| all stored after | %.1f s |", seconds(endToEnd));
             line("| **end to end rows/s** | **%,.0f** |", pipeline);
-            line(
-                    "| COPY of the same rows into a same-shaped table (median of 3) | %,.0f rows/s (%.1f s; all: %s) |",
-                    copy,
-                    copySeconds.get(1),
-                    copySeconds.stream()
-                            .map(seconds -> String.format(Locale.ROOT, "%.1f s", seconds))
-                            .toList());
-            line("| **ratio end to end / COPY** | **%.2f** |", pipeline / copy);
+            if (postgres != null) {
+                long stored = count(postgres, micros(flatOutStart));
+                assertThat(stored).as("rows stored exactly once").isEqualTo(flatOut.acked());
+                server.close();
+                List<Double> copySeconds = copy(postgres, micros(flatOutStart));
+                double copy = flatOut.acked() / copySeconds.get(1);
+                line(
+                        "| COPY of the same rows into a same-shaped table (median of 3) | %,.0f rows/s (%.1f s; all: %s) |",
+                        copy,
+                        copySeconds.get(1),
+                        copySeconds.stream()
+                                .map(seconds -> String.format(Locale.ROOT, "%.1f s", seconds))
+                                .toList());
+                line("| **ratio end to end / COPY** | **%.2f** |", pipeline / copy);
+            }
             line(
                     "| acknowledgement p50 / p99 / max (worst streamer) | %d / %d / %d ms |",
                     flatOut.ackP50(), flatOut.ackP99(), flatOut.ackMax());
@@ -322,14 +329,20 @@ class IngestBenchmarkIT {
         }
     }
 
-    private static long count(TestPostgres postgres, String table, long fromMicros) throws Exception {
+    private static long count(TestPostgres postgres, long fromMicros) throws Exception {
         try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
                 Statement statement = db.createStatement();
                 ResultSet result =
-                        statement.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE time_us >= " + fromMicros)) {
+                        statement.executeQuery("SELECT COUNT(*) FROM telemetry_point WHERE time_us >= " + fromMicros)) {
             result.next();
             return result.getLong(1);
         }
+    }
+
+    /** The server's default database, embedded H2, in a directory of this run's. */
+    private static Map<String, String> h2Environment() throws IOException {
+        Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ingest-benchmark-h2");
+        return Map.of("TELEMETRY_DB_URL", "jdbc:h2:file:" + data.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE");
     }
 
     /** CPU time in clock ticks (1/100 s) of the server, of PostgreSQL's processes and of the streamers, so far. */
@@ -338,10 +351,12 @@ class IngestBenchmarkIT {
         Map<String, Long> ticks = new HashMap<>();
         ticks.put("server", ticks(server.process()));
         long pg = 0;
-        ProcessHandle postmaster = postgres.process();
-        pg += Stream.concat(Stream.of(postmaster), postmaster.descendants())
-                .mapToLong(IngestBenchmarkIT::ticks)
-                .sum();
+        if (postgres != null) {
+            ProcessHandle postmaster = postgres.process();
+            pg = Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                    .mapToLong(IngestBenchmarkIT::ticks)
+                    .sum();
+        }
         ticks.put("postgres", pg);
         long streaming = 0;
         for (var streamer : streamers) {
