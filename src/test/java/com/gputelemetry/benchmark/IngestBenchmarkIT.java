@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -85,22 +86,26 @@ class IngestBenchmarkIT {
             Instant flatOutStart = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             FlatOut flatOut = flatOut(server, postgres);
             Duration endToEnd = Duration.between(flatOutStart, flatOut.allStored());
-            double pipeline = flatOut.acked() / seconds(endToEnd);
+            double pipeline = flatOut.acknowledged().rows() / seconds(endToEnd);
             line("");
             line("## Flat out");
             line("");
             line("| figure | value |");
             line("|---|---|");
-            line("| rows acknowledged | %,d |", flatOut.acked());
-            line("| acknowledged rows/s while streaming | %,.0f |", flatOut.acked() / (double) SECONDS);
+            line("| rows acknowledged | %,d |", flatOut.acknowledged().rows());
+            line(
+                    "| acknowledged rows/s while streaming | %,.0f |",
+                    flatOut.acknowledged().rows() / (double) SECONDS);
             line("| all stored after | %.1f s |", seconds(endToEnd));
             line("| **end to end rows/s** | **%,.0f** |", pipeline);
             if (postgres != null) {
                 long stored = count(postgres, micros(flatOutStart));
-                assertThat(stored).as("rows stored exactly once").isEqualTo(flatOut.acked());
+                assertThat(stored)
+                        .as("rows stored exactly once")
+                        .isEqualTo(flatOut.acknowledged().rows());
                 server.close();
                 List<Double> copySeconds = copy(postgres, micros(flatOutStart));
-                double copy = flatOut.acked() / copySeconds.get(1);
+                double copy = flatOut.acknowledged().rows() / copySeconds.get(1);
                 line(
                         "| COPY of the same rows into a same-shaped table (median of 3) | %,.0f rows/s (%.1f s; all: %s) |",
                         copy,
@@ -111,9 +116,9 @@ class IngestBenchmarkIT {
                 line("| **ratio end to end / COPY** | **%.2f** |", pipeline / copy);
             }
             line(
-                    "| acknowledgement p50 / p99 / max (worst streamer) | %d / %d / %d ms |",
-                    flatOut.ackP50(), flatOut.ackP99(), flatOut.ackMax());
-            line("| retries (429/503 answered) | %,d |", flatOut.retries());
+                    "| acknowledgement p50 / p99 / max (worst streamer) | %s |",
+                    flatOut.acknowledged().latency());
+            line("| retries (429/503 answered) | %,d |", flatOut.acknowledged().retries());
             line("| server RSS max | %,d MB |", flatOut.peakRssMb());
             line("| CPU seconds: server / PostgreSQL / streamers | %s |", flatOut.cpu());
             line("");
@@ -173,25 +178,9 @@ class IngestBenchmarkIT {
             line("");
             line("| figure | value |");
             line("|---|---|");
-            line(
-                    "| rows acknowledged | %,d |",
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::rowsAcked)
-                            .sum());
-            line(
-                    "| acknowledgement p50 / p99 / max (worst streamer) | %d / %d / %d ms |",
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::ackMillisP50)
-                            .max()
-                            .orElseThrow(),
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::ackMillisP99)
-                            .max()
-                            .orElseThrow(),
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::ackMillisMax)
-                            .max()
-                            .orElseThrow());
+            Acknowledged acknowledged = Acknowledged.by(summaries);
+            line("| rows acknowledged | %,d |", acknowledged.rows());
+            line("| acknowledgement p50 / p99 / max (worst streamer) | %s |", acknowledged.latency());
             line(
                     "| freshness (acknowledged → in the API) p50 / p99 / max over %d probes | %.0f / %.0f / %.0f ms |",
                     probe.freshness.size(),
@@ -205,16 +194,32 @@ class IngestBenchmarkIT {
         QueueProgress.awaitCollectorsCaughtUp(server);
     }
 
-    private record FlatOut(
-            long acked,
-            Instant allStored,
-            long ackP50,
-            long ackP99,
-            long ackMax,
-            long retries,
-            long peakRssMb,
-            String cpu,
-            String lag) {}
+    private record FlatOut(Acknowledged acknowledged, Instant allStored, long peakRssMb, String cpu, String lag) {}
+
+    /** What the streamers' summaries say: rows acknowledged, retries, the worst streamer's acknowledgement times. */
+    private record Acknowledged(long rows, long retries, long p50, long p99, long max) {
+
+        static Acknowledged by(List<StreamerProcess.Summary> summaries) {
+            return new Acknowledged(
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::rowsAcked)
+                            .sum(),
+                    summaries.stream()
+                            .mapToLong(StreamerProcess.Summary::retries)
+                            .sum(),
+                    worst(summaries, StreamerProcess.Summary::ackMillisP50),
+                    worst(summaries, StreamerProcess.Summary::ackMillisP99),
+                    worst(summaries, StreamerProcess.Summary::ackMillisMax));
+        }
+
+        private static long worst(List<StreamerProcess.Summary> summaries, ToLongFunction<StreamerProcess.Summary> f) {
+            return summaries.stream().mapToLong(f).max().orElseThrow();
+        }
+
+        String latency() {
+            return p50 + " / " + p99 + " / " + max + " ms";
+        }
+    }
 
     private FlatOut flatOut(PackagedServer server, TestPostgres postgres) throws Exception {
         List<StreamerProcess.Running> streamers = new ArrayList<>();
@@ -254,29 +259,7 @@ class IngestBenchmarkIT {
                     (cpuAfter.get("server") - cpuBefore.get("server")) / 100.0,
                     (cpuAfter.get("postgres") - cpuBefore.get("postgres")) / 100.0,
                     cpuStreaming.get("streamers") / 100.0);
-            return new FlatOut(
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::rowsAcked)
-                            .sum(),
-                    allStored,
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::ackMillisP50)
-                            .max()
-                            .orElseThrow(),
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::ackMillisP99)
-                            .max()
-                            .orElseThrow(),
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::ackMillisMax)
-                            .max()
-                            .orElseThrow(),
-                    summaries.stream()
-                            .mapToLong(StreamerProcess.Summary::retries)
-                            .sum(),
-                    peakRss,
-                    cpu,
-                    lag.toString());
+            return new FlatOut(Acknowledged.by(summaries), allStored, peakRss, cpu, lag.toString());
         } finally {
             streamers.forEach(StreamerProcess.Running::close);
         }

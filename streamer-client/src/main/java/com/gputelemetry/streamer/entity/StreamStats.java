@@ -26,14 +26,10 @@ public class StreamStats {
         rowsRejected.addAndGet(rows);
     }
 
-    public void acknowledged(long acceptedRows) {
-        rowsAcked.addAndGet(acceptedRows);
-        batches.incrementAndGet();
-    }
-
     /** A batch acknowledged {@code nanos} after it was first sent. */
     public void acknowledged(long acceptedRows, long nanos) {
-        acknowledged(acceptedRows);
+        rowsAcked.addAndGet(acceptedRows);
+        batches.incrementAndGet();
         ackLatency.record(nanos);
     }
 

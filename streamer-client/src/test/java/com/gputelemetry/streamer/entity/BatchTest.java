@@ -42,12 +42,13 @@ class BatchTest {
         var stats = new StreamStats("rack \"7\"");
         stats.read();
         stats.read();
-        stats.acknowledged(1);
+        stats.acknowledged(1, 12_400_000);
         stats.rejected(1);
         stats.retried();
 
         assertThat(stats.toJson("summary"))
                 .isEqualTo("{\"event\":\"summary\",\"instanceId\":\"rack \\\"7\\\"\","
-                        + "\"rowsRead\":2,\"rowsAcked\":1,\"rowsRejected\":1,\"batches\":1,\"retries\":1}");
+                        + "\"rowsRead\":2,\"rowsAcked\":1,\"rowsRejected\":1,\"batches\":1,\"retries\":1,"
+                        + "\"ackMillisP50\":12,\"ackMillisP99\":12,\"ackMillisMax\":12}");
     }
 }
