@@ -56,10 +56,12 @@ if ! asadmin list-jdbc-connection-pools | grep -qx TelemetryPool; then
         --restype=javax.sql.DataSource --steadypoolsize=2 --isconnectvalidatereq=true --validationmethod=meta-data \
         TelemetryPool
 fi
-# Set one by one: a JDBC URL's colons (or a password's) would break the --property syntax.
+# Set one by one: a JDBC URL's colons (or a password's) would break the --property syntax. The driver sends the
+# collectors' batched inserts as multi-row INSERTs.
 pool=resources.jdbc-connection-pool.TelemetryPool
 asadmin set "$pool.property.url=$TELEMETRY_DB_URL" "$pool.property.user=$TELEMETRY_DB_USER" \
-    "$pool.property.password=$TELEMETRY_DB_PASSWORD" "$pool.max-pool-size=${TELEMETRY_DB_POOL_SIZE:-32}" > /dev/null
+    "$pool.property.password=$TELEMETRY_DB_PASSWORD" "$pool.max-pool-size=${TELEMETRY_DB_POOL_SIZE:-32}" \
+    "$pool.property.reWriteBatchedInserts=true" > /dev/null
 if ! asadmin list-jdbc-resources | grep -qx jdbc/telemetry; then
     asadmin create-jdbc-resource --connectionpoolid=TelemetryPool jdbc/telemetry
 fi

@@ -80,6 +80,9 @@ end-if
 /subsystem=datasources/data-source=TelemetryDS:write-attribute(name=user-name, value=$(quote "$TELEMETRY_DB_USER"))
 /subsystem=datasources/data-source=TelemetryDS:write-attribute(name=password, value=$(quote "$TELEMETRY_DB_PASSWORD"))
 /subsystem=datasources/data-source=TelemetryDS:write-attribute(name=max-pool-size, value=${TELEMETRY_DB_POOL_SIZE:-32})
+if (outcome != success) of /subsystem=datasources/data-source=TelemetryDS/connection-properties=reWriteBatchedInserts:read-resource
+    /subsystem=datasources/data-source=TelemetryDS/connection-properties=reWriteBatchedInserts:add(value=true)
+end-if
 if (outcome != success) of /extension=org.wildfly.extension.microprofile.health-smallrye:read-resource
     /extension=org.wildfly.extension.microprofile.health-smallrye:add
 end-if
