@@ -9,12 +9,6 @@ import com.gputelemetry.system.TestPostgres;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,9 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
@@ -53,9 +45,6 @@ class IngestBenchmarkIT {
     private static final int STEADY_SECONDS = Integer.getInteger("benchmark.steady.seconds", 30);
     private static final int STEADY_ROWS_PER_SECOND = 10_000;
     private static final Duration WARM_UP = Duration.ofSeconds(20);
-    private static final String PROBE_GPU = "GPU-freshness-probe";
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final List<String> report = new ArrayList<>();
 
@@ -183,10 +172,7 @@ class IngestBenchmarkIT {
             line("| acknowledgement p50 / p99 / max (worst streamer) | %s |", acknowledged.latency());
             line(
                     "| freshness (acknowledged → in the API) p50 / p99 / max over %d probes | %.0f / %.0f / %.0f ms |",
-                    probe.freshness.size(),
-                    percentile(probe.freshness, 50),
-                    percentile(probe.freshness, 99),
-                    percentile(probe.freshness, 100));
+                    probe.probes(), probe.percentile(50), probe.percentile(99), probe.percentile(100));
         } finally {
             probe.stop();
             streamers.forEach(StreamerProcess.Running::close);
@@ -235,7 +221,7 @@ class IngestBenchmarkIT {
                 if (second % 5 == 0) {
                     lag.add(QueueProgress.collectors(server).lag());
                 }
-                peakRss = Math.max(peakRss, residentMb(server.process()));
+                peakRss = Math.max(peakRss, ProcessUsage.residentMb(server.process()));
                 Thread.sleep(1000);
             }
             Map<String, Long> cpuStreaming = cpu(server, postgres, streamers);
@@ -245,7 +231,7 @@ class IngestBenchmarkIT {
             }
             for (long caughtUp = -1; caughtUp != 0; ) {
                 caughtUp = QueueProgress.collectors(server).lag();
-                peakRss = Math.max(peakRss, residentMb(server.process()));
+                peakRss = Math.max(peakRss, ProcessUsage.residentMb(server.process()));
                 if (lag.size() <= SECONDS / 5 + 60) {
                     lag.add(caughtUp);
                 }
@@ -332,51 +318,19 @@ class IngestBenchmarkIT {
     private static Map<String, Long> cpu(
             PackagedServer server, TestPostgres postgres, List<StreamerProcess.Running> streamers) throws IOException {
         Map<String, Long> ticks = new HashMap<>();
-        ticks.put("server", ticks(server.process()));
+        ticks.put("server", ProcessUsage.cpuTicks(server.process()));
         long pg = 0;
         if (postgres != null) {
             ProcessHandle postmaster = postgres.process();
-            pg = Stream.concat(Stream.of(postmaster), postmaster.descendants())
-                    .mapToLong(IngestBenchmarkIT::ticks)
-                    .sum();
+            pg = ProcessUsage.cpuTicksWithDescendants(postmaster);
         }
         ticks.put("postgres", pg);
         long streaming = 0;
         for (var streamer : streamers) {
-            streaming += ticks(streamer.process().toHandle());
+            streaming += ProcessUsage.cpuTicks(streamer.process().toHandle());
         }
         ticks.put("streamers", streaming);
         return ticks;
-    }
-
-    /** utime + stime of a process from /proc, 0 once it is gone. */
-    private static long ticks(ProcessHandle process) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // After the command name: state is field 3, utime 14, stime 15 (1-based in proc(5)).
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException gone) {
-            return 0;
-        }
-    }
-
-    private static long residentMb(ProcessHandle process) throws IOException {
-        for (String status : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (status.startsWith("VmRSS:")) {
-                return Long.parseLong(status.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return 0;
-    }
-
-    private static double percentile(List<Double> values, double percent) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> sorted = values.stream().sorted().toList();
-        int index = (int) Math.ceil(sorted.size() * percent / 100) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private static double seconds(Duration duration) {
@@ -387,64 +341,6 @@ class IngestBenchmarkIT {
         String text = String.format(Locale.ROOT, format, arguments);
         System.out.println(text);
         report.add(text);
-    }
-
-    /**
-     * Every 100 ms, one row of a GPU of its own through the ingest endpoint; once acknowledged, asks the API for it
-     * every 2 ms: the time from the acknowledgement to the first answer that has it is that row's freshness.
-     */
-    private static final class FreshnessProbe implements Runnable {
-
-        private final PackagedServer server;
-        private final AtomicBoolean stopped = new AtomicBoolean();
-        final List<Double> freshness = new ArrayList<>();
-        volatile Exception failure;
-
-        FreshnessProbe(PackagedServer server) {
-            this.server = server;
-        }
-
-        void stop() {
-            stopped.set(true);
-        }
-
-        @Override
-        public void run() {
-            try {
-                for (long sequence = 0; !stopped.get(); sequence++) {
-                    Instant time = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    String body = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n" + time
-                            + ",DCGM_FI_DEV_GPU_UTIL,0,nvidia0," + PROBE_GPU + ",probe,benchmark-probe," + sequence
-                            + "\n";
-                    var ingest = HTTP.send(
-                            HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
-                                    .header("Content-Type", "text/csv")
-                                    .header("Producer-Id", "freshness-probe")
-                                    .header("Producer-Sequence", Long.toString(sequence))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(200);
-                    long acked = System.nanoTime();
-                    URI point = server.uri("/api/v1/gpus/" + PROBE_GPU + "/telemetry?start_time="
-                            + URLEncoder.encode(time.toString(), StandardCharsets.UTF_8) + "&limit=1");
-                    while (!visible(point)) {
-                        Thread.sleep(2);
-                    }
-                    synchronized (freshness) {
-                        freshness.add((System.nanoTime() - acked) / 1e6);
-                    }
-                    Thread.sleep(100);
-                }
-            } catch (Exception | AssertionError e) {
-                failure = e instanceof Exception exception ? exception : new IllegalStateException(e);
-            }
-        }
-
-        private static boolean visible(URI point) throws Exception {
-            var response = HTTP.send(HttpRequest.newBuilder(point).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && response.body().contains("\"timestamp\"");
-        }
     }
 
     /** Microseconds since the epoch, as the store keeps time. */
