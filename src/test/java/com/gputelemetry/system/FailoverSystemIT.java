@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two servers share one PostgreSQL and split the collectors' partitions by leases; one is killed with SIGKILL and
- * the other takes its partitions over once their leases expire. Every acknowledged row is still stored exactly once.
+ * Two servers share one PostgreSQL and split the collectors' partitions by leases; a live subscriber on one sees the
+ * points both store. Then one is killed with SIGKILL and the other takes its partitions over once their leases
+ * expire. Every acknowledged row is still stored exactly once.
  */
 public class FailoverSystemIT {
 
@@ -42,6 +43,24 @@ public class FailoverSystemIT {
             awaitOwners(
                     b, owners -> owners.getOrDefault("server-a", 0L) == 8 && owners.getOrDefault("server-b", 0L) == 8);
 
+            // Live push on one server sees every point stored, half of them by the other server's collectors.
+            long ackedBeforeFailover;
+            try (var fleet = SseSubscription.open(a.uri("/api/v1/telemetry/stream"), null)) {
+                var sample = StreamerProcess.run(
+                        "failover-live",
+                        "--url",
+                        b.baseUrl(),
+                        "--instance-id",
+                        "failover-live-" + System.nanoTime(),
+                        "--interval",
+                        "0ms");
+                assertThat(sample.exitCode()).as("stderr:%n%s", sample.stderr()).isZero();
+                ackedBeforeFailover = sample.summary().rowsAcked();
+                var points = fleet.next("point", (int) ackedBeforeFailover, Duration.ofMinutes(1));
+                assertThat(points.stream().map(SseSubscription.Event::data).distinct())
+                        .hasSize((int) ackedBeforeFailover);
+            }
+
             StreamerProcess.Summary summary;
             try (var streamer = StreamerProcess.loop("failover", b)) {
                 Thread.sleep(3_000);
@@ -64,7 +83,7 @@ public class FailoverSystemIT {
 
             QueueProgress.awaitCollectorsCaughtUp(b);
             StoredTelemetry stored = postgres.storedTelemetry();
-            assertThat(stored.points()).isEqualTo(summary.rowsAcked());
+            assertThat(stored.points()).isEqualTo(ackedBeforeFailover + summary.rowsAcked());
             assertThat(stored.distinctPoints()).isEqualTo(stored.points());
         } finally {
             b.close();

@@ -11,6 +11,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,6 +131,22 @@ public class GpuCatalog {
                 .getResultList()
                 .stream()
                 .findFirst();
+    }
+
+    /**
+     * The newest point of each of the metrics of each of the GPUs, in one transaction: one index probe each.
+     *
+     * @return by GPU UUID, then metric; a GPU or metric without a point is absent
+     */
+    public Map<String, Map<String, TelemetryPoint>> latest(List<String> uuids, List<String> metrics) {
+        Map<String, Map<String, TelemetryPoint>> latest = new HashMap<>();
+        for (String uuid : uuids) {
+            for (String metric : metrics) {
+                latest(uuid, metric).ifPresent(point -> latest.computeIfAbsent(uuid, u -> new HashMap<>())
+                        .put(metric, point));
+            }
+        }
+        return latest;
     }
 
     /**

@@ -100,6 +100,19 @@ public class QueueResource {
         return new Items<>(statistics.deadLetters(group, limit));
     }
 
+    @GET
+    @Path("dead-letters/{id}")
+    @Operation(summary = "One dead letter with its payload, the record as it was in the log")
+    @APIResponse(responseCode = "200", description = "The dead letter")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
+    public DeadLetterDetail deadLetter(@PathParam("id") long id) {
+        DeadLetter letter = statistics.deadLetter(id);
+        if (letter == null) {
+            throw Problem.notFound("no dead letter " + id);
+        }
+        return new DeadLetterDetail(letter, letter.payload());
+    }
+
     @POST
     @Path("dead-letters/{id}/replay")
     @Operation(
@@ -127,6 +140,9 @@ public class QueueResource {
 
     /** A listing. */
     public record Items<T>(List<T> items) {}
+
+    /** A dead letter and the payload a listing leaves out. */
+    public record DeadLetterDetail(DeadLetter letter, String payload) {}
 
     /** The body of a worker-count change. */
     public record WorkerCount(int workers) {}

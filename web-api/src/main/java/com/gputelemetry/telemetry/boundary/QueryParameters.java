@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads the query parameters the GPU API shares; anything malformed is a 400 problem naming the parameter. */
-final class QueryParameters {
+public final class QueryParameters {
 
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10_000;
@@ -85,7 +85,7 @@ final class QueryParameters {
      *
      * @param known read only when metrics are asked for: most requests ask for none
      */
-    static List<String> metrics(List<String> requested, Supplier<Set<String>> known) {
+    public static List<String> metrics(List<String> requested, Supplier<Set<String>> known) {
         if (requested.isEmpty()) {
             return List.of();
         }

@@ -1,0 +1,451 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Live push and the dashboard against the packaged server on H2 holding the sample: the event streams over plain
+ * HTTP as curl sees them, then the dashboard in a real browser (Debian's Chromium, headless, driven by Selenium).
+ * Screenshots of every page go to target/screenshots on every run.
+ */
+public class LiveDashboardSystemIT {
+
+    private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
+    private static final String HOST = "mtv5-dgx1-hgpu-031";
+    private static final int METRICS = 10;
+    private static final int GPUS_ON_HOST = 8;
+    private static final int SAMPLE_ROWS = 2_470;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Small, so that a client that reads nothing is dropped after a few sample passes. */
+    private static final int BUFFER_EVENTS = 2_000;
+
+    private static PackagedServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path scratch = Files.createTempDirectory("telemetry-live-test");
+        server = PackagedServer.start(
+                Map.of(
+                        "TELEMETRY_DB_URL",
+                        "jdbc:h2:file:" + scratch.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE",
+                        "LIVE_BUFFER_EVENTS",
+                        Integer.toString(BUFFER_EVENTS)),
+                "live");
+        ingestSample("live-initial");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void ingestSample(String name) throws Exception {
+        var result = StreamerProcess.run(
+                name, "--url", server.baseUrl(), "--instance-id", name + "-" + System.nanoTime(), "--interval", "0ms");
+        assertThat(result.exitCode())
+                .as("streamer exit; stderr:%n%s", result.stderr())
+                .isZero();
+        assertThat(result.summary().rowsAcked()).isEqualTo(SAMPLE_ROWS);
+    }
+
+    private static SseSubscription gpuStream(String query, String lastEventId) throws Exception {
+        return SseSubscription.open(server.uri("/api/v1/gpus/" + GPU + "/telemetry/stream" + query), lastEventId);
+    }
+
+    private static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    @Test
+    void aGpuStreamPushesEachNewlyStoredPointOfThatGpuOnceInOrderWithItsId() throws Exception {
+        try (var all = gpuStream("", null);
+                var temperature = gpuStream("?metric=DCGM_FI_DEV_GPU_TEMP", null)) {
+            ingestSample("live-gpu");
+            var points = all.next("point", METRICS, WAIT);
+            Set<String> metrics = new HashSet<>();
+            String previousId = null;
+            for (var event : points) {
+                JsonObject point = json(event.data());
+                assertThat(point.getString("uuid")).isEqualTo(GPU);
+                assertThat(point.getString("hostname")).isEqualTo(HOST);
+                metrics.add(point.getString("metric"));
+                assertThat(event.id()).matches("\\d+-\\d+-\\d+");
+                if (previousId != null) {
+                    assertThat(order(event.id())).isGreaterThan(order(previousId));
+                }
+                previousId = event.id();
+            }
+            assertThat(metrics).hasSize(METRICS);
+            assertThat(all.until(Duration.ofSeconds(2)))
+                    .as("nothing more than the GPU's new points")
+                    .isEmpty();
+
+            var temperatures = temperature.next("point", 1, WAIT);
+            assertThat(json(temperatures.get(0).data()).getString("metric")).isEqualTo("DCGM_FI_DEV_GPU_TEMP");
+            assertThat(temperature.until(Duration.ofSeconds(1))).isEmpty();
+        }
+    }
+
+    /** The record's offset and the point's index: an event id's order within one GPU's partition. */
+    private static long order(String eventId) {
+        String[] parts = eventId.split("-");
+        return Long.parseLong(parts[1]) * 1_000_000 + Long.parseLong(parts[2]);
+    }
+
+    @Test
+    void aClientResumingWithItsLastEventIdGetsWhatItMissedWithoutGapOrRepeat() throws Exception {
+        String lastId;
+        try (var first = gpuStream("", null)) {
+            ingestSample("live-resume-1");
+            lastId = first.next("point", METRICS, WAIT).get(METRICS - 1).id();
+        }
+        ingestSample("live-resume-2"); // stored while the client is away
+        try (var resumed = gpuStream("", lastId)) {
+            var missed = resumed.next("point", METRICS, WAIT);
+            assertThat(missed).allSatisfy(event -> assertThat(order(event.id())).isGreaterThan(order(lastId)));
+            ingestSample("live-resume-3");
+            var live = resumed.next("point", METRICS, WAIT);
+            Set<String> ids = new HashSet<>();
+            missed.forEach(e -> ids.add(e.id()));
+            live.forEach(e -> ids.add(e.id()));
+            assertThat(ids).as("no point twice").hasSize(2 * METRICS);
+            assertThat(resumed.until(Duration.ofSeconds(2))).isEmpty();
+        }
+    }
+
+    @Test
+    void theFleetStreamOfOneHostResumesFromItsCheckpoint() throws Exception {
+        String checkpoint;
+        try (var fleet = SseSubscription.open(server.uri("/api/v1/telemetry/stream?hostname=" + HOST), null)) {
+            ingestSample("live-fleet-1");
+            var points = fleet.next("point", GPUS_ON_HOST * METRICS, WAIT);
+            assertThat(points).allSatisfy(e -> assertThat(json(e.data()).getString("hostname"))
+                    .isEqualTo(HOST));
+            checkpoint = fleet.next("checkpoint", 1, WAIT).get(0).id();
+            assertThat(checkpoint).startsWith("v1.");
+            assertThat(fleet.until(Duration.ofSeconds(2)))
+                    .noneMatch(e -> e.name().equals("point"));
+        }
+        ingestSample("live-fleet-2");
+        try (var resumed = SseSubscription.open(server.uri("/api/v1/telemetry/stream?hostname=" + HOST), checkpoint)) {
+            assertThat(resumed.next("point", GPUS_ON_HOST * METRICS, WAIT)).hasSize(GPUS_ON_HOST * METRICS);
+            assertThat(resumed.until(Duration.ofSeconds(2)))
+                    .noneMatch(e -> e.name().equals("point"));
+        }
+    }
+
+    @Test
+    void badStreamRequestsAreProblemsNamingTheParameter() throws Exception {
+        assertProblem("/api/v1/gpus/GPU-00000000-0000-0000-0000-000000000000/telemetry/stream", null, 404, null);
+        assertProblem("/api/v1/gpus/" + GPU + "/telemetry/stream?metric=NO_SUCH_METRIC", null, 400, "metric");
+        assertProblem("/api/v1/gpus/" + GPU + "/telemetry/stream", "yesterday", 400, "Last-Event-ID");
+        assertProblem("/api/v1/telemetry/stream", "v1.1.2", 400, "Last-Event-ID");
+    }
+
+    private static void assertProblem(String path, String lastEventId, int status, String parameter) throws Exception {
+        var request = HttpRequest.newBuilder(server.uri(path)).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        var response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        if (parameter != null) {
+            assertThat(json(response.body()).getString("parameter")).isEqualTo(parameter);
+        }
+    }
+
+    @Test
+    void aClientThatReadsNothingIsDroppedAndIngestGoesOn() throws Exception {
+        URI uri = server.uri("/api/v1/telemetry/stream");
+        try (var socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAccept: text/event-stream"
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Far more events than the socket buffers and the subscriber's queue hold together, all acknowledged.
+            var flood = StreamerProcess.run(
+                    "live-slow",
+                    "--url",
+                    server.baseUrl(),
+                    "--instance-id",
+                    "live-slow-" + System.nanoTime(),
+                    "--loop",
+                    "--duration",
+                    "10s",
+                    "--interval",
+                    "0ms",
+                    "--batch-size",
+                    "1000");
+            assertThat(flood.exitCode())
+                    .as("streamer exit; stderr:%n%s", flood.stderr())
+                    .isZero();
+            long acked = flood.summary().rowsAcked();
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            var received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[65536];
+            int read;
+            while ((read = in.read(buffer)) >= 0) { // ends only when the server closes the connection
+                received.write(buffer, 0, read);
+            }
+            long points = received.toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> line.equals("event: point"))
+                    .count();
+            System.out.printf("slow client: dropped after %d of %d points%n", points, acked);
+            assertThat(points).isLessThan(acked);
+        }
+        // The server goes on serving: a new subscriber gets the next points.
+        try (var next = gpuStream("", null)) {
+            ingestSample("live-after-slow");
+            assertThat(next.next("point", METRICS, WAIT)).hasSize(METRICS);
+        }
+    }
+
+    /** The dashboard in Chromium. */
+    @Nested
+    class Dashboard {
+
+        private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+        private WebDriver browser;
+
+        private WebDriver browser() {
+            if (browser == null) {
+                System.setProperty("webdriver.chrome.driver", executable("CHROMEDRIVER", "/usr/bin/chromedriver"));
+                var options = new ChromeOptions()
+                        .setBinary(executable("CHROMIUM", "/usr/bin/chromium"))
+                        .addArguments(
+                                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
+                var logging = new LoggingPreferences();
+                logging.enable(LogType.BROWSER, Level.ALL);
+                options.setCapability("goog:loggingPrefs", logging);
+                browser = new ChromeDriver(ChromeDriverService.createDefaultService(), options);
+            }
+            return browser;
+        }
+
+        private static String executable(String variable, String fallback) {
+            String path = System.getenv().getOrDefault(variable, fallback);
+            assertThat(Path.of(path))
+                    .as("%s: the test command installs chromium and chromium-driver when missing", path)
+                    .isExecutable();
+            return path;
+        }
+
+        @AfterEach
+        void close() {
+            if (browser != null) {
+                browser.quit();
+            }
+        }
+
+        private void open(String fragment) {
+            browser().get(server.uri("/").toString() + fragment);
+        }
+
+        private WebElement await(By by) {
+            return new WebDriverWait(browser(), WAIT).until(driver -> {
+                var found = driver.findElements(by);
+                return found.isEmpty() ? null : found.get(0);
+            });
+        }
+
+        private void awaitText(By by, String text) {
+            new WebDriverWait(browser(), WAIT)
+                    .withMessage(() -> by + " shows " + text)
+                    .until(driver -> driver.findElements(by).stream()
+                            .anyMatch(e -> e.getText().equals(text)));
+        }
+
+        private void screenshot(String name) throws IOException {
+            Files.createDirectories(SCREENSHOTS);
+            Files.write(
+                    SCREENSHOTS.resolve(name + ".png"),
+                    ((TakesScreenshot) browser()).getScreenshotAs(OutputType.BYTES));
+        }
+
+        private void assertNoConsoleErrors() {
+            List<LogEntry> errors = browser().manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .toList();
+            assertThat(errors).as("console errors").isEmpty();
+        }
+
+        @Test
+        void theFleetShowsTheSamplesGpusOnTheirHostsAndSearchNarrowsIt() throws Exception {
+            ingestSample("live-fleet-page"); // every GPU reported just now
+            open("#/");
+            awaitText(By.cssSelector("[data-testid=gpu-count]"), "247");
+            awaitText(By.cssSelector("[data-testid=host-count]"), "31");
+            assertThat(browser().findElements(By.cssSelector("[data-testid=gpu-row]")))
+                    .hasSize(247);
+            // The sample was stored moments ago: nothing is flagged as stopped.
+            assertThat(browser()
+                            .findElement(By.cssSelector("[data-testid=stale-count]"))
+                            .getText())
+                    .isEqualTo("0");
+            screenshot("fleet");
+
+            browser().findElement(By.cssSelector("[data-testid=search]")).sendKeys(HOST);
+            new WebDriverWait(browser(), WAIT)
+                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=gpu-row]")).stream()
+                                    .filter(WebElement::isDisplayed)
+                                    .count()
+                            == GPUS_ON_HOST);
+            assertThat(browser().getCurrentUrl()).endsWith("#/?q=" + HOST);
+
+            browser().manage().window().setSize(new Dimension(390, 844));
+            open("#/");
+            awaitText(By.cssSelector("[data-testid=gpu-count]"), "247");
+            screenshot("fleet-phone");
+            assertNoConsoleErrors();
+        }
+
+        @Test
+        void aGpuPageDrawsEveryMetricAndGrowsLiveWithoutAReload() throws Exception {
+            open("#/gpu/" + GPU + "?window=1h");
+            await(By.cssSelector("[data-testid=gpu-title]"));
+            new WebDriverWait(browser(), WAIT)
+                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
+                                    .size()
+                            == METRICS);
+            Map<String, Integer> before = pointsPerChart();
+            assertThat(before).hasSize(METRICS).allSatisfy((metric, points) -> assertThat(points)
+                    .isPositive());
+            assertThat(browser().findElements(By.cssSelector("[data-testid=latest] tr")))
+                    .hasSize(METRICS);
+            screenshot("gpu");
+
+            // A marker that a reload would lose.
+            ((JavascriptExecutor) browser()).executeScript("window.notReloaded = true");
+            ingestSample("live-browser");
+            new WebDriverWait(browser(), Duration.ofSeconds(2))
+                    .withMessage("the new points on the open page within 2 s of their acknowledgement")
+                    .until(driver ->
+                            pointsPerChart().entrySet().stream().allMatch(e -> e.getValue() > before.get(e.getKey())));
+            assertThat(((JavascriptExecutor) browser()).executeScript("return window.notReloaded"))
+                    .isEqualTo(true);
+
+            browser().findElement(By.id("theme")).click();
+            new WebDriverWait(browser(), WAIT)
+                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
+                                    .size()
+                            == METRICS);
+            screenshot("gpu-other-theme");
+
+            // Deep links: another window straight from its URL.
+            open("#/gpu/" + GPU + "?window=24h");
+            new WebDriverWait(browser(), WAIT)
+                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
+                                    .size()
+                            == METRICS);
+            assertThat(browser()
+                            .findElement(By.cssSelector("[data-testid=windows] a[aria-current=true]"))
+                            .getText())
+                    .isEqualTo("24h");
+            assertNoConsoleErrors();
+        }
+
+        private Map<String, Integer> pointsPerChart() {
+            @SuppressWarnings("unchecked")
+            var points = (Map<String, Long>)
+                    ((JavascriptExecutor) browser())
+                            .executeScript(
+                                    """
+                            const points = {};
+                            document.querySelectorAll('[data-testid=chart]')
+                                .forEach(c => points[c.dataset.metric] = Number(c.dataset.points));
+                            return points;""");
+            var counts = new java.util.TreeMap<String, Integer>();
+            points.forEach((metric, count) -> counts.put(metric, count.intValue()));
+            return counts;
+        }
+
+        @Test
+        void theQueuePageShowsTheCollectorsAndScalesThem() throws Exception {
+            open("#/queue");
+            WebElement group = await(By.cssSelector("[data-testid=group-collectors]"));
+            new WebDriverWait(browser(), WAIT).until(driver -> group.getText().startsWith("workers here: "));
+            await(By.cssSelector("[data-testid=partitions-telemetry] tbody tr"));
+            assertThat(browser().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr")))
+                    .hasSize(16);
+            // Per partition: number, head, oldest, then the collectors' committed offset, lag and owner.
+            var cells = browser().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr td"));
+            assertThat(cells).hasSize(16 * 6);
+            assertThat(cells.subList(0, 5))
+                    .allSatisfy(cell -> assertThat(cell.getText()).matches("\\d+"));
+
+            WebElement workers = browser().findElement(By.cssSelector("[data-testid=workers-input-collectors]"));
+            workers.clear();
+            workers.sendKeys("2");
+            browser()
+                    .findElement(By.cssSelector("[data-testid=scale-collectors]"))
+                    .click();
+            new WebDriverWait(browser(), WAIT)
+                    .withMessage("the collectors' worker count on the page")
+                    .until(driver -> group.getText().startsWith("workers here: 2 "));
+            var groups = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(server.uri("/api/v1/queue/groups"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(json(groups.body())
+                            .getJsonArray("items")
+                            .getJsonObject(0)
+                            .getInt("workers"))
+                    .isEqualTo(2);
+            screenshot("queue");
+            assertNoConsoleErrors();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package com.gputelemetry.telemetry.boundary;
+
+import com.gputelemetry.Problem;
+import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.GpuPosition;
+import com.gputelemetry.telemetry.entity.MetricUnit;
+import com.gputelemetry.telemetry.entity.TelemetryPoint;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The fleet at a glance: every GPU with the latest value of the metrics asked for. */
+@Path("telemetry/latest")
+@RequestScoped
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "telemetry", description = "The whole fleet's telemetry")
+public class LatestValuesResource {
+
+    /** At most this many GPUs a page: each costs one index probe per metric asked for. */
+    private static final int MAX_GPUS = 1000;
+
+    @EJB
+    GpuCatalog catalog;
+
+    @GET
+    @Operation(
+            summary = "Every GPU with the latest value of some metrics",
+            description = "GPUs in the order of the GPU list (hostname, index), a page at a time, each with the "
+                    + "newest point of each metric asked for (absent when the GPU has none).")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of GPUs with their latest values",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = LatestPage.class)))
+    @APIResponse(responseCode = "400", description = "An unknown metric, a bad limit or cursor")
+    public LatestPage latest(
+            @Parameter(
+                            description = "The metrics (repeat the parameter for several); default: all",
+                            example = "DCGM_FI_DEV_GPU_UTIL")
+                    @QueryParam("metric")
+                    List<String> metric,
+            @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
+                    @QueryParam("hostname")
+                    String hostname,
+            @Parameter(
+                            description = "Most GPUs in one page (1-1000)",
+                            schema = @Schema(minimum = "1", maximum = "1000", defaultValue = "100"))
+                    @QueryParam("limit")
+                    @DefaultValue("100")
+                    String limit,
+            @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
+        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
+        if (metrics.isEmpty()) {
+            metrics = List.copyOf(catalog.metricNames());
+        }
+        int pageSize = QueryParameters.limit(limit);
+        if (pageSize > MAX_GPUS) {
+            throw Problem.badParameter("limit", "limit must be from 1 to " + MAX_GPUS + ", not " + limit);
+        }
+        List<Gpu> gpus = catalog.gpus(
+                hostname == null || hostname.isBlank() ? null : hostname,
+                null,
+                QueryParameters.gpuCursor(cursor),
+                pageSize + 1);
+        String next = null;
+        if (gpus.size() > pageSize) {
+            gpus = gpus.subList(0, pageSize);
+            next = GpuPosition.of(gpus.get(pageSize - 1)).toCursor();
+        }
+        Map<String, Map<String, TelemetryPoint>> latest =
+                catalog.latest(gpus.stream().map(Gpu::getUuid).toList(), metrics);
+        List<GpuLatest> items = new ArrayList<>();
+        for (Gpu gpu : gpus) {
+            Map<String, TelemetryPoint> values = latest.getOrDefault(gpu.getUuid(), Map.of());
+            items.add(new GpuLatest(
+                    gpu.getUuid(),
+                    gpu.getHostname(),
+                    gpu.getGpuIndex(),
+                    gpu.getModel(),
+                    gpu.getLastSeen(),
+                    metrics.stream()
+                            .filter(values::containsKey)
+                            .map(m -> new GpuDetail.LatestValue(
+                                    m,
+                                    MetricUnit.of(m),
+                                    values.get(m).getTimestamp(),
+                                    values.get(m).getValue()))
+                            .toList()));
+        }
+        return new LatestPage(items, next);
+    }
+
+    /** A GPU of the fleet with its latest values. */
+    @JsonbPropertyOrder({"uuid", "hostname", "gpuIndex", "model", "lastSeen", "latest"})
+    public record GpuLatest(
+            String uuid,
+            String hostname,
+            int gpuIndex,
+            String model,
+            String lastSeen,
+            List<GpuDetail.LatestValue> latest) {}
+
+    /** A page of the fleet; nextCursor is null on the last. */
+    public record LatestPage(List<GpuLatest> items, String nextCursor) {}
+}
