@@ -28,6 +28,7 @@ cat <<MSG
 Server ready:
   GPUs          http://localhost:$PORT/api/v1/gpus
   Telemetry     http://localhost:$PORT/api/v1/gpus/{uuid}/telemetry
+  Dashboard     http://localhost:$PORT/
   Swagger UI    http://localhost:$PORT/swagger-ui/
   OpenAPI       http://localhost:$PORT/openapi
   Health        http://localhost:$PORT/health

@@ -37,8 +37,8 @@ public class LiveFeed {
     private static final Logger LOG = Logger.getLogger(LiveFeed.class.getName());
     private static final String GROUP = CollectorStartup.GROUP;
     private static final String TOPIC = TelemetryRow.TOPIC;
-    /** Records read in one round, all partitions together: bounds a round's memory when the feed falls behind. */
-    private static final int RECORDS_PER_ROUND = 2000;
+    /** Rounds run back to back while the feed is behind, up to this many before it pauses. */
+    private static final int ROUNDS_BACK_TO_BACK = 8;
 
     private static final long KEEP_ALIVE_MILLIS = 15_000;
 
@@ -140,6 +140,18 @@ public class LiveFeed {
     }
 
     private void round() {
+        for (int round = 0; round < ROUNDS_BACK_TO_BACK && roundFilledItsBudget(); round++) {
+            // behind: go on at once
+        }
+    }
+
+    /**
+     * Reads and delivers what the collectors have committed since the last round, at most half a subscriber's buffer
+     * of points: a subscriber that keeps up on average never overflows on one round.
+     *
+     * @return whether the round stopped at its budget, with more committed to read
+     */
+    private boolean roundFilledItsBudget() {
         try {
             long[] from;
             synchronized (this) {
@@ -147,21 +159,24 @@ public class LiveFeed {
                     rounds.cancel(false);
                     rounds = null;
                     positions = null;
-                    return;
+                    return false;
                 }
                 from = positions.clone();
             }
             long[] committed = log.positions(GROUP, TOPIC, from.length);
             long[] next = from.clone();
             List<LivePoint> points = new ArrayList<>();
-            int budget = RECORDS_PER_ROUND;
-            for (int partition = 0; partition < from.length && budget > 0; partition++) {
-                if (committed[partition] > from[partition]) {
+            int budget = Math.max(1, bufferEvents / 2);
+            boolean full = false;
+            for (int partition = 0; partition < from.length; partition++) {
+                while (committed[partition] > next[partition] && !full) {
+                    // Fewer records a query as the budget nears: a record holds up to a whole batch's rows.
+                    int records = Math.min(64, Math.max(1, (budget - points.size()) / 64));
                     ConsumedLog.Slice slice =
-                            log.records(GROUP, TOPIC, partition, from[partition], committed[partition], budget);
-                    budget -= slice.records().size();
+                            log.records(GROUP, TOPIC, partition, next[partition], committed[partition], records);
                     points.addAll(points(slice.records()));
                     next[partition] = slice.next();
+                    full = points.size() >= budget;
                 }
             }
             // Under the lock: a subscriber joining now replays up to where the feed stood or gets this round's points,
@@ -179,9 +194,11 @@ public class LiveFeed {
                     }
                 }
             }
+            return full;
         } catch (RuntimeException e) {
             // The next round tries again from the same position: a database outage delays the feed, loses nothing.
             LOG.log(Level.WARNING, "live feed round failed; the next round retries", e);
+            return false;
         }
     }
 
