@@ -193,7 +193,7 @@
         search.addEventListener('input', filter);
 
         let reload = null;
-        const source = stream(`${API}/telemetry/stream`, (point) => {
+        const source = stream(`${API}/telemetry/stream?${metricQuery}`, (point) => {
             const state = gpus.get(point.uuid);
             if (!state) { // a GPU reporting for the first time
                 reload = reload || setTimeout(() => { reload = null; load().catch((e) => showError(e.message)); }, 1000);

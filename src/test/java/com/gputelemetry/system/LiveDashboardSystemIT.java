@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
@@ -159,10 +160,17 @@ public class LiveDashboardSystemIT {
     }
 
     @Test
-    void theFleetStreamOfOneHostResumesFromItsCheckpoint() throws Exception {
+    void theFleetStreamOfOneHostAndSomeMetricsResumesFromItsCheckpoint() throws Exception {
         String checkpoint;
-        try (var fleet = SseSubscription.open(server.uri("/api/v1/telemetry/stream?hostname=" + HOST), null)) {
+        try (var fleet = SseSubscription.open(server.uri("/api/v1/telemetry/stream?hostname=" + HOST), null);
+                var temperatures = SseSubscription.open(
+                        server.uri("/api/v1/telemetry/stream?metric=DCGM_FI_DEV_GPU_TEMP&hostname="
+                                + HOST.toUpperCase(Locale.ROOT)),
+                        null)) {
             ingestSample("live-fleet-1");
+            assertThat(temperatures.next("point", GPUS_ON_HOST, WAIT))
+                    .extracting(e -> json(e.data()).getString("metric"))
+                    .containsOnly("DCGM_FI_DEV_GPU_TEMP");
             var points = fleet.next("point", GPUS_ON_HOST * METRICS, WAIT);
             assertThat(points).allSatisfy(e -> assertThat(json(e.data()).getString("hostname"))
                     .isEqualTo(HOST));

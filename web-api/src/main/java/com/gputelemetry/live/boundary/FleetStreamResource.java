@@ -4,6 +4,9 @@ import com.gputelemetry.Problem;
 import com.gputelemetry.live.control.LiveFeed;
 import com.gputelemetry.live.control.Subscriber;
 import com.gputelemetry.live.entity.FleetCheckpoint;
+import com.gputelemetry.telemetry.boundary.QueryParameters;
+import com.gputelemetry.telemetry.control.GpuCatalog;
+import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -15,6 +18,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.util.LinkedHashSet;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -33,6 +38,9 @@ public class FleetStreamResource {
 
     @Inject
     LiveFeed feed;
+
+    @EJB
+    GpuCatalog catalog;
 
     @GET
     @Produces({MediaType.SERVER_SENT_EVENTS, Problem.MEDIA_TYPE})
@@ -66,12 +74,19 @@ public class FleetStreamResource {
                                     id: v1.120.98.131.77
                                     data: {}
                                     """)))
-    @APIResponse(responseCode = "400", description = "A Last-Event-ID that is not a checkpoint of this topic")
+    @APIResponse(
+            responseCode = "400",
+            description = "An unknown metric, or a Last-Event-ID that is not a checkpoint of this topic")
     @APIResponse(responseCode = "503", description = "This server serves its maximum of subscribers; retry later")
     public void stream(
-            @Parameter(description = "Only GPUs on this host (exact)", example = "mtv5-dgx1-hgpu-031")
+            @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
                     @QueryParam("hostname")
                     String hostname,
+            @Parameter(
+                            description = "Only these metrics (repeat the parameter for several); default: all",
+                            example = "DCGM_FI_DEV_GPU_TEMP")
+                    @QueryParam("metric")
+                    List<String> metric,
             @Parameter(
                             in = ParameterIn.HEADER,
                             description = "The id of the last checkpoint received, to resume after it",
@@ -80,6 +95,7 @@ public class FleetStreamResource {
                     String lastEventId,
             @Context SseEventSink sink,
             @Context Sse sse) {
+        var metrics = new LinkedHashSet<>(QueryParameters.metrics(metric, catalog::metricNames));
         FleetCheckpoint after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -88,7 +104,7 @@ public class FleetStreamResource {
                 throw LiveStreams.badLastEventId(e);
             }
         }
-        LiveStreams.start(
-                Subscriber.ofFleet(feed, sink, sse, hostname == null || hostname.isBlank() ? null : hostname, after));
+        LiveStreams.start(Subscriber.ofFleet(
+                feed, sink, sse, hostname == null || hostname.isBlank() ? null : hostname, metrics, after));
     }
 }

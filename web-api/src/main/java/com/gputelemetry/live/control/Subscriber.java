@@ -58,14 +58,16 @@ public final class Subscriber {
     }
 
     /**
-     * Every GPU's points, or one host's, with a checkpoint event after each round as the id to resume from.
+     * Every GPU's points, or one host's (case-insensitive), of the given metrics (all when empty), with a checkpoint
+     * event after each round as the id to resume from.
      *
      * @param after the last checkpoint the client has seen, null for only new points
      */
     public static Subscriber ofFleet(
-            LiveFeed feed, SseEventSink sink, Sse sse, String hostname, FleetCheckpoint after) {
+            LiveFeed feed, SseEventSink sink, Sse sse, String hostname, Set<String> metrics, FleetCheckpoint after) {
         Predicate<LivePoint> wanted =
-                hostname == null ? point -> true : point -> point.hostname().equals(hostname);
+                point -> (hostname == null || point.hostname().equalsIgnoreCase(hostname))
+                        && (metrics.isEmpty() || metrics.contains(point.metric()));
         return new Subscriber(feed, sink, sse, wanted, new Resume(-1, null, after));
     }
 
