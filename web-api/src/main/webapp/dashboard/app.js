@@ -40,11 +40,31 @@
     };
     const clearError = () => { banner.hidden = true; };
 
+    // A server with READ_TOKEN or ADMIN_TOKEN wants a token: kept for this tab only, sent with every request.
+    const token = () => sessionStorage.getItem('token');
+    const tokenForm = document.getElementById('token-form');
+    const tokenValue = document.getElementById('token-value');
+    document.getElementById('token').addEventListener('click', () => {
+        tokenForm.hidden = !tokenForm.hidden;
+        if (!tokenForm.hidden) tokenValue.focus();
+    });
+    tokenForm.addEventListener('submit', (event) => {
+        event.preventDefault();
+        if (tokenValue.value) sessionStorage.setItem('token', tokenValue.value);
+        else sessionStorage.removeItem('token');
+        tokenValue.value = '';
+        tokenForm.hidden = true;
+        route();
+    });
+
     async function api(path, options = {}) {
-        const response = await fetch(`${API}/${path}`, {headers: {Accept: 'application/json'}, ...options});
+        const headers = {Accept: 'application/json', ...(options.headers || {})};
+        if (token()) headers.Authorization = `Bearer ${token()}`;
+        const response = await fetch(`${API}/${path}`, {...options, headers});
         if (!response.ok) {
             let detail = `${response.status} ${response.statusText}`;
             try { detail = (await response.json()).detail || detail; } catch (ignored) { /* not JSON */ }
+            if (response.status === 401 || response.status === 403) detail += ' (enter a token with 🔑)';
             const error = new Error(detail);
             error.status = response.status;
             throw error;
@@ -75,7 +95,9 @@
     }
 
     function stream(url, onPoint, indicator) {
-        const source = new EventSource(url);
+        // EventSource sends no headers: the token goes as a query parameter, which the streams accept.
+        const source = new EventSource(token()
+            ? `${url}${url.includes('?') ? '&' : '?'}access_token=${enc(token())}` : url);
         source.addEventListener('point', (event) => onPoint(JSON.parse(event.data)));
         source.onopen = () => indicator && indicator.classList.add('on');
         source.onerror = () => indicator && indicator.classList.remove('on');
@@ -346,7 +368,7 @@
                 const scale = async () => {
                     try {
                         const status = await api(`queue/groups/${enc(group.group)}/workers?topic=${enc(group.topic)}`, {
-                            method: 'PUT', headers: {'Content-Type': 'application/json', Accept: 'application/json'},
+                            method: 'PUT', headers: {'Content-Type': 'application/json'},
                             body: JSON.stringify({workers: Number(workers.value)})});
                         message.textContent = `now ${status.workers} workers`;
                         await refresh();
@@ -420,9 +442,13 @@
                         el('td', {text: new Date(letter.failedAtMillis).toISOString()}),
                         el('td', {},
                             el('button', {type: 'button', text: 'Inspect', onclick: async () => {
-                                const full = await api(`queue/dead-letters/${letter.id}`);
-                                inspected.textContent = full.payload;
-                                inspected.hidden = false;
+                                try {
+                                    const full = await api(`queue/dead-letters/${letter.id}`);
+                                    inspected.textContent = full.payload;
+                                    inspected.hidden = false;
+                                } catch (e) {
+                                    showError(`Dead letter ${letter.id}: ${e.message}`);
+                                }
                             }}), ' ',
                             el('button', {type: 'button', text: 'Replay', onclick: async () => {
                                 try {

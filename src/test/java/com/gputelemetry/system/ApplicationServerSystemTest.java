@@ -35,6 +35,7 @@ public abstract class ApplicationServerSystemTest {
     private static final int WORKERS = 3;
     private static final int DEFAULT_WORKERS = 4;
     private static final int PARTITIONS = 8;
+    private static final String ADMIN_TOKEN = "system-test-admin";
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Jsonb JSON = JsonbBuilder.create();
@@ -71,6 +72,8 @@ public abstract class ApplicationServerSystemTest {
                 "postgres",
                 "COLLECTOR_WORKERS",
                 collectorWorkers,
+                "ADMIN_TOKEN",
+                ADMIN_TOKEN,
                 "QUEUE_PARTITIONS_TELEMETRY",
                 Integer.toString(PARTITIONS),
                 "QUEUE_RETENTION_MINUTES",
@@ -174,6 +177,7 @@ public abstract class ApplicationServerSystemTest {
                         HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
                                 .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":" + workers + "}"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(resized.statusCode()).as(resized.body()).isEqualTo(200);

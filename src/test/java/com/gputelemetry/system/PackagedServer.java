@@ -92,6 +92,11 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
         return name;
     }
 
+    /** What the server has logged so far. */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
     @Override
     public URI uri(String path) {
         return URI.create("http://localhost:" + port + path);

@@ -62,6 +62,23 @@ public abstract class PipelineSystemTest {
         server = PackagedServer.start(database.environment(scratch), name);
     }
 
+    @Test
+    void withoutAnAdminTokenTheAdminEndpointsAreClosedAndTheServerSaysSo() throws Exception {
+        var resize = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":2}"))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(resize.statusCode()).isEqualTo(403);
+        assertThat(resize.body()).contains("the admin endpoints are closed: the server has no ADMIN_TOKEN");
+        assertThat(server.log()).contains("closed to everyone (ADMIN_TOKEN not set)");
+        // Reading stays open without READ_TOKEN.
+        assertThat(HTTP.send(request("/api/v1/queue/groups"), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
     @AfterAll
     static void stopServer() throws Exception {
         if (server != null) {

@@ -182,10 +182,13 @@ public class RefusalsSystemIT {
                         assertThat((String) check.data().get("reason")).startsWith("cannot connect");
                     });
 
-            // A read fails as an unexpected error: a problem with an incident id, never a stack trace.
-            var read = HTTP.send(request("/api/v1/gpus"), HttpResponse.BodyHandlers.ofString());
-            assertProblem(read, 500);
-            assertThat(read.body()).contains("incident").doesNotContain("Exception", "SQL");
+            // A read too is told to come back later, never shown a stack trace.
+            for (String path : new String[] {"/api/v1/gpus", "/api/v1/hosts", "/api/v1/queue/groups"}) {
+                var read = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+                assertProblem(read, 503);
+                assertThat(read.headers().firstValue("Retry-After")).as(path).hasValue("5");
+                assertThat(read.body()).doesNotContain("Exception", "SQL");
+            }
         } finally {
             postgres.restart();
         }

@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
                         version = "1",
                         description = "Ingests DCGM GPU metrics as CSV batches and serves every GPU's telemetry. "
                                 + "Times are RFC 3339 in UTC; errors are application/problem+json (RFC 9457).",
-                        license = @License(name = "Apache-2.0")),
+                        license = @License(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0")),
         components =
                 @Components(
                         parameters = {
@@ -51,7 +51,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
                                     content =
                                             @Content(
                                                     mediaType = Problem.MEDIA_TYPE,
-                                                    schema = @Schema(implementation = Problem.class),
+                                                    schema = @Schema(ref = "Problem"),
                                                     examples =
                                                             @ExampleObject(
                                                                     name = "bad limit",
@@ -66,7 +66,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
                                     content =
                                             @Content(
                                                     mediaType = Problem.MEDIA_TYPE,
-                                                    schema = @Schema(implementation = Problem.class),
+                                                    schema = @Schema(ref = "Problem"),
                                                     examples =
                                                             @ExampleObject(
                                                                     name = "unknown GPU",

@@ -190,7 +190,7 @@ class QueueSemanticsIT {
     }
 
     private List<DeadLetter> letters(String group, String topic) {
-        return admin.deadLetters(group, 100).items().stream()
+        return admin.deadLetters(group, "100").items().stream()
                 .filter(d -> d.getTopic().equals(topic))
                 .toList();
     }

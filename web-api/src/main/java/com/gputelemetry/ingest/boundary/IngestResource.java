@@ -3,7 +3,6 @@ package com.gputelemetry.ingest.boundary;
 import com.gputelemetry.Problem;
 import com.gputelemetry.ingest.control.BatchIntake;
 import com.gputelemetry.ingest.control.IngestRefusal;
-import com.gputelemetry.ingest.entity.IngestReceipt;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -19,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -47,14 +47,17 @@ public class IngestResource {
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(
+            operationId = "ingestBatch",
             summary = "Ingest a batch of telemetry rows",
             description = "Answers once the accepted rows are durable. Rows that cannot be used are listed with their "
                     + "line number and skipped; the rest are accepted. A batch re-sent with the same producer id and "
                     + "sequence is acknowledged as a duplicate and not stored again.")
     @RequestBody(
+            required = true,
             content =
                     @Content(
                             mediaType = "text/csv",
+                            schema = @Schema(type = SchemaType.STRING),
                             examples =
                                     @ExampleObject(
                                             name = "two rows",
@@ -70,7 +73,7 @@ public class IngestResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = IngestReceipt.class),
+                            schema = @Schema(ref = "IngestReceipt"),
                             examples =
                                     @ExampleObject(
                                             name = "one bad row",
@@ -79,20 +82,20 @@ public class IngestResource {
     @APIResponse(
             responseCode = "400",
             description = "Missing producer headers or no usable CSV header",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(
             responseCode = "413",
             description = "The body is larger than the configured maximum",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(
             responseCode = "429",
             description = "Backpressure: the collectors are too far behind; nothing was stored, retry the same batch "
                     + "after Retry-After seconds",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(
             responseCode = "503",
             description = "The queue cannot store the batch now; retry after the given seconds",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response ingest(
             @Parameter(
                             description = "Stable id of the producing streamer instance and run",

@@ -1,5 +1,6 @@
 package com.gputelemetry.ingest.control;
 
+import com.gputelemetry.DatabaseOutage;
 import com.gputelemetry.ingest.entity.IngestReceipt;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
@@ -59,7 +60,10 @@ public class BatchIntake {
         } catch (QueueFullException e) {
             throw IngestRefusal.overloaded(e.getMessage(), e.retryAfterSeconds());
         } catch (EJBException e) {
-            LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId, e);
+            if (!DatabaseOutage.causes(e)) {
+                throw e; // a bug: a 500 with an incident id, not a retry for the producer's whole retry budget
+            }
+            LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId + ": database away", e);
             throw IngestRefusal.unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS);
         }
         return new IngestReceipt(batch.rows().size(), receipt.duplicate(), batch.rejections());

@@ -9,15 +9,17 @@ import com.gputelemetry.telemetry.control.GpuCatalog;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,6 +47,7 @@ public class FleetStreamResource {
     @GET
     @Produces({MediaType.SERVER_SENT_EVENTS, Problem.MEDIA_TYPE})
     @Operation(
+            operationId = "streamFleetTelemetry",
             summary = "Every GPU's new points, pushed as they are stored (Server-Sent Events)",
             description = "Events named 'point' (data: uuid, hostname, metric, timestamp, value), each GPU's in "
                     + "order; after each round of points an event named 'checkpoint' whose id is the stream's "
@@ -93,8 +96,10 @@ public class FleetStreamResource {
                             example = "v1.120.98.131.77")
                     @HeaderParam(LiveStreams.LAST_EVENT_ID)
                     String lastEventId,
-            @Context SseEventSink sink,
-            @Context Sse sse) {
+            @Context HttpServletRequest request,
+            // Suspended, so that JAX-RS leaves the response to the stream, which writes it without blocking.
+            @Suspended AsyncResponse response)
+            throws IOException {
         var metrics = new LinkedHashSet<>(QueryParameters.metrics(metric, catalog::metricNames));
         FleetCheckpoint after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
@@ -104,7 +109,9 @@ public class FleetStreamResource {
                 throw LiveStreams.badLastEventId(e);
             }
         }
-        LiveStreams.start(Subscriber.ofFleet(
-                feed, sink, sse, hostname == null || hostname.isBlank() ? null : hostname, metrics, after));
+        LiveStreams.start(
+                Subscriber.ofFleet(feed, hostname == null || hostname.isBlank() ? null : hostname, metrics, after),
+                request,
+                response);
     }
 }

@@ -9,16 +9,18 @@ import com.gputelemetry.telemetry.control.GpuCatalog;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -46,6 +48,7 @@ public class GpuStreamResource {
     @GET
     @Produces({MediaType.SERVER_SENT_EVENTS, Problem.MEDIA_TYPE})
     @Operation(
+            operationId = "streamGpuTelemetry",
             summary = "One GPU's new points, pushed as they are stored (Server-Sent Events)",
             description = "Each event is one point (event name 'point', data: uuid, hostname, metric, timestamp, "
                     + "value) in the GPU's order, with an id. Send the last id back as the Last-Event-ID header (browsers "
@@ -89,8 +92,10 @@ public class GpuStreamResource {
                             example = "3-1042-7")
                     @HeaderParam(LiveStreams.LAST_EVENT_ID)
                     String lastEventId,
-            @Context SseEventSink sink,
-            @Context Sse sse) {
+            @Context HttpServletRequest request,
+            // Suspended, so that JAX-RS leaves the response to the stream, which writes it without blocking.
+            @Suspended AsyncResponse response)
+            throws IOException {
         if (catalog.gpu(uuid).isEmpty()) {
             throw Problem.notFound("no GPU with UUID " + uuid + " has reported telemetry");
         }
@@ -107,6 +112,6 @@ public class GpuStreamResource {
                         new IllegalArgumentException("event id " + lastEventId + " is not of this GPU's stream"));
             }
         }
-        LiveStreams.start(Subscriber.ofGpu(feed, sink, sse, uuid, metrics, after));
+        LiveStreams.start(Subscriber.ofGpu(feed, uuid, metrics, after), request, response);
     }
 }

@@ -3,7 +3,10 @@ package com.gputelemetry.live.boundary;
 import com.gputelemetry.Problem;
 import com.gputelemetry.live.control.LiveFeed;
 import com.gputelemetry.live.control.Subscriber;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.AsyncResponse;
+import java.io.IOException;
 
 /** What both stream resources share: starting a subscriber, and their answers when they cannot. */
 final class LiveStreams {
@@ -13,9 +16,9 @@ final class LiveStreams {
 
     private LiveStreams() {}
 
-    static void start(Subscriber subscriber) {
+    static void start(Subscriber subscriber, HttpServletRequest request, AsyncResponse response) throws IOException {
         try {
-            subscriber.start();
+            subscriber.start(request, response);
         } catch (LiveFeed.TooManySubscribers e) {
             throw new WebApplicationException(
                     e.getMessage(),

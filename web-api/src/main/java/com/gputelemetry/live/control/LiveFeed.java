@@ -63,7 +63,7 @@ public class LiveFeed {
     int bufferEvents;
 
     @Inject
-    @ConfigProperty(name = "LIVE_MAX_SUBSCRIBERS", defaultValue = "500")
+    @ConfigProperty(name = "LIVE_MAX_SUBSCRIBERS", defaultValue = "100")
     int maxSubscribers;
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();

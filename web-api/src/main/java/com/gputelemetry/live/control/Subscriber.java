@@ -3,46 +3,41 @@ package com.gputelemetry.live.control;
 import com.gputelemetry.live.entity.FleetCheckpoint;
 import com.gputelemetry.live.entity.LivePoint;
 import com.gputelemetry.live.entity.StreamPosition;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * One open event stream: what it wants, where it resumes, and its own bounded queue of events, sent by a task of its
- * own so that the feed never waits for a client. When the queue is full the client is too slow: it is dropped.
+ * One open event stream: what it wants and where it resumes. It gets what it missed from the log first, then the
+ * feed's live points; live points arriving meanwhile wait behind the replay, within the same bound.
  */
 public final class Subscriber {
 
-    private static final long SEND_TIMEOUT_SECONDS = 30;
-    private static final long RECONNECT_DELAY_MILLIS = 1000;
+    private static final byte[] HELLO = ": subscribed\nretry: 1000\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+    /** How long a replay waits for a client to take its events before it gives up on the client. */
+    private static final long REPLAY_PATIENCE_MILLIS = 30_000;
 
     private final LiveFeed feed;
-    private final SseEventSink sink;
-    private final Sse sse;
     private final Predicate<LivePoint> wanted;
     private final Resume resume;
-    private final BlockingQueue<OutboundSseEvent> pending;
-    // Held from the start until the replay is sent, so that live events wait behind it.
-    private final AtomicBoolean sending = new AtomicBoolean(true);
-    private volatile boolean closed;
+    private EventStream stream;
 
-    private Subscriber(LiveFeed feed, SseEventSink sink, Sse sse, Predicate<LivePoint> wanted, Resume resume) {
+    // Guarded by this: live events that arrived while the replay was being sent.
+    private final List<byte[]> backlog = new ArrayList<>();
+    private boolean replaying = true;
+
+    private Subscriber(LiveFeed feed, Predicate<LivePoint> wanted, Resume resume) {
         this.feed = feed;
-        this.sink = sink;
-        this.sse = sse;
         this.wanted = wanted;
         this.resume = resume;
-        this.pending = new ArrayBlockingQueue<>(feed.bufferEvents());
     }
 
     /**
@@ -50,11 +45,10 @@ public final class Subscriber {
      *
      * @param after the last event the client has seen, null for only new points
      */
-    public static Subscriber ofGpu(
-            LiveFeed feed, SseEventSink sink, Sse sse, String uuid, Set<String> metrics, StreamPosition after) {
+    public static Subscriber ofGpu(LiveFeed feed, String uuid, Set<String> metrics, StreamPosition after) {
         Predicate<LivePoint> wanted =
                 point -> point.uuid().equals(uuid) && (metrics.isEmpty() || metrics.contains(point.metric()));
-        return new Subscriber(feed, sink, sse, wanted, new Resume(feed.partitionOf(uuid), after, null));
+        return new Subscriber(feed, wanted, new Resume(false, after, null));
     }
 
     /**
@@ -63,157 +57,136 @@ public final class Subscriber {
      *
      * @param after the last checkpoint the client has seen, null for only new points
      */
-    public static Subscriber ofFleet(
-            LiveFeed feed, SseEventSink sink, Sse sse, String hostname, Set<String> metrics, FleetCheckpoint after) {
+    public static Subscriber ofFleet(LiveFeed feed, String hostname, Set<String> metrics, FleetCheckpoint after) {
         Predicate<LivePoint> wanted =
                 point -> (hostname == null || point.hostname().equalsIgnoreCase(hostname))
                         && (metrics.isEmpty() || metrics.contains(point.metric()));
-        return new Subscriber(feed, sink, sse, wanted, new Resume(-1, null, after));
+        return new Subscriber(feed, wanted, new Resume(true, null, after));
     }
 
     /**
-     * Joins the feed and starts sending: first what the client missed, if it resumes, then the live points.
+     * Joins the feed, takes over the suspended request's response and starts sending: first what the client missed,
+     * then live points.
      *
-     * @throws LiveFeed.TooManySubscribers before anything is sent
+     * @throws LiveFeed.TooManySubscribers before the response is touched
      */
-    public void start() {
+    public void start(HttpServletRequest request, AsyncResponse response) throws IOException {
         long[] live = feed.join(this);
-        execute(() -> {
-            send(sse.newEventBuilder()
-                    .comment("subscribed")
-                    .reconnectDelay(RECONNECT_DELAY_MILLIS)
-                    .build());
-            replayBefore(live);
-            drain();
-        });
-    }
-
-    private void replayBefore(long[] live) {
-        if (resume.gpu() != null) {
-            StreamPosition after = resume.gpu();
-            feed.replay(after.partition(), after.offset(), live[after.partition()], this::sendIfWanted);
-        } else if (resume.fleet() != null) {
-            long[] from = resume.fleet().nextOffsets();
-            for (int partition = 0; partition < live.length && !closed; partition++) {
-                feed.replay(partition, from[partition], live[partition], this::sendIfWanted);
-            }
-            send(checkpoint(new FleetCheckpoint(live)));
+        // Resuming with an empty answer ends the request: the status and headers are long sent, nothing is added.
+        stream = EventStream.open(
+                request,
+                () -> response.resume(Response.ok().build()),
+                feed.bufferEvents(),
+                tooSlow -> feed.leave(this, tooSlow));
+        stream.offer(HELLO);
+        stream.pump();
+        try {
+            feed.senders().execute(() -> replayBefore(live));
+        } catch (RejectedExecutionException e) {
+            stream.close(false);
         }
     }
 
-    private void sendIfWanted(LivePoint point) {
-        if (!closed && wanted.test(point) && resume.isAfterResumption(point.position())) {
+    private void replayBefore(long[] live) {
+        try {
+            if (resume.gpu() != null) {
+                StreamPosition after = resume.gpu();
+                feed.replay(after.partition(), after.offset(), live[after.partition()], this::replay);
+            } else if (resume.fleet() != null) {
+                long[] from = resume.fleet().nextOffsets();
+                for (int partition = 0; partition < live.length && !stream.isClosed(); partition++) {
+                    feed.replay(partition, from[partition], live[partition], this::replay);
+                }
+                send(new FleetCheckpoint(live).event());
+            }
+        } catch (RuntimeException e) {
+            stream.close(false);
+        }
+        synchronized (this) {
+            for (byte[] event : backlog) {
+                if (!stream.offer(event)) {
+                    return;
+                }
+            }
+            backlog.clear();
+            replaying = false;
+        }
+        stream.pump();
+    }
+
+    private void replay(LivePoint point) {
+        if (wanted.test(point) && resume.isAfterResumption(point.position())) {
             send(event(point));
         }
     }
 
-    /** Called by the feed after each round, under its lock: only queues. */
-    void deliver(List<LivePoint> points, FleetCheckpoint checkpoint, boolean keepAlive) {
-        if (closed) {
-            return;
-        }
-        for (LivePoint point : points) {
-            if (wanted.test(point) && resume.isAfterResumption(point.position()) && !enqueue(event(point))) {
+    /** For the replay: waits while the client's queue is half full, then queues. */
+    private void send(byte[] event) {
+        long deadline = System.currentTimeMillis() + REPLAY_PATIENCE_MILLIS;
+        while (!stream.isClosed() && stream.waiting() >= feed.bufferEvents() / 2) {
+            if (System.currentTimeMillis() > deadline) {
+                stream.close(true);
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stream.close(false);
                 return;
             }
         }
-        if (resume.isFleet() && !points.isEmpty() && !enqueue(checkpoint(checkpoint))) {
-            return;
-        }
-        if (keepAlive && !enqueue(sse.newEventBuilder().comment("keep-alive").build())) {
-            return;
-        }
-        if (sending.compareAndSet(false, true)) {
-            execute(this::drain);
-        }
+        stream.offer(event);
+        stream.pump();
     }
 
-    private boolean enqueue(OutboundSseEvent event) {
-        if (pending.offer(event)) {
+    /** Called by the feed after each round, under its lock: queues, and writes what the connection takes now. */
+    void deliver(List<LivePoint> points, FleetCheckpoint checkpoint, boolean keepAlive) {
+        boolean queued = true;
+        synchronized (this) {
+            for (int i = 0; i < points.size() && queued; i++) {
+                LivePoint point = points.get(i);
+                if (wanted.test(point) && resume.isAfterResumption(point.position())) {
+                    queued = add(event(point));
+                }
+            }
+            if (queued && resume.isFleet() && !points.isEmpty()) {
+                queued = add(checkpoint.event());
+            }
+            if (queued && keepAlive) {
+                queued = add(KEEP_ALIVE);
+            }
+            if (replaying) {
+                return;
+            }
+        }
+        stream.pump();
+    }
+
+    private boolean add(byte[] event) {
+        if (!replaying) {
+            return stream.offer(event);
+        }
+        if (backlog.size() < feed.bufferEvents()) {
+            backlog.add(event);
             return true;
         }
-        close(true);
+        stream.close(true);
         return false;
     }
 
-    private void drain() {
-        try {
-            OutboundSseEvent event;
-            while (!closed && (event = pending.poll()) != null) {
-                send(event);
-            }
-        } finally {
-            sending.set(false);
-        }
-        // An event queued after the last poll but before the flag was cleared found the flag still set.
-        if (!closed && !pending.isEmpty() && sending.compareAndSet(false, true)) {
-            execute(this::drain);
-        }
-    }
-
-    private void send(OutboundSseEvent event) {
-        if (closed) {
-            return;
-        }
-        try {
-            sink.send(event).toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            close(false); // the client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close(false);
-        }
-    }
-
-    private OutboundSseEvent event(LivePoint point) {
-        var event = sse.newEventBuilder().name("point").data(point.json());
-        if (!resume.isFleet()) {
-            event.id(point.position().eventId());
-        }
-        return event.build();
-    }
-
-    private OutboundSseEvent checkpoint(FleetCheckpoint checkpoint) {
-        return sse.newEventBuilder()
-                .name("checkpoint")
-                .id(checkpoint.eventId())
-                .data("{}")
-                .build();
-    }
-
-    private void execute(Runnable task) {
-        try {
-            feed.senders().execute(task);
-        } catch (RejectedExecutionException e) {
-            close(false);
-        }
+    private byte[] event(LivePoint point) {
+        return resume.isFleet() ? point.eventWithoutId() : point.eventWithId();
     }
 
     void close() {
-        close(false);
-    }
-
-    private void close(boolean tooSlow) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        pending.clear();
-        feed.leave(this, tooSlow);
-        // Not on the caller's thread: the feed calls this under its lock, and a close may wait for the network.
-        try {
-            feed.senders().execute(sink::close);
-        } catch (RejectedExecutionException e) {
-            sink.close();
+        if (stream != null) {
+            stream.close(false);
         }
     }
 
     /** Where a resuming client left off; points up to there are not sent again. */
-    private record Resume(int gpuPartition, StreamPosition gpu, FleetCheckpoint fleet) {
-
-        boolean isFleet() {
-            return gpuPartition < 0;
-        }
+    private record Resume(boolean isFleet, StreamPosition gpu, FleetCheckpoint fleet) {
 
         boolean isAfterResumption(StreamPosition point) {
             if (gpu != null) {

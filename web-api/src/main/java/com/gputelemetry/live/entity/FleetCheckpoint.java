@@ -1,5 +1,6 @@
 package com.gputelemetry.live.entity;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,6 +32,11 @@ public record FleetCheckpoint(long[] nextOffsets) {
                     "the event id names " + offsets.length + " partitions; the telemetry topic has " + partitions);
         }
         return new FleetCheckpoint(offsets);
+    }
+
+    /** The checkpoint as an event of the stream. */
+    public byte[] event() {
+        return ("event: checkpoint\nid: " + eventId() + "\ndata: {}\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     public String eventId() {

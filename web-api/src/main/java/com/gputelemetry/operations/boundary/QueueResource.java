@@ -23,6 +23,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -34,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class QueueResource {
 
     private static final int MAX_WORKERS = 10;
+    private static final int MAX_DEAD_LETTERS = 1000;
 
     @EJB
     MessageQueue queue;
@@ -44,9 +50,14 @@ public class QueueResource {
     @GET
     @Path("topics")
     @Operation(
+            operationId = "listTopics",
             summary = "Topics and their partitions",
             description = "Per partition: headOffset (the offset the next record gets), oldestOffset (the oldest one "
                     + "retention has kept) and the records the log holds.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The topics",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TopicList")))
     public Items<TopicStats> topics() {
         return new Items<>(statistics.topics());
     }
@@ -54,8 +65,13 @@ public class QueueResource {
     @GET
     @Path("groups")
     @Operation(
+            operationId = "listGroups",
             summary = "Consumer groups: committed offsets, lag, workers, redeliveries, dead letters",
             description = "Offsets and lag come from the database; workers and counters are this server's.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The groups",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GroupList")))
     public Items<GroupView> groups() {
         List<GroupStatus> local = queue.groups();
         return new Items<>(statistics.groups().stream()
@@ -73,11 +89,24 @@ public class QueueResource {
     @Path("groups/{group}/workers")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
+            operationId = "resizeGroupWorkers",
             summary = "Change a group's number of workers on this server (1-10)",
             description = "The partitions are shared out anew at once; nothing is lost or delivered twice.")
-    @APIResponse(responseCode = "200", description = "The group with its new workers")
-    @APIResponse(responseCode = "400", description = "Workers outside 1-10")
-    @APIResponse(responseCode = "404", description = "The group is not subscribed to the topic on this server")
+    @APIResponse(
+            responseCode = "200",
+            description = "The group with its new workers",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GroupStatus")))
+    @APIResponse(
+            responseCode = "400",
+            description = "Workers outside 1-10",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(
+            responseCode = "404",
+            description = "The group is not subscribed to the topic on this server",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "WorkerCount")))
     public GroupStatus resize(
             @PathParam("group") String group,
             @QueryParam("topic") @DefaultValue("telemetry") String topic,
@@ -91,21 +120,65 @@ public class QueueResource {
 
     @GET
     @Path("dead-letters")
-    @Operation(summary = "Records a group gave up on, oldest first")
+    @Operation(operationId = "listDeadLetters", summary = "Records a group gave up on, oldest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "Dead letters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeadLetterList")))
+    @APIResponse(
+            responseCode = "400",
+            description = "A limit outside 1-1000",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Items<DeadLetter> deadLetters(
-            @QueryParam("group") String group, @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw Problem.badParameter("limit", "limit must be from 1 to 1000");
+            @Parameter(description = "Only this group's") @QueryParam("group") String group,
+            @Parameter(
+                            description = "Most dead letters in the answer",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            minimum = "1",
+                                            maximum = "1000",
+                                            defaultValue = "100"))
+                    @QueryParam("limit")
+                    @DefaultValue("100")
+                    String limit) {
+        return new Items<>(statistics.deadLetters(group, deadLetterLimit(limit)));
+    }
+
+    // A String, parsed here: JAX-RS answers 404 to a query parameter it cannot convert.
+    private static int deadLetterLimit(String text) {
+        try {
+            int limit = Integer.parseInt(text.strip());
+            if (limit >= 1 && limit <= MAX_DEAD_LETTERS) {
+                return limit;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
         }
-        return new Items<>(statistics.deadLetters(group, limit));
+        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        throw Problem.badParameter(
+                "limit", "limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", not '" + shown + "'");
     }
 
     @GET
     @Path("dead-letters/{id}")
-    @Operation(summary = "One dead letter with its payload, the record as it was in the log")
-    @APIResponse(responseCode = "200", description = "The dead letter")
-    @APIResponse(responseCode = "404", description = "No such dead letter")
-    public DeadLetterDetail deadLetter(@PathParam("id") long id) {
+    @Operation(
+            operationId = "getDeadLetter",
+            summary = "One dead letter with its payload, the record as it was in the log")
+    @APIResponse(
+            responseCode = "200",
+            description = "The dead letter",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeadLetterDetail")))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such dead letter",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    public DeadLetterDetail deadLetter(
+            @Parameter(
+                            description = "The dead letter's id",
+                            schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+                    @PathParam("id")
+                    long id) {
         DeadLetter letter = statistics.deadLetter(id);
         if (letter == null) {
             throw Problem.notFound("no dead letter " + id);
@@ -116,12 +189,24 @@ public class QueueResource {
     @POST
     @Path("dead-letters/{id}/replay")
     @Operation(
+            operationId = "replayDeadLetter",
             summary = "Hand a dead letter to its group again",
             description = "Only its own group sees it again. On success it is removed from the dead letters.")
     @APIResponse(responseCode = "204", description = "Processed and removed")
-    @APIResponse(responseCode = "404", description = "No such dead letter, or its group is not subscribed here")
-    @APIResponse(responseCode = "409", description = "The group's listener failed again; the dead letter stays")
-    public Response replay(@PathParam("id") long id) {
+    @APIResponse(
+            responseCode = "404",
+            description = "No such dead letter, or its group is not subscribed here",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(
+            responseCode = "409",
+            description = "The group's listener failed again; the dead letter stays",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    public Response replay(
+            @Parameter(
+                            description = "The dead letter's id",
+                            schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+                    @PathParam("id")
+                    long id) {
         DeadLetter letter = statistics.deadLetter(id);
         if (letter == null) {
             throw Problem.notFound("no dead letter " + id);

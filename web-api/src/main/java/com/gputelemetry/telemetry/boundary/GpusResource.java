@@ -48,6 +48,7 @@ public class GpusResource {
 
     @GET
     @Operation(
+            operationId = "listGpus",
             summary = "List the GPUs that have telemetry",
             description = "A GPU is identified by its UUID; gpuIndex (0-7) repeats on every host. Ordered by hostname, "
                     + "then GPU index. Filters are exact but case-insensitive. Pass nextCursor back as cursor for "
@@ -58,7 +59,7 @@ public class GpusResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = GpuPage.class),
+                            schema = @Schema(ref = "GpuPage"),
                             examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
     @APIResponse(responseCode = "400", ref = "BadPaging")
     public Page<Gpu> gpus(
@@ -89,6 +90,7 @@ public class GpusResource {
     @GET
     @Path("{uuid}")
     @Operation(
+            operationId = "getGpu",
             summary = "One GPU",
             description = "Identity, placement, first and last report, the driver version and the other labels of "
                     + "the exporter, and the latest value of each metric the GPU has reported.")
@@ -98,7 +100,7 @@ public class GpusResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = GpuDetail.class),
+                            schema = @Schema(ref = "GpuDetail"),
                             examples = @ExampleObject(name = "an H100", value = Examples.GPU_DETAIL)))
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
     public GpuDetail gpu(
@@ -131,6 +133,7 @@ public class GpusResource {
     @GET
     @Path("{uuid}/telemetry")
     @Operation(
+            operationId = "getGpuTelemetry",
             summary = "One GPU's telemetry, a page at a time",
             description = "Ascending by time (order=desc for newest first). Both bounds are inclusive: a point stamped "
                     + "exactly start_time or end_time is included. Pages hold at most 'limit' points; pass nextCursor "
@@ -145,7 +148,7 @@ public class GpusResource {
             content = {
                 @Content(
                         mediaType = MediaType.APPLICATION_JSON,
-                        schema = @Schema(implementation = Series.class),
+                        schema = @Schema(ref = "Series"),
                         examples = @ExampleObject(name = "two points", value = Examples.SERIES)),
                 @Content(
                         mediaType = SeriesExport.CSV,
@@ -163,7 +166,7 @@ public class GpusResource {
             content =
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
+                            schema = @Schema(ref = "Problem"),
                             examples = @ExampleObject(name = "malformed start", value = Examples.BAD_START)))
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
     @Produces({
@@ -276,8 +279,4 @@ public class GpusResource {
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.strip();
     }
-
-    /** For the OpenAPI document: the GPU list's page type. */
-    @Schema(name = "GpuPage")
-    public record GpuPage(List<Gpu> items, String nextCursor) {}
 }

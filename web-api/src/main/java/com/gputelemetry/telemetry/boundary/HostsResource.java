@@ -36,14 +36,17 @@ public class HostsResource {
     GpusResource gpus;
 
     @GET
-    @Operation(summary = "List the hosts", description = "In name order, each with the number of its GPUs.")
+    @Operation(
+            operationId = "listHosts",
+            summary = "List the hosts",
+            description = "In name order, each with the number of its GPUs.")
     @APIResponse(
             responseCode = "200",
             description = "A page of hosts",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = HostPage.class),
+                            schema = @Schema(ref = "HostPage"),
                             examples = @ExampleObject(name = "two hosts", value = Examples.HOSTS)))
     @APIResponse(responseCode = "400", ref = "BadPaging")
     public Page<HostEntry> hosts(
@@ -64,6 +67,7 @@ public class HostsResource {
     @GET
     @Path("{hostname}/gpus")
     @Operation(
+            operationId = "listHostGpus",
             summary = "The GPUs of one host",
             description = "As GET /gpus?hostname=...: ordered by GPU index, paged the same way.")
     @APIResponse(
@@ -72,7 +76,7 @@ public class HostsResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = GpusResource.GpuPage.class),
+                            schema = @Schema(ref = "GpuPage"),
                             examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
     @APIResponse(responseCode = "400", ref = "BadPaging")
     @APIResponse(
@@ -81,7 +85,7 @@ public class HostsResource {
             content =
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
+                            schema = @Schema(ref = "Problem"),
                             examples = @ExampleObject(name = "unknown host", value = Examples.UNKNOWN_HOST)))
     public Page<Gpu> gpus(
             @Parameter(description = "The host's name (case-insensitive)", example = "mtv5-dgx1-hgpu-031")
@@ -94,8 +98,4 @@ public class HostsResource {
         }
         return gpus.gpuPage(hostname, null, limit, cursor);
     }
-
-    /** For the OpenAPI document: the host list's page type. */
-    @Schema(name = "HostPage")
-    public record HostPage(List<HostEntry> items, String nextCursor) {}
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -40,16 +41,14 @@ public class LatestValuesResource {
 
     @GET
     @Operation(
+            operationId = "listLatestValues",
             summary = "Every GPU with the latest value of some metrics",
             description = "GPUs in the order of the GPU list (hostname, index), a page at a time, each with the "
                     + "newest point of each metric asked for (absent when the GPU has none).")
     @APIResponse(
             responseCode = "200",
             description = "A page of GPUs with their latest values",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = LatestPage.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LatestPage")))
     @APIResponse(responseCode = "400", description = "An unknown metric, a bad limit or cursor")
     public LatestPage latest(
             @Parameter(
@@ -62,7 +61,12 @@ public class LatestValuesResource {
                     String hostname,
             @Parameter(
                             description = "Most GPUs in one page (1-1000)",
-                            schema = @Schema(minimum = "1", maximum = "1000", defaultValue = "100"))
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            minimum = "1",
+                                            maximum = "1000",
+                                            defaultValue = "100"))
                     @QueryParam("limit")
                     @DefaultValue("100")
                     String limit,

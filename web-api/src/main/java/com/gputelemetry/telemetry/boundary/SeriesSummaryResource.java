@@ -38,6 +38,7 @@ public class SeriesSummaryResource {
 
     @GET
     @Operation(
+            operationId = "getGpuTelemetrySummary",
             summary = "Min, max, average and count per time bucket",
             description = "For each metric asked for, the points in [start_time, end_time] grouped into buckets of "
                     + "'step' that start at whole multiples of the step (1m buckets start on the minute). Buckets "
@@ -48,7 +49,7 @@ public class SeriesSummaryResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = SeriesSummary.class),
+                            schema = @Schema(ref = "SeriesSummary"),
                             examples = @ExampleObject(name = "two minutes", value = Examples.SUMMARY)))
     @APIResponse(
             responseCode = "400",
@@ -57,7 +58,7 @@ public class SeriesSummaryResource {
             content =
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
+                            schema = @Schema(ref = "Problem"),
                             examples = @ExampleObject(name = "bad step", value = Examples.BAD_STEP)))
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
     public SeriesSummary summary(

@@ -9,7 +9,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -32,6 +31,7 @@ public class TelemetryMetricsResource {
 
     @GET
     @Operation(
+            operationId = "listTelemetryMetrics",
             summary = "List the telemetry metrics",
             description = "Every metric name any GPU has reported, in name order, with its unit where DCGM's naming "
                     + "conventions give one (%, W, °C, MiB, MHz, mJ); null otherwise. Few enough for one page.")
@@ -41,7 +41,7 @@ public class TelemetryMetricsResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = MetricPage.class),
+                            schema = @Schema(ref = "MetricPage"),
                             examples = @ExampleObject(name = "two metrics", value = Examples.METRICS)))
     public Page<MetricEntry> metrics() {
         return new Page<>(
@@ -50,8 +50,4 @@ public class TelemetryMetricsResource {
                         .toList(),
                 null);
     }
-
-    /** For the OpenAPI document: the metric list's page type. */
-    @Schema(name = "MetricPage")
-    public record MetricPage(List<MetricEntry> items, String nextCursor) {}
 }

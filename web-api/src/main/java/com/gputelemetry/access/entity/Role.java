@@ -1,0 +1,39 @@
+package com.gputelemetry.access.entity;
+
+/** A kind of access, and the setting that holds its tokens (several, comma-separated, for rotation). */
+public enum Role {
+    INGEST("INGEST_TOKEN"),
+    ADMIN("ADMIN_TOKEN"),
+    READ("READ_TOKEN");
+
+    private final String setting;
+
+    Role(String setting) {
+        this.setting = setting;
+    }
+
+    public String setting() {
+        return setting;
+    }
+
+    /**
+     * What a request needs, from its method and its path below the context root (decoded). Every change is admin's
+     * except sending telemetry; of the reads, only a dead letter's payload is.
+     */
+    public static Role requiredFor(String method, String path) {
+        String normalised = normalise(path);
+        if (normalised.equals("/api/v1/ingest") || normalised.startsWith("/api/v1/ingest/")) {
+            return INGEST;
+        }
+        boolean reading = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        if (!reading || normalised.matches("/api/v1/queue/dead-letters/[^/]+/?")) {
+            return ADMIN;
+        }
+        return READ;
+    }
+
+    /** Without path parameters ({@code ;name=value}) and repeated slashes, which JAX-RS ignores when it matches. */
+    private static String normalise(String path) {
+        return path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
+    }
+}

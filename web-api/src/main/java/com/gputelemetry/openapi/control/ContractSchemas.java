@@ -1,0 +1,384 @@
+package com.gputelemetry.openapi.control;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASModelReader;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+
+/**
+ * The bodies of the API as named schemas, which the resources' annotations reference ({@code @Schema(ref = …)}).
+ * Written out here because the server's generator describes records poorly (a list of GPUs as a list of anything, a
+ * page inline in every operation instead of one named type); {@code OpenApiContractTest} checks the document and the
+ * generated client's test reads every one of these from the running server. Registered by mp.openapi.model.reader.
+ */
+public class ContractSchemas implements OASModelReader {
+
+    @Override
+    public OpenAPI buildModel() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        schemas.put(
+                "Problem",
+                object(
+                        "An RFC 9457 problem detail: the body of every error response",
+                        props(
+                                "type", string("A URI naming the kind of problem; about:blank for a plain HTTP status"),
+                                "title", string("The HTTP status's phrase"),
+                                "status", integer("The HTTP status"),
+                                "detail", string("What is wrong, in the client's terms"),
+                                "parameter", string("The offending parameter or header, where there is one")),
+                        "type",
+                        "title",
+                        "status",
+                        "detail"));
+        schemas.put(
+                "Gpu",
+                object(
+                        "A GPU that has reported telemetry, identified by its UUID",
+                        props(
+                                "uuid", string("The GPU's UUID"),
+                                "hostname", string("The host it is in"),
+                                "gpuIndex", integer("Its index on the host (0-7; repeats on every host)"),
+                                "device", string("The device name, e.g. nvidia0"),
+                                "model", string("The model name"),
+                                "firstSeen", time("Its first report"),
+                                "lastSeen", time("Its latest report")),
+                        "uuid",
+                        "hostname",
+                        "gpuIndex",
+                        "device",
+                        "model",
+                        "firstSeen",
+                        "lastSeen"));
+        schemas.put("GpuPage", page("A page of GPUs", "Gpu"));
+        schemas.put(
+                "LatestValue",
+                object(
+                        "The newest point of one metric",
+                        props(
+                                "metric", string("The metric's name"),
+                                "unit", nullable(string("Its unit, from DCGM's naming; null when unknown")),
+                                "timestamp", time("When it was measured"),
+                                "value", number("The value")),
+                        "metric",
+                        "timestamp",
+                        "value"));
+        schemas.put(
+                "GpuDetail",
+                object(
+                        "One GPU: identity, placement, reports, exporter labels and the latest value of each metric",
+                        props(
+                                "uuid", string("The GPU's UUID"),
+                                "hostname", string("The host it is in"),
+                                "gpuIndex", integer("Its index on the host"),
+                                "device", string("The device name"),
+                                "model", string("The model name"),
+                                "firstSeen", time("Its first report"),
+                                "lastSeen", time("Its latest report"),
+                                "driverVersion", nullable(string("The driver version the exporter reported")),
+                                "labels", map("The exporter's other labels"),
+                                "latest", array("The newest point of each metric", "LatestValue")),
+                        "uuid",
+                        "hostname",
+                        "gpuIndex",
+                        "device",
+                        "model",
+                        "firstSeen",
+                        "lastSeen",
+                        "labels",
+                        "latest"));
+        schemas.put(
+                "Point",
+                object(
+                        "One measured value",
+                        props(
+                                "timestamp", time("When the row was processed"),
+                                "metric", string("The metric's name"),
+                                "value", number("The value")),
+                        "timestamp",
+                        "metric",
+                        "value"));
+        schemas.put("Series", withGpu(page("A page of one GPU's points", "Point"), "The GPU's UUID"));
+        schemas.put(
+                "Bucket",
+                object(
+                        "The points of one metric with start <= time < start + step",
+                        props(
+                                "metric", string("The metric's name"),
+                                "start", time("The bucket's start, a whole multiple of the step"),
+                                "min", number("The smallest value"),
+                                "max", number("The largest value"),
+                                "avg", number("The mean"),
+                                "count", integer("How many points")),
+                        "metric",
+                        "start",
+                        "min",
+                        "max",
+                        "avg",
+                        "count"));
+        Schema summary = withGpu(page("Buckets of one GPU's points, in time order", "Bucket"), "The GPU's UUID");
+        summary.addProperty("step", string("The bucket width asked for"));
+        summary.addRequired("step");
+        schemas.put("SeriesSummary", summary);
+        schemas.put(
+                "HostEntry",
+                object(
+                        "A host and how many GPUs it has",
+                        props("hostname", string("The host's name"), "gpus", integer("Its GPUs")),
+                        "hostname",
+                        "gpus"));
+        schemas.put("HostPage", page("A page of hosts", "HostEntry"));
+        schemas.put(
+                "MetricEntry",
+                object(
+                        "A metric some GPU has reported",
+                        props(
+                                "name",
+                                string("The metric's name"),
+                                "unit",
+                                nullable(string("Its unit, from DCGM's naming; null when unknown"))),
+                        "name"));
+        schemas.put("MetricPage", page("The metrics", "MetricEntry"));
+        schemas.put(
+                "GpuLatest",
+                object(
+                        "A GPU of the fleet with the latest value of the metrics asked for",
+                        props(
+                                "uuid", string("The GPU's UUID"),
+                                "hostname", string("The host it is in"),
+                                "gpuIndex", integer("Its index on the host"),
+                                "model", string("The model name"),
+                                "lastSeen", time("Its latest report"),
+                                "latest", array("The latest values", "LatestValue")),
+                        "uuid",
+                        "hostname",
+                        "gpuIndex",
+                        "model",
+                        "lastSeen",
+                        "latest"));
+        schemas.put("LatestPage", page("A page of the fleet", "GpuLatest"));
+        schemas.put(
+                "RowRejection",
+                object(
+                        "A row of a batch that was not accepted",
+                        props(
+                                "line",
+                                integer("Its line in the batch (the header is line 1)"),
+                                "reason",
+                                string("What is wrong with it")),
+                        "line",
+                        "reason"));
+        schemas.put(
+                "IngestReceipt",
+                object(
+                        "What became of a batch: stored durably when this answer is sent",
+                        props(
+                                "accepted", integer("Rows accepted"),
+                                "duplicate", bool("Whether this batch had been received before (nothing stored again)"),
+                                "rejected", array("The rows not accepted", "RowRejection")),
+                        "accepted",
+                        "duplicate",
+                        "rejected"));
+        schemas.put(
+                "PartitionStats",
+                object(
+                        "One partition of a topic",
+                        props(
+                                "partition", integer("Its number"),
+                                "headOffset", integer("The offset the next record gets"),
+                                "oldestOffset", integer("The oldest offset retention has kept"),
+                                "records", integer("The records the log holds")),
+                        "partition",
+                        "headOffset",
+                        "oldestOffset",
+                        "records"));
+        schemas.put(
+                "TopicStats",
+                object(
+                        "A topic and its partitions",
+                        props(
+                                "topic", string("Its name"),
+                                "partitionCount", integer("Its partitions"),
+                                "records", integer("The records the log holds"),
+                                "partitions", array("Each partition", "PartitionStats")),
+                        "topic",
+                        "partitionCount",
+                        "records",
+                        "partitions"));
+        schemas.put("TopicList", items("The topics", "TopicStats"));
+        schemas.put(
+                "PartitionProgress",
+                object(
+                        "A group's position in one partition",
+                        props(
+                                "partition", integer("The partition"),
+                                "committedOffset", integer("The next offset the group processes"),
+                                "lag", integer("Records it still has to process"),
+                                "owner", nullable(string("The server whose lease it is; null when free"))),
+                        "partition",
+                        "committedOffset",
+                        "lag"));
+        schemas.put(
+                "GroupView",
+                object(
+                        "A consumer group's progress (all servers) with this server's workers and counters",
+                        props(
+                                "group", string("The group"),
+                                "topic", string("Its topic"),
+                                "lag", integer("Records still to process, all partitions"),
+                                "deadLetters", integer("Records it gave up on"),
+                                "workers", nullable(integer("Its workers on this server; null when not here")),
+                                "delivered", nullable(integer("Records delivered here")),
+                                "redeliveries", nullable(integer("Records delivered here again")),
+                                "partitions", array("Each partition", "PartitionProgress")),
+                        "group",
+                        "topic",
+                        "lag",
+                        "deadLetters",
+                        "partitions"));
+        schemas.put("GroupList", items("The consumer groups", "GroupView"));
+        schemas.put(
+                "WorkerCount",
+                object(
+                        "A group's number of workers on this server",
+                        props("workers", integer("From 1 to 10")),
+                        "workers"));
+        schemas.put(
+                "GroupStatus",
+                object(
+                        "What a group's workers on this server have done since it was (re)started here",
+                        props(
+                                "group", string("The group"),
+                                "topic", string("Its topic"),
+                                "workers", integer("Its workers here"),
+                                "delivered", integer("Records delivered"),
+                                "redeliveries", integer("Records delivered again"),
+                                "deadLetters", integer("Records given up on"),
+                                "lastError", nullable(string("The last error, if any"))),
+                        "group",
+                        "topic",
+                        "workers",
+                        "delivered",
+                        "redeliveries",
+                        "deadLetters"));
+        schemas.put(
+                "DeadLetter",
+                object(
+                        "A record one consumer group could not process within its attempts",
+                        props(
+                                "id", integer("Its id"),
+                                "group", string("The group"),
+                                "topic", string("The topic"),
+                                "partition", integer("The partition"),
+                                "offset", integer("The record's offset"),
+                                "attempts", integer("Delivery attempts"),
+                                "lastError", string("The last attempt's error"),
+                                "failedAtMillis", integer("When it was given up on, ms since the epoch")),
+                        "id",
+                        "group",
+                        "topic",
+                        "partition",
+                        "offset",
+                        "attempts",
+                        "lastError",
+                        "failedAtMillis"));
+        schemas.put("DeadLetterList", items("Dead letters, oldest first", "DeadLetter"));
+        schemas.put(
+                "DeadLetterDetail",
+                object(
+                        "A dead letter and its payload, the record as it was in the log",
+                        props("letter", ref("DeadLetter"), "payload", string("The record's payload")),
+                        "letter",
+                        "payload"));
+        return OASFactory.createOpenAPI()
+                .components(OASFactory.createComponents().schemas(schemas));
+    }
+
+    private static Schema object(String description, Map<String, Schema> properties, String... required) {
+        return OASFactory.createSchema()
+                .type(SchemaType.OBJECT)
+                .description(description)
+                .properties(properties)
+                .required(Arrays.asList(required));
+    }
+
+    private static Map<String, Schema> props(Object... namesAndSchemas) {
+        Map<String, Schema> properties = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndSchemas.length; i += 2) {
+            properties.put((String) namesAndSchemas[i], (Schema) namesAndSchemas[i + 1]);
+        }
+        return properties;
+    }
+
+    private static Schema page(String description, String item) {
+        return object(
+                description,
+                props(
+                        "items",
+                        array("This page's items", item),
+                        "nextCursor",
+                        nullable(string("Pass it as cursor for the next page; null on the last"))),
+                "items");
+    }
+
+    private static Schema withGpu(Schema page, String description) {
+        page.addProperty("gpu", string(description));
+        page.addRequired("gpu");
+        return page;
+    }
+
+    private static Schema items(String description, String item) {
+        return object(description, props("items", array("The items", item)), "items");
+    }
+
+    private static Schema array(String description, String item) {
+        return OASFactory.createSchema()
+                .type(SchemaType.ARRAY)
+                .description(description)
+                .items(ref(item));
+    }
+
+    private static Schema ref(String name) {
+        return OASFactory.createSchema().ref(name);
+    }
+
+    private static Schema map(String description) {
+        return OASFactory.createSchema()
+                .type(SchemaType.OBJECT)
+                .description(description)
+                .additionalPropertiesSchema(OASFactory.createSchema().type(SchemaType.STRING));
+    }
+
+    private static Schema string(String description) {
+        return OASFactory.createSchema().type(SchemaType.STRING).description(description);
+    }
+
+    private static Schema time(String description) {
+        return string(description + " (RFC 3339, UTC)").format("date-time");
+    }
+
+    private static Schema integer(String description) {
+        return OASFactory.createSchema()
+                .type(SchemaType.INTEGER)
+                .format("int64")
+                .description(description);
+    }
+
+    private static Schema number(String description) {
+        return OASFactory.createSchema()
+                .type(SchemaType.NUMBER)
+                .format("double")
+                .description(description);
+    }
+
+    private static Schema bool(String description) {
+        return OASFactory.createSchema().type(SchemaType.BOOLEAN).description(description);
+    }
+
+    private static Schema nullable(Schema schema) {
+        return schema.nullable(true);
+    }
+}
