@@ -57,11 +57,12 @@ if ! asadmin list-jdbc-connection-pools | grep -qx TelemetryPool; then
         TelemetryPool
 fi
 # Set one by one: a JDBC URL's colons (or a password's) would break the --property syntax. The driver sends the
-# collectors' batched inserts as multi-row INSERTs.
+# collectors' batched inserts as multi-row INSERTs. While the database is away a request waits at most 5 s for a
+# connection, then answers 503.
 pool=resources.jdbc-connection-pool.TelemetryPool
 asadmin set "$pool.property.url=$TELEMETRY_DB_URL" "$pool.property.user=$TELEMETRY_DB_USER" \
     "$pool.property.password=$TELEMETRY_DB_PASSWORD" "$pool.max-pool-size=${TELEMETRY_DB_POOL_SIZE:-32}" \
-    "$pool.property.reWriteBatchedInserts=true" > /dev/null
+    "$pool.property.reWriteBatchedInserts=true" "$pool.max-wait-time-in-millis=5000" > /dev/null
 if ! asadmin list-jdbc-resources | grep -qx jdbc/telemetry; then
     asadmin create-jdbc-resource --connectionpoolid=TelemetryPool jdbc/telemetry
 fi

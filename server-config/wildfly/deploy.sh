@@ -80,6 +80,7 @@ end-if
 /subsystem=datasources/data-source=TelemetryDS:write-attribute(name=user-name, value=$(quote "$TELEMETRY_DB_USER"))
 /subsystem=datasources/data-source=TelemetryDS:write-attribute(name=password, value=$(quote "$TELEMETRY_DB_PASSWORD"))
 /subsystem=datasources/data-source=TelemetryDS:write-attribute(name=max-pool-size, value=${TELEMETRY_DB_POOL_SIZE:-32})
+/subsystem=datasources/data-source=TelemetryDS:write-attribute(name=blocking-timeout-wait-millis, value=5000)
 if (outcome != success) of /subsystem=datasources/data-source=TelemetryDS/connection-properties=reWriteBatchedInserts:read-resource
     /subsystem=datasources/data-source=TelemetryDS/connection-properties=reWriteBatchedInserts:add(value=true)
 end-if

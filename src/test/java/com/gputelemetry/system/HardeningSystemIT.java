@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +32,9 @@ public class HardeningSystemIT {
     private static final String INGEST = "ingest-token-1,ingest-token-2";
     private static final String ADMIN = "admin-token-1, admin-token-2";
     private static final String READ = "read-token-1,read-token-2";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1: over one HTTP/2 connection, a hostile request (a 5,000-character path) spoils the requests after it.
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static PackagedServer server;
 
@@ -41,7 +50,12 @@ public class HardeningSystemIT {
                         "ADMIN_TOKEN",
                         ADMIN,
                         "READ_TOKEN",
-                        READ),
+                        READ,
+                        // Points of the sample as scraped (2025) are long past this; those streamed now are not.
+                        "TELEMETRY_RETENTION",
+                        "10m",
+                        "TELEMETRY_RETENTION_CHECK_SECONDS",
+                        "1"),
                 "hardening");
         var sample = StreamerProcess.run(
                 "hardening", "--url", server.baseUrl(), "--token", "ingest-token-2", "--interval", "0ms");
@@ -56,11 +70,18 @@ public class HardeningSystemIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        return sendBytes(method, path, token, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> sendBytes(String method, String path, String token, byte[] body)
+            throws Exception {
         var request = HttpRequest.newBuilder(server.uri(path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(60))
                 .method(
                         method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             request.header("Content-Type", path.contains("ingest") ? "text/csv" : "application/json");
         }
@@ -159,6 +180,176 @@ public class HardeningSystemIT {
                         .statusCode())
                 .as("no such dead letter")
                 .isEqualTo(404);
+    }
+
+    @Test
+    void whatTheContainerRefusesItselfIsAProblemToo() throws Exception {
+        for (String path : new String[] {"/nothing-here", "/api/v1/gpus/%2e%2e%2f%2e%2e%2fetc%2fpasswd"}) {
+            var response = send("GET", path, "read-token-1", null);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(problem(response).getInt("status")).isEqualTo(404);
+            assertThat(response.body()).doesNotContain("<html", "Exception");
+        }
+        var wrongMethod = send("DELETE", "/health/ready", null, null);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(problem(wrongMethod).getInt("status")).isEqualTo(405);
+        var notANumber = send("GET", "/api/v1/queue/dead-letters?limit=abc", "read-token-1", null);
+        assertThat(notANumber.statusCode()).isEqualTo(400);
+        assertThat(problem(notANumber).getString("parameter")).isEqualTo("limit");
+    }
+
+    @Test
+    void pointsOlderThanTheRetentionAreDeletedAndTheGpuKeepsItsFirstReport() throws Exception {
+        String gpu = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
+        List<String> sample = Files.readAllLines(Path.of(Launch.required("sample.csv")));
+        // The sample's first row as the exporter wrote it, time and all: from 2025.
+        var old = send("POST", "/api/v1/ingest", "ingest-token-1", sample.get(0) + "\n" + sample.get(1) + "\n");
+        assertThat(old.statusCode()).as(old.body()).isEqualTo(200);
+
+        String firstSeen = "\"firstSeen\":\"2025-07-18T20:42:34Z\"";
+        Poll.until(
+                "the 2025 point stored (the GPU's first report goes back to it)",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(200),
+                () -> send("GET", "/api/v1/gpus/" + gpu, "read-token-1", null).body(),
+                body -> body.contains(firstSeen));
+        String scraped = "/api/v1/gpus/" + gpu + "/telemetry?end_time=2026-01-01T00:00:00Z";
+        Poll.until(
+                "the 2025 points deleted by retention",
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                () -> send("GET", scraped, "read-token-1", null).body(),
+                body -> body.contains("\"items\":[]"));
+        var recent =
+                send("GET", "/api/v1/gpus/" + gpu + "/telemetry?start_time=2026-01-01T00:00:00Z", "read-token-1", null);
+        assertThat(recent.body()).as("the points streamed just now stay").contains("DCGM_FI_DEV_GPU_TEMP");
+        var detail = send("GET", "/api/v1/gpus/" + gpu, "read-token-1", null);
+        assertThat(detail.body()).as("the GPU keeps its first report").contains(firstSeen);
+        assertThat(server.log()).contains("telemetry retention: points older than 10m are deleted");
+    }
+
+    /** What the corpus got: printed for the record, each answer checked. */
+    private static final List<String> CORPUS_ANSWERS = new ArrayList<>();
+
+    private static void assertAnsweredCleanly(String what, HttpResponse<String> response) {
+        CORPUS_ANSWERS.add(what + " -> " + response.statusCode());
+        assertThat(response.statusCode()).as(what + ": " + response.body()).isBetween(200, 499);
+        if (response.statusCode() >= 400) {
+            assertThat(response.headers().firstValue("Content-Type")).as(what).hasValue("application/problem+json");
+        }
+        assertThat(response.body().length()).as(what + ": a bounded answer").isLessThan(100_000);
+        assertThat(response.body()).as(what).doesNotContain("Exception", "<html");
+    }
+
+    @Test
+    void aHostileIngestCorpusIsRefusedCleanlyAndTheGoodRowsAreStored() throws Exception {
+        String header = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value";
+        String good = "2026-11-22T10:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-corpus-good,H100,corpus-host,41";
+        var random = new Random(42);
+        byte[] noise = new byte[4096];
+        random.nextBytes(noise);
+        Map<String, byte[]> corpus = new LinkedHashMap<>();
+        corpus.put("random bytes", noise);
+        var invalidUtf8 = new ByteArrayOutputStream();
+        invalidUtf8.write((header + "\n" + good + "\n").getBytes(StandardCharsets.UTF_8));
+        invalidUtf8.write(good.replace("corpus-host", "bad-host").getBytes(StandardCharsets.UTF_8));
+        invalidUtf8.write(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, '\n'});
+        corpus.put("invalid UTF-8 after a good row", invalidUtf8.toByteArray());
+        corpus.put("a 10 MB single line", utf8("x".repeat(10 * 1024 * 1024)));
+        corpus.put("100,000 columns", utf8(header + ",".repeat(100_000) + "\n" + good + "\n"));
+        corpus.put("unbalanced quotes", utf8(header + "\n\"" + good + "\n" + good + "\n"));
+        corpus.put("a header only", utf8(header + "\n"));
+        String now = Instant.now().toString(); // not old enough for the retention this server has
+        StringBuilder manyGpus = new StringBuilder(header).append('\n');
+        for (int i = 0; i < 50_000; i++) {
+            manyGpus.append(now)
+                    .append(",DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-many-")
+                    .append(i)
+                    .append(",H100,many-host,40\n");
+        }
+        corpus.put("50,000 distinct GPUs in one batch", utf8(manyGpus.toString()));
+        corpus.put(
+                "1e999, NaN, -0, far past and future times",
+                utf8(header + "\n" + good.replace(",41", ",1e999") + "\n" + good.replace(",41", ",NaN") + "\n"
+                        + good.replace(",41", ",-0") + "\n" + good.replace("2026-11-22", "0001-01-01") + "\n"
+                        + good.replace("2026-11-22", "9999-12-31") + "\n" + good + "\n"));
+        for (var entry : corpus.entrySet()) {
+            assertAnsweredCleanly(
+                    "ingest: " + entry.getKey(),
+                    sendBytes("POST", "/api/v1/ingest", "ingest-token-1", entry.getValue()));
+        }
+        // However many rows are bad, the answer lists the first hundred and counts them all.
+        var bad = new StringBuilder(header).append('\n');
+        for (int i = 0; i < 5_000; i++) {
+            bad.append(good.replace(",41", ",hot")).append('\n');
+        }
+        var badAnswer = send("POST", "/api/v1/ingest", "ingest-token-1", bad.toString());
+        assertAnsweredCleanly("ingest: 5,000 bad rows", badAnswer);
+        try (var reader = Json.createReader(new StringReader(badAnswer.body()))) {
+            JsonObject receipt = reader.readObject();
+            assertThat(receipt.getInt("rejectedCount")).isEqualTo(5_000);
+            assertThat(receipt.getJsonArray("rejected")).hasSize(100);
+        }
+        assertThat(send("GET", "/api/v1/gpus/GPU-corpus-good", "read-token-1", null)
+                        .statusCode())
+                .as("the good rows among the bad are stored")
+                .isEqualTo(200);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void hostileApiParametersAreRefusedCleanly() throws Exception {
+        String[] values = {
+            "garbage",
+            "x".repeat(5000),
+            "%2e%2e%2f%2e%2e%2f",
+            "%00",
+            "'%20OR%201=1--",
+            "1%3BDROP%20TABLE%20gpu",
+            "99999999999999999999",
+            "-1",
+            "-5m",
+            "1e999",
+            "%F0%9F%94%A5"
+        };
+        String gpu = "/api/v1/gpus/GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
+        String[] templates = {
+            "/api/v1/gpus?limit=%s",
+            "/api/v1/gpus?cursor=%s",
+            "/api/v1/gpus?hostname=%s",
+            gpu + "/telemetry?start_time=%s",
+            gpu + "/telemetry?metric=%s",
+            gpu + "/telemetry?order=%s",
+            gpu + "/telemetry/summary?metric=DCGM_FI_DEV_GPU_TEMP&step=%s",
+            "/api/v1/gpus/%s",
+            "/api/v1/hosts/%s/gpus",
+            "/api/v1/hosts?cursor=%s",
+            "/api/v1/telemetry/latest?limit=%s",
+            "/api/v1/queue/dead-letters?limit=%s",
+            "/api/v1/queue/dead-letters/%s"
+        };
+        for (String template : templates) {
+            for (String value : values) {
+                String path = String.format(template, value);
+                HttpResponse<String> response;
+                try {
+                    response = send("GET", path, "admin-token-1", null);
+                } catch (IllegalArgumentException notAUri) {
+                    continue; // the client itself refuses to send it
+                }
+                if (response.statusCode() == 400 && response.body().isEmpty()) {
+                    // The HTTP layer's own "400 Invalid URI" (NUL in the path): before any application code.
+                    CORPUS_ANSWERS.add(path + " -> 400 from the HTTP layer");
+                    continue;
+                }
+                assertAnsweredCleanly(path.length() > 120 ? path.substring(0, 120) + "..." : path, response);
+            }
+        }
+        CORPUS_ANSWERS.forEach(System.out::println);
+        assertThat(send("GET", "/health/live", null, null).statusCode()).isEqualTo(200);
     }
 
     @Test

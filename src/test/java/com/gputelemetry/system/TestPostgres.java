@@ -51,7 +51,24 @@ public final class TestPostgres implements AutoCloseable {
         postgres.close();
     }
 
-    /** Starts the killed server again, on its port and its data, which it recovers from its write-ahead log. */
+    /**
+     * Shuts the database server down as an operator would: "fast" (SIGINT: connections are ended, a clean stop) or
+     * "immediate" (SIGQUIT: no clean stop, crash recovery at the next start).
+     */
+    void shutDown(boolean immediate) throws IOException, InterruptedException {
+        ProcessHandle server = process();
+        int signalled = new ProcessBuilder("kill", immediate ? "-QUIT" : "-INT", Long.toString(server.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        if (signalled != 0) {
+            throw new IllegalStateException("could not signal the database server");
+        }
+        server.onExit().join();
+        postgres.close();
+    }
+
+    /** Starts the stopped server again, on its port and its data, which it recovers from its write-ahead log. */
     void restart() throws IOException {
         postgres = server(data).setPort(postgres.getPort()).start();
     }

@@ -268,7 +268,15 @@ public class MessageQueue {
             return known;
         }
         synchronized (topics) {
-            return topics.computeIfAbsent(topic, t -> topicCreation.ensurePartitions(t, settings.partitions(t)));
+            return topics.computeIfAbsent(topic, t -> {
+                try {
+                    return topicCreation.ensurePartitions(t, settings.partitions(t));
+                } catch (EJBException e) {
+                    // Another server created the topic at the same moment and its rows won; they exist now.
+                    LOG.info(() -> "topic " + t + " was being created elsewhere too: " + e);
+                    return topicCreation.ensurePartitions(t, settings.partitions(t));
+                }
+            });
         }
     }
 

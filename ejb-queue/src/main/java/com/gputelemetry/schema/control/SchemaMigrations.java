@@ -59,7 +59,8 @@ public class SchemaMigrations {
      * {@link #migrate()}: the container finds a lifecycle method by its name.)
      */
     void migrateTo(int version) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = dataSource.getConnection();
+                var lock = MigrationLock.take(connection)) {
             connection.setAutoCommit(true);
             makeCommitsDurable(connection);
             try (Statement statement = connection.createStatement()) {

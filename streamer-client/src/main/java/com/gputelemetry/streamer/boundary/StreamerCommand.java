@@ -41,11 +41,13 @@ import sun.misc.SignalHandler;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:done (also after SIGINT/SIGTERM or --duration)",
+            "1:an unexpected internal error (the summary is still the last line)",
             "2:bad usage, unreadable CSV input, or a token the server refuses",
             "3:server unreachable after the retry budget"
         })
 public class StreamerCommand implements Callable<Integer> {
 
+    static final int EXIT_INTERNAL = 1;
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_UNREACHABLE = 3;
 
@@ -241,6 +243,10 @@ public class StreamerCommand implements Callable<Integer> {
             } catch (ServerUnreachableException e) {
                 log.log("error", "reason", e.getMessage());
                 exit = EXIT_UNREACHABLE;
+            } catch (RuntimeException e) {
+                // A bug of ours: still the summary last, and an exit code of its own.
+                log.log("error", "reason", "unexpected internal error, please report it", "detail", String.valueOf(e));
+                exit = EXIT_INTERNAL;
             }
             return summary(stats, exit);
         }

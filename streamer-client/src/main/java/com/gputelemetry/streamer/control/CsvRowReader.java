@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -49,11 +50,15 @@ public class CsvRowReader implements AutoCloseable {
     public CsvRowReader(String source, Reader reader) throws IOException {
         this.source = source;
         BufferedReader buffered = new BufferedReader(reader);
-        buffered.mark(1);
-        if (buffered.read() != '\uFEFF') {
-            buffered.reset();
+        try {
+            buffered.mark(1);
+            if (buffered.read() != '\uFEFF') {
+                buffered.reset();
+            }
+            this.parser = FORMAT.parse(buffered);
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new InvalidCsvFileException(source + " at line 1: " + inUsersTerms(e));
         }
-        this.parser = FORMAT.parse(buffered);
         List<String> header = parser.getHeaderNames();
         for (int i = 0; i < header.size(); i++) {
             columns.putIfAbsent(header.get(i), i);
@@ -102,8 +107,24 @@ public class CsvRowReader implements AutoCloseable {
             }
             return null;
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new InvalidCsvFileException(source + " near line " + (previousLine + 1) + ": " + e.getMessage());
+            throw new InvalidCsvFileException(source + " near line " + (previousLine + 1) + ": " + inUsersTerms(e));
         }
+    }
+
+    /** What is wrong with the file, said without the parser's or the JDK's class names. */
+    static String inUsersTerms(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CharacterCodingException) {
+                return "not UTF-8 text (a binary file, or text in another encoding); save it as UTF-8";
+            }
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("EOF reached before encapsulated token finished")) {
+                return "a quoted field is never closed (a \" without its closing \")";
+            }
+        }
+        String message = failure.getMessage() == null ? "unreadable" : failure.getMessage();
+        // "java.io.IOException: ..." and the like, as wrapped exceptions put it: the class means nothing to a user.
+        return message.replaceAll("(\\b[a-z]+\\.)+[A-Z]\\w*(Exception|Error): ", "");
     }
 
     private String problemWith(CSVRecord record) {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public record IngestReply(int accepted, int rejectedRows, List<Rejection> rejected) {
 
     private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
+    private static final Pattern REJECTED_COUNT = Pattern.compile("\"rejectedCount\"\\s*:\\s*(\\d+)");
     private static final Pattern REJECTION = Pattern.compile(
             "\\{\\s*\"line\"\\s*:\\s*(\\d+)\\s*,\\s*\"reason\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*}");
 
@@ -25,7 +26,10 @@ public record IngestReply(int accepted, int rejectedRows, List<Rejection> reject
         while (rejection.find()) {
             rejected.add(new Rejection(Long.parseLong(rejection.group(1)), rejection.group(2)));
         }
-        return new IngestReply(Integer.parseInt(accepted.group(1)), rejected.size(), rejected);
+        // The server lists the first rejections only and counts them all.
+        Matcher count = REJECTED_COUNT.matcher(body);
+        int rejectedRows = count.find() ? Math.max(Integer.parseInt(count.group(1)), rejected.size()) : rejected.size();
+        return new IngestReply(Integer.parseInt(accepted.group(1)), rejectedRows, rejected);
     }
 
     static IngestReply refused(int rows, String reason) {

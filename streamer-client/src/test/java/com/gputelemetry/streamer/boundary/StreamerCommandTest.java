@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ class StreamerCommandTest {
     private HttpServer server;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
     private final InputStream originalIn = System.in;
@@ -47,7 +49,7 @@ class StreamerCommandTest {
         });
         server.start();
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -90,6 +92,41 @@ class StreamerCommandTest {
         assertThat(run("--instance-id", "no/slashes")).isEqualTo(2);
         assertThat(run("--csv-path", state.resolve("absent.csv").toString())).isEqualTo(2);
         assertThat(summary()).contains("\"rowsRead\":0");
+    }
+
+    @Test
+    void aBinaryFileIsNamedAsNotUtf8WithItsLineAndTheSummaryIsStillLast() throws Exception {
+        Path binary = state.resolve("image.csv");
+        Files.write(binary, new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) 0xC3, (byte) 0x28, '\n', 0, 1, 2});
+
+        assertThat(run("--csv-path", binary.toString())).isEqualTo(2);
+
+        String errors = stderr.toString(StandardCharsets.UTF_8);
+        assertThat(errors).contains("image.csv at line 1: not UTF-8 text").doesNotContain("Exception", "Input length");
+        List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(lines.size() - 1)).startsWith("{\"event\":\"summary\"");
+    }
+
+    @Test
+    void anUnexpectedInternalErrorEndsWithExitCode1AndTheSummaryLast() throws Exception {
+        // An answer the streamer cannot read: nothing it knows how to handle, so it stops with exit code 1.
+        server.stop(0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/ingest", exchange -> {
+            byte[] answer =
+                    "{\"accepted\":\"many\",\"duplicate\":false,\"rejected\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+
+        int exit = run("--interval", "0ms", "--retry-budget", "1s");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("unexpected reply from the server");
+        List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(lines.size() - 1)).startsWith("{\"event\":\"summary\"");
     }
 
     @Test

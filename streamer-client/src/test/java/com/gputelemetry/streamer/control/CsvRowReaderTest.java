@@ -78,6 +78,32 @@ class CsvRowReaderTest {
     }
 
     @Test
+    void namesABinaryFileAsNotUtf8WithoutJavaClassNames() {
+        byte[] binary = {'t', 'i', 'm', 'e', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE, '\n', 1, 2, 3};
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+        assertThatThrownBy(() -> new CsvRowReader(
+                        "image.png", new InputStreamReader(new java.io.ByteArrayInputStream(binary), decoder)))
+                .isInstanceOf(InvalidCsvFileException.class)
+                .hasMessageContaining("image.png at line 1: not UTF-8 text")
+                .hasMessageNotContaining("Exception")
+                .hasMessageNotContaining("Input length");
+    }
+
+    @Test
+    void namesAnUnterminatedQuoteWithItsLineWithoutTheParsersClassName() throws Exception {
+        String csv = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n"
+                + "2026-01-01T00:00:00Z,M,0,nvidia0,GPU-a,H100,host,40\n"
+                + "2026-01-01T00:00:00Z,\"M,0,nvidia0,GPU-a,H100,host,40\n";
+        var reader = new CsvRowReader("quotes.csv", new StringReader(csv));
+        assertThat(reader.next(problems::add)).isNotNull();
+        assertThatThrownBy(() -> reader.next(problems::add))
+                .isInstanceOf(InvalidCsvFileException.class)
+                .hasMessageContaining("quotes.csv near line 3: a quoted field is never closed")
+                .hasMessageNotContaining("org.apache")
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
     void refusesAFileWithoutTheRequiredColumnsNamingThem() {
         assertThatThrownBy(() -> new CsvRowReader("bad.csv", new StringReader("uuid,value\nGPU-1,1\n")))
                 .isInstanceOf(InvalidCsvFileException.class)

@@ -66,7 +66,7 @@ public class BatchIntake {
             LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId + ": database away", e);
             throw IngestRefusal.unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS);
         }
-        return new IngestReceipt(batch.rows().size(), receipt.duplicate(), batch.rejections());
+        return IngestReceipt.of(batch.rows().size(), receipt.duplicate(), batch.rejections());
     }
 
     private List<PartitionedMessage> messages(List<TelemetryRow> rows) {

@@ -53,8 +53,25 @@ public class CsvBatchReader {
             Map<String, Integer> columns = columns(parser.getHeaderNames());
             List<TelemetryRow> rows = new ArrayList<>();
             List<RowRejection> rejections = new ArrayList<>();
-            for (CSVRecord record : parser) {
+            var records = parser.iterator();
+            long lastLine = 1;
+            while (true) {
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        break;
+                    }
+                    record = records.next();
+                } catch (UncheckedIOException unreadable) {
+                    // The rest cannot be split into rows (a quote never closed swallows it); the rows before stand.
+                    rejections.add(
+                            new RowRejection(
+                                    lastLine + 1,
+                                    "a quoted field starting on this line is never closed; the rest of the batch was not read"));
+                    break;
+                }
                 long line = parser.getCurrentLineNumber();
+                lastLine = line;
                 try {
                     rows.add(row(record, columns, parser.getHeaderNames().size()));
                 } catch (IllegalArgumentException | DateTimeParseException e) {

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
     "status",
     "accepted",
     "duplicate",
+    "rejectedCount",
     "rejected",
     "title",
     "detail",
@@ -27,6 +28,7 @@ public record SocketReply(
         int status,
         Integer accepted,
         Boolean duplicate,
+        Integer rejectedCount,
         List<RowRejection> rejected,
         String title,
         String detail,
@@ -35,13 +37,23 @@ public record SocketReply(
 
     public static SocketReply of(String sequence, IngestReceipt receipt) {
         return new SocketReply(
-                sequence, 200, receipt.accepted(), receipt.duplicate(), receipt.rejected(), null, null, null, null);
+                sequence,
+                200,
+                receipt.accepted(),
+                receipt.duplicate(),
+                receipt.rejectedCount(),
+                receipt.rejected(),
+                null,
+                null,
+                null,
+                null);
     }
 
     public static SocketReply of(String sequence, Problem problem, OptionalLong retryAfterSeconds) {
         return new SocketReply(
                 sequence,
                 problem.status(),
+                null,
                 null,
                 null,
                 null,

@@ -178,9 +178,11 @@ public class ContractSchemas implements OASModelReader {
                         props(
                                 "accepted", integer("Rows accepted"),
                                 "duplicate", bool("Whether this batch had been received before (nothing stored again)"),
-                                "rejected", array("The rows not accepted", "RowRejection")),
+                                "rejectedCount", integer("Rows not accepted"),
+                                "rejected", array("The first 100 rows not accepted", "RowRejection")),
                         "accepted",
                         "duplicate",
+                        "rejectedCount",
                         "rejected"));
         schemas.put(
                 "PartitionStats",

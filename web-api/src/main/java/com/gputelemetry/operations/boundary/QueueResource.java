@@ -179,10 +179,7 @@ public class QueueResource {
                             schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
                     @PathParam("id")
                     long id) {
-        DeadLetter letter = statistics.deadLetter(id);
-        if (letter == null) {
-            throw Problem.notFound("no dead letter " + id);
-        }
+        DeadLetter letter = known(id);
         return new DeadLetterDetail(letter, letter.payload());
     }
 
@@ -207,10 +204,7 @@ public class QueueResource {
                             schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
                     @PathParam("id")
                     long id) {
-        DeadLetter letter = statistics.deadLetter(id);
-        if (letter == null) {
-            throw Problem.notFound("no dead letter " + id);
-        }
+        DeadLetter letter = known(id);
         try {
             if (!queue.replay(id, letter.getGroup(), letter.getTopic())) {
                 throw Problem.notFound("group " + letter.getGroup() + " is not subscribed here");
@@ -221,6 +215,14 @@ public class QueueResource {
                     .build();
         }
         return Response.noContent().build();
+    }
+
+    private DeadLetter known(long id) {
+        DeadLetter letter = statistics.deadLetter(id);
+        if (letter == null) {
+            throw Problem.notFound("no dead letter " + id);
+        }
+        return letter;
     }
 
     /** A listing. */

@@ -61,6 +61,22 @@ class CsvBatchReaderTest {
     }
 
     @Test
+    void aQuoteNeverClosedRejectsTheRestWithItsLineAndKeepsTheRowsBefore() {
+        String csv = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n"
+                + "2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-a,H100,host,40\n"
+                + "2026-01-01T00:00:00Z,\"DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-a,H100,host,41\n"
+                + "2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-a,H100,host,42\n";
+
+        CsvBatch batch = reader.read(csv);
+
+        assertThat(batch.rows()).hasSize(1);
+        assertThat(batch.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.line()).isEqualTo(3);
+            assertThat(rejection.reason()).contains("never closed").doesNotContain("Exception");
+        });
+    }
+
+    @Test
     void findsColumnsByNameInAnyOrderAndCaseWithBomAndCrlf() {
         String csv =
                 "\uFEFFHOSTNAME,value,UUID,device,gpu_id,modelname,metric_name,timestamp,extra,source_timestamp\r\n"

@@ -1,0 +1,39 @@
+package com.gputelemetry.telemetry.control;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+
+/**
+ * Deletes old telemetry points a bounded chunk at a time, each chunk its own short transaction, one GPU at a time
+ * through the index on (GPU, time): never a long lock, never a scan of the whole table.
+ */
+@Stateless
+public class TelemetryPurge {
+
+    @PersistenceContext(unitName = "telemetry")
+    EntityManager em;
+
+    /** The GPUs that can have points from before then: those that reported first before it. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<String> gpusSeenBefore(long beforeMicros) {
+        return em.createQuery(
+                        "SELECT g.uuid FROM Gpu g WHERE g.firstSeenMicros < :before ORDER BY g.uuid", String.class)
+                .setParameter("before", beforeMicros)
+                .getResultList();
+    }
+
+    /** @return the points deleted: fewer than {@code max} when none older is left */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int deleteOlder(String uuid, long beforeMicros, int max) {
+        return em.createNativeQuery("DELETE FROM telemetry_point WHERE id IN (SELECT id FROM telemetry_point"
+                        + " WHERE gpu_uuid = ?1 AND time_us < ?2 ORDER BY time_us LIMIT ?3)")
+                .setParameter(1, uuid)
+                .setParameter(2, beforeMicros)
+                .setParameter(3, max)
+                .executeUpdate();
+    }
+}
