@@ -36,6 +36,15 @@ public class ContractFilter implements OASFilter {
 
     @Override
     public Schema filterSchema(Schema schema) {
+        try {
+            clean(schema);
+        } catch (NoSuchMethodError version4) {
+            // WildFly's MicroProfile OpenAPI 4 (its own generator writes no such defaults): nothing to clean.
+        }
+        return schema;
+    }
+
+    private static void clean(Schema schema) {
         // The generator writes every attribute, unset ones at their defaults; some of those defaults say something
         // else than nothing (maxProperties 0: no property allowed; exclusiveMaximum without a maximum: invalid).
         if (Boolean.FALSE.equals(schema.getDeprecated())) {
@@ -75,7 +84,6 @@ public class ContractFilter implements OASFilter {
         if (schema.getType() == Schema.SchemaType.STRING) {
             schema.setProperties(null);
         }
-        return schema;
     }
 
     @Override
@@ -85,14 +93,20 @@ public class ContractFilter implements OASFilter {
             parameter.setRequired(true);
         }
         // A repeatable parameter is an array: its example must be one too.
-        Schema schema = parameter.getSchema();
-        if (schema != null
-                && schema.getType() == Schema.SchemaType.ARRAY
-                && parameter.getExample() != null
-                && !(parameter.getExample() instanceof List)) {
+        if (parameter.getExample() != null
+                && !(parameter.getExample() instanceof List)
+                && isArray(parameter.getSchema())) {
             parameter.setExample(List.of(parameter.getExample()));
         }
         return parameter;
+    }
+
+    private static boolean isArray(Schema schema) {
+        try {
+            return schema != null && schema.getType() == Schema.SchemaType.ARRAY;
+        } catch (NoSuchMethodError version4) {
+            return false; // WildFly's generator writes array examples right
+        }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package com.gputelemetry.openapi.control;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASModelReader;
@@ -300,8 +302,7 @@ public class ContractSchemas implements OASModelReader {
     }
 
     private static Schema object(String description, Map<String, Schema> properties, String... required) {
-        return OASFactory.createSchema()
-                .type(SchemaType.OBJECT)
+        return typed(SchemaType.OBJECT)
                 .description(description)
                 .properties(properties)
                 .required(Arrays.asList(required));
@@ -337,10 +338,7 @@ public class ContractSchemas implements OASModelReader {
     }
 
     private static Schema array(String description, String item) {
-        return OASFactory.createSchema()
-                .type(SchemaType.ARRAY)
-                .description(description)
-                .items(ref(item));
+        return typed(SchemaType.ARRAY).description(description).items(ref(item));
     }
 
     private static Schema ref(String name) {
@@ -348,14 +346,11 @@ public class ContractSchemas implements OASModelReader {
     }
 
     private static Schema map(String description) {
-        return OASFactory.createSchema()
-                .type(SchemaType.OBJECT)
-                .description(description)
-                .additionalPropertiesSchema(OASFactory.createSchema().type(SchemaType.STRING));
+        return typed(SchemaType.OBJECT).description(description).additionalPropertiesSchema(typed(SchemaType.STRING));
     }
 
     private static Schema string(String description) {
-        return OASFactory.createSchema().type(SchemaType.STRING).description(description);
+        return typed(SchemaType.STRING).description(description);
     }
 
     private static Schema time(String description) {
@@ -363,24 +358,49 @@ public class ContractSchemas implements OASModelReader {
     }
 
     private static Schema integer(String description) {
-        return OASFactory.createSchema()
-                .type(SchemaType.INTEGER)
-                .format("int64")
-                .description(description);
+        return typed(SchemaType.INTEGER).format("int64").description(description);
     }
 
     private static Schema number(String description) {
-        return OASFactory.createSchema()
-                .type(SchemaType.NUMBER)
-                .format("double")
-                .description(description);
+        return typed(SchemaType.NUMBER).format("double").description(description);
     }
 
     private static Schema bool(String description) {
-        return OASFactory.createSchema().type(SchemaType.BOOLEAN).description(description);
+        return typed(SchemaType.BOOLEAN).description(description);
+    }
+
+    /**
+     * A schema of one type. Payara implements MicroProfile OpenAPI 3 ({@code type(SchemaType)}), WildFly 39 version 4,
+     * where a schema has a list of types: this class is compiled against 3 and finds the other at run time.
+     */
+    private static Schema typed(SchemaType type) {
+        Schema schema = OASFactory.createSchema();
+        try {
+            return schema.type(type);
+        } catch (NoSuchMethodError version4) {
+            return (Schema) call(schema, "type", List.of(type));
+        }
     }
 
     private static Schema nullable(Schema schema) {
-        return schema.nullable(true);
+        try {
+            return schema.nullable(true);
+        } catch (NoSuchMethodError version4) {
+            // OpenAPI 3.1: null is one of the schema's types.
+            @SuppressWarnings("unchecked")
+            List<SchemaType> types = new ArrayList<>((List<SchemaType>) call(schema, "getType", null));
+            types.add(SchemaType.valueOf("NULL"));
+            return (Schema) call(schema, "type", types);
+        }
+    }
+
+    private static Object call(Schema schema, String method, List<SchemaType> argument) {
+        try {
+            return argument == null
+                    ? Schema.class.getMethod(method).invoke(schema)
+                    : Schema.class.getMethod(method, List.class).invoke(schema, argument);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("a MicroProfile OpenAPI this class does not know", e);
+        }
     }
 }
