@@ -78,7 +78,7 @@ public class IngestResource {
                                     @ExampleObject(
                                             name = "one bad row",
                                             value =
-                                                    "{\"accepted\":2469,\"duplicate\":false,\"rejected\":[{\"line\":17,\"reason\":\"value is not a number: 'n/a'\"}]}")))
+                                                    "{\"accepted\":2469,\"duplicate\":false,\"rejectedCount\":1,\"rejected\":[{\"line\":17,\"reason\":\"value is not a number: 'n/a'\"}]}")))
     @APIResponse(
             responseCode = "400",
             description = "Missing producer headers or no usable CSV header",
