@@ -2,109 +2,159 @@ package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two servers share one PostgreSQL and split the collectors' partitions by leases; a live subscriber on one sees the
- * points both store. Then one is killed with SIGKILL and the other takes its partitions over once their leases
- * expire. Every acknowledged row is still stored exactly once.
+ * Three servers started at the same moment on an empty PostgreSQL: one migrates the schema while the others wait for
+ * it (a database lock), the topic and the group are created once by whoever gets there first, and all three become
+ * ready and share the collectors' partitions by leases. A live subscriber on one sees the points all three store.
+ * Then one is killed with SIGKILL and the other two take its partitions over once its leases expire. Every
+ * acknowledged row is still stored exactly once.
  */
 public class FailoverSystemIT {
 
+    private static final int SERVERS = 3;
+    private static final int PARTITIONS = 16;
     private static final long LEASE_TTL_MS = 5_000;
 
-    private static TestPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     @Test
-    void theSurvivorTakesOverTheKilledServersPartitionsAndNothingIsLostOrDoubled() throws Exception {
-        Map<String, String> database = new HashMap<>(postgres.serverEnvironment());
-        database.put("QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
-        PackagedServer a = PackagedServer.start(with(database, "server-a"), "failover-a", false);
-        PackagedServer b = PackagedServer.start(with(database, "server-b"), "failover-b");
-        try {
-            awaitOwners(
-                    b, owners -> owners.getOrDefault("server-a", 0L) == 8 && owners.getOrDefault("server-b", 0L) == 8);
-
-            // Live push on one server sees every point stored, half of them by the other server's collectors.
-            long ackedBeforeFailover;
-            try (var fleet = SseSubscription.open(a.uri("/api/v1/telemetry/stream"), null)) {
-                var sample = StreamerProcess.run(
-                        "failover-live",
-                        "--url",
-                        b.baseUrl(),
-                        "--instance-id",
-                        "failover-live-" + System.nanoTime(),
-                        "--interval",
-                        "0ms");
-                assertThat(sample.exitCode()).as("stderr:%n%s", sample.stderr()).isZero();
-                ackedBeforeFailover = sample.summary().rowsAcked();
-                var points = fleet.next("point", (int) ackedBeforeFailover, Duration.ofMinutes(1));
-                assertThat(points.stream().map(SseSubscription.Event::data).distinct())
-                        .hasSize((int) ackedBeforeFailover);
+    void threeServersStartedTogetherShareThePartitionsAndTheSurvivorsTakeOverAKilledOnesWithoutLossOrDoubles()
+            throws Exception {
+        try (var postgres = TestPostgres.start()) {
+            ExecutorService starting = Executors.newFixedThreadPool(SERVERS);
+            List<Future<PackagedServer>> started = new ArrayList<>();
+            for (int i = 0; i < SERVERS; i++) {
+                var environment = new HashMap<>(postgres.serverEnvironment());
+                environment.put("QUEUE_INSTANCE_ID", "server-" + i);
+                environment.put("QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
+                String name = "failover-" + i;
+                // Coverage from one survivor only: an agent killed while writing would spoil the shared coverage
+                // file, and each agent slows its server's start.
+                boolean coverage = i == SERVERS - 1;
+                started.add(starting.submit(() -> PackagedServer.start(Map.copyOf(environment), name, coverage)));
             }
-
-            StreamerProcess.Summary summary;
-            try (var streamer = StreamerProcess.loop("failover", b)) {
-                Thread.sleep(3_000);
-                long killedAt = System.nanoTime();
-                a.kill();
-                awaitOwners(b, owners -> owners.getOrDefault("server-b", 0L) == 16);
-                long failoverMillis =
-                        Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
-                System.out.printf(
-                        "failover: server-b owned all 16 partitions %d ms after server-a was killed "
-                                + "(lease TTL %d ms)%n",
-                        failoverMillis, LEASE_TTL_MS);
-                // Not before the dead server's leases ran out (renewed at most one tick, 1 s, before the kill), and
-                // soon after: the survivor looks every tick.
-                assertThat(failoverMillis).isBetween(LEASE_TTL_MS - 2_000, LEASE_TTL_MS + 5_000);
-
-                Thread.sleep(2_000);
-                summary = streamer.stopCleanly();
+            try {
+                List<PackagedServer> servers = new ArrayList<>();
+                for (Future<PackagedServer> server : started) {
+                    servers.add(server.get()); // ready, or the start failed
+                }
+                sharedFairlyAtStartUp(servers);
+                long ackedBeforeFailover = livePushSeesWhatEveryServerStores(servers.get(0), servers.get(2));
+                failover(postgres, servers, ackedBeforeFailover);
+            } finally {
+                for (Future<PackagedServer> server : started) {
+                    try {
+                        server.get().close(); // also those still starting when another failed
+                    } catch (ExecutionException failedToStart) {
+                        // reported by the first get above
+                    }
+                }
+                starting.shutdown();
             }
-
-            QueueProgress.awaitCollectorsCaughtUp(b);
-            StoredTelemetry stored = postgres.storedTelemetry();
-            assertThat(stored.points()).isEqualTo(ackedBeforeFailover + summary.rowsAcked());
-            assertThat(stored.distinctPoints()).isEqualTo(stored.points());
-        } finally {
-            b.close();
-            a.close();
         }
     }
 
-    private static Map<String, String> with(Map<String, String> database, String instance) {
-        var environment = new HashMap<>(database);
-        environment.put("QUEUE_INSTANCE_ID", instance);
-        return environment;
+    private static void sharedFairlyAtStartUp(List<PackagedServer> servers) throws Exception {
+        Map<String, Long> owners = awaitOwners(
+                servers.get(0),
+                // Every partition owned, by all three, none above its fair share (rounded up).
+                counts -> counts.size() == SERVERS
+                        && counts.values().stream().mapToLong(Long::longValue).sum() == PARTITIONS
+                        && counts.values().stream().allMatch(n -> n >= 1 && n <= (PARTITIONS + SERVERS - 1) / SERVERS));
+        System.out.printf("concurrent start-up: partitions per server %s%n", owners);
+        long migrated = servers.stream()
+                .filter(server -> logOf(server).contains("applied schema migration V1__queue_log.sql"))
+                .count();
+        assertThat(migrated).as("servers that applied the first migration").isEqualTo(1);
     }
 
-    private static void awaitOwners(PackagedServer server, Predicate<Map<String, Long>> condition) throws Exception {
-        Poll.until(
+    /** A fleet subscriber on one server gets every point of a sample sent to another, whoever's collectors stored it. */
+    private static long livePushSeesWhatEveryServerStores(PackagedServer subscribed, PackagedServer ingesting)
+            throws Exception {
+        try (var fleet = SseSubscription.open(subscribed.uri("/api/v1/telemetry/stream"), null)) {
+            var sample = StreamerProcess.run(
+                    "failover-live",
+                    "--url",
+                    ingesting.baseUrl(),
+                    "--instance-id",
+                    "failover-live-" + System.nanoTime(),
+                    "--interval",
+                    "0ms");
+            assertThat(sample.exitCode()).as("stderr:%n%s", sample.stderr()).isZero();
+            long acked = sample.summary().rowsAcked();
+            var points = fleet.next("point", (int) acked, Duration.ofMinutes(1));
+            assertThat(points.stream().map(SseSubscription.Event::data).distinct())
+                    .hasSize((int) acked);
+            return acked;
+        }
+    }
+
+    private static void failover(TestPostgres postgres, List<PackagedServer> servers, long ackedBefore)
+            throws Exception {
+        PackagedServer survivor = servers.get(2);
+        StreamerProcess.Summary summary;
+        try (var streamer = StreamerProcess.loop("failover", survivor)) {
+            Thread.sleep(3_000);
+            long killedAt = System.nanoTime();
+            servers.get(0).kill();
+            awaitOwners(
+                    survivor,
+                    owners -> owners.keySet().equals(Set.of("server-1", "server-2"))
+                            && owners.values().stream()
+                                            .mapToLong(Long::longValue)
+                                            .sum()
+                                    == PARTITIONS);
+            long failoverMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+            System.out.printf(
+                    "failover: server-1 and server-2 owned all 16 partitions %d ms after server-0 was killed "
+                            + "(lease TTL %d ms)%n",
+                    failoverMillis, LEASE_TTL_MS);
+            // Not before the dead server's leases ran out (renewed at most one tick, 1 s, before the kill), and
+            // soon after: the survivors look every tick.
+            assertThat(failoverMillis).isBetween(LEASE_TTL_MS - 2_000, LEASE_TTL_MS + 5_000);
+
+            Thread.sleep(2_000);
+            summary = streamer.stopCleanly();
+        }
+        QueueProgress.awaitCollectorsCaughtUp(survivor);
+        StoredTelemetry stored = postgres.storedTelemetry();
+        assertThat(stored.points()).isEqualTo(ackedBefore + summary.rowsAcked());
+        assertThat(stored.distinctPoints()).isEqualTo(stored.points());
+    }
+
+    private static Map<String, Long> awaitOwners(PackagedServer server, Predicate<Map<String, Long>> condition)
+            throws Exception {
+        return Poll.until(
                 "lease owners (partitions per server)",
                 Duration.ofMinutes(1),
+                Duration.ofMillis(250),
                 () -> QueueProgress.collectors(server).partitions().stream()
                         .map(QueueProgress.Partition::owner)
                         .filter(Objects::nonNull)
                         .collect(Collectors.groupingBy(owner -> owner, Collectors.counting())),
                 condition);
+    }
+
+    private static String logOf(PackagedServer server) {
+        try {
+            return server.log();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

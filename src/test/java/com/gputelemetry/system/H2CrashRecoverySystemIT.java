@@ -30,6 +30,11 @@ class H2CrashRecoverySystemIT extends CrashRecoverySystemTest {
                 // The server's defaults; the server is stopped, so the file is free.
                 return StoredTelemetry.read(url, "telemetry", "telemetry");
             }
+
+            @Override
+            public LogAudit audit() throws Exception {
+                return LogAudit.read(url, "telemetry", "telemetry");
+            }
         };
     }
 }

@@ -22,6 +22,11 @@ class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
             public StoredTelemetry read() throws Exception {
                 return postgres.storedTelemetry();
             }
+
+            @Override
+            public LogAudit audit() throws Exception {
+                return postgres.logAudit();
+            }
         };
     }
 

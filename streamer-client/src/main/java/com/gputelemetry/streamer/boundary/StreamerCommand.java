@@ -205,7 +205,7 @@ public class StreamerCommand implements Callable<Integer> {
                         : new HttpTransport(url, checkpoint.producerId(), bearer)) {
             var streamer = new Streamer(
                     input,
-                    new BatchSender(wire, stats, retryBudget),
+                    new BatchSender(wire, stats, log, retryBudget),
                     checkpoint,
                     stats,
                     log,

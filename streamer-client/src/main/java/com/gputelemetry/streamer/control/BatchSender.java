@@ -4,13 +4,15 @@ import com.gputelemetry.streamer.entity.Batch;
 import com.gputelemetry.streamer.entity.StreamStats;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
  * Hands batches to the server over a transport and retries what the server could not take: on 429, 5xx or a lost
  * connection it waits (the server's Retry-After, else exponential backoff with full jitter) and sends the same batch
- * under the same sequence again, so the server stores it once.
+ * under the same sequence again, so the server stores it once. Each retry is logged with its reason and wait, so
+ * that an operator sees the pushback.
  */
 public class BatchSender {
 
@@ -19,12 +21,14 @@ public class BatchSender {
 
     private final Transport transport;
     private final StreamStats stats;
+    private final EventLog log;
     private final Duration retryBudget;
 
     /** @param retryBudget how long one batch may be retried before the server counts as unreachable */
-    public BatchSender(Transport transport, StreamStats stats, Duration retryBudget) {
+    public BatchSender(Transport transport, StreamStats stats, EventLog log, Duration retryBudget) {
         this.transport = transport;
         this.stats = stats;
+        this.log = log;
         this.retryBudget = retryBudget;
     }
 
@@ -39,6 +43,7 @@ public class BatchSender {
         while (true) {
             Duration wait;
             String failure;
+            Optional<Duration> serverAsked = Optional.empty();
             try {
                 Transport.Answer answer = transport.send(batch);
                 int status = answer.status();
@@ -54,7 +59,8 @@ public class BatchSender {
                     return IngestReply.refused(batch.size(), "HTTP " + status + ": " + answer.body());
                 }
                 failure = "HTTP " + status;
-                wait = answer.retryAfter().orElse(jitter(backoff));
+                serverAsked = answer.retryAfter();
+                wait = serverAsked.orElse(jitter(backoff));
             } catch (IOException e) {
                 failure = e.toString();
                 wait = jitter(backoff);
@@ -71,6 +77,16 @@ public class BatchSender {
                         + " within " + retryBudget.toSeconds() + " s; last failure: " + failure);
             }
             stats.retried();
+            log.log(
+                    "retrying",
+                    "sequence",
+                    Long.toString(batch.sequence()),
+                    "reason",
+                    failure,
+                    "retryAfterSeconds",
+                    serverAsked.map(d -> Long.toString(d.toSeconds())).orElse(""),
+                    "waitMillis",
+                    Long.toString(wait.toMillis()));
             sleep(wait);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }

@@ -7,7 +7,9 @@ import com.gputelemetry.streamer.entity.Batch;
 import com.gputelemetry.streamer.entity.CsvRow;
 import com.gputelemetry.streamer.entity.StreamStats;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,8 @@ class BatchSenderTest {
     private final List<String> bodiesSeen = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<Instant> arrivals = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final EventLog log = new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), false);
 
     @AfterEach
     void stop() {
@@ -61,6 +65,9 @@ class BatchSenderTest {
         long waitedMillis = Duration.between(arrivals.get(0), arrivals.get(1)).toMillis();
         // Without Retry-After the first backoff would be 100-200 ms.
         assertThat(waitedMillis).isBetween(2_000L, 3_000L);
+        assertThat(logged.toString(StandardCharsets.UTF_8))
+                .contains("\"event\":\"retrying\",\"sequence\":\"5\",\"reason\":\"HTTP 429\","
+                        + "\"retryAfterSeconds\":\"2\",\"waitMillis\":\"2000\"");
     }
 
     @Test
@@ -118,6 +125,7 @@ class BatchSenderTest {
         var sender = new BatchSender(
                 new HttpTransport(URI.create("http://127.0.0.1:" + port), "producer-1", Optional.empty()),
                 stats,
+                log,
                 Duration.ofMillis(700));
 
         assertThatThrownBy(() -> sender.send(batch(0), () -> false))
@@ -127,7 +135,7 @@ class BatchSenderTest {
     }
 
     private BatchSender sender(StreamStats stats, Duration retryBudget) {
-        return new BatchSender(new HttpTransport(uri(), "producer-1", Optional.of("s3cret")), stats, retryBudget);
+        return new BatchSender(new HttpTransport(uri(), "producer-1", Optional.of("s3cret")), stats, log, retryBudget);
     }
 
     private void start(AtomicInteger calls, int failuresBeforeSuccess) throws IOException {

@@ -11,6 +11,7 @@ import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,9 @@ public class BatchIntake {
     @EJB
     MessageQueue queue;
 
+    @Inject
+    Pushbacks pushbacks;
+
     private final CsvBatchReader reader = new CsvBatchReader();
 
     /**
@@ -48,6 +52,7 @@ public class BatchIntake {
                     producerParameter, "the " + producerParameter + " is required (1-200 characters)");
         }
         long sequence = sequence(sequenceParameter, sequenceText);
+        pushbacks.arrived(producerId);
         CsvBatch batch;
         try {
             batch = reader.read(body);
@@ -58,6 +63,7 @@ public class BatchIntake {
         try {
             receipt = queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages(batch.rows()));
         } catch (QueueFullException e) {
+            pushbacks.refused(producerId, e.retryAfterSeconds());
             throw IngestRefusal.overloaded(e.getMessage(), e.retryAfterSeconds());
         } catch (EJBException e) {
             if (!DatabaseOutage.causes(e)) {

@@ -1,6 +1,7 @@
 package com.gputelemetry.operations.boundary;
 
 import com.gputelemetry.collector.boundary.CollectorStartup;
+import com.gputelemetry.ingest.control.Pushbacks;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.QueueStatistics;
@@ -28,6 +29,9 @@ public class QueueMetrics {
 
     @EJB
     QueueStatistics statistics;
+
+    @Inject
+    Pushbacks pushbacks;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         String topic = TelemetryRow.TOPIC;
@@ -72,6 +76,14 @@ public class QueueMetrics {
                 "The group's workers on this server",
                 () -> local(group, topic, GroupStatus::workers),
                 groupTags);
+        gauge(
+                "ingest_pushed_back",
+                "Batches this server refused with 429 because a group lagged too far behind",
+                pushbacks::refused);
+        gauge(
+                "ingest_retried_early",
+                "Refused batches whose producer came back before the Retry-After had passed",
+                pushbacks::early);
     }
 
     private void gauge(String name, String description, Supplier<Long> value, Tag... tags) {

@@ -1,0 +1,103 @@
+package com.gputelemetry.system;
+
+import com.gputelemetry.telemetry.entity.TelemetryRow;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Row by row, what the queue's log holds against what the collectors stored, read straight from the database: where
+ * a count is off, it says on which side of the queue the row went missing (never appended, or appended and not
+ * stored) and in which record. Unlike counting distinct (GPU, metric, time), it holds when several streamers send the
+ * same file at once: two of them may stamp the same GPU's metric with the same microsecond, two rows rightly stored.
+ */
+record LogAudit(long loggedRows, long storedRows, List<String> differences) {
+
+    private static final int SHOWN = 20;
+
+    static LogAudit read(String jdbcUrl, String user, String password) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+            // A cursor rather than the whole log in memory at once.
+            connection.setAutoCommit(false);
+            Map<String, List<String>> logged = new HashMap<>();
+            long loggedRows = 0;
+            try (Statement statement = connection.createStatement()) {
+                statement.setFetchSize(200);
+                try (ResultSet rs = statement.executeQuery("SELECT partition_no, record_offset, appended_at_ms, payload"
+                        + " FROM queue_record WHERE topic = 'telemetry'")) {
+                    while (rs.next()) {
+                        String record =
+                                "record " + rs.getInt(1) + "@" + rs.getLong(2) + " appended at " + rs.getLong(3);
+                        for (TelemetryRow row : TelemetryRow.fromPayload(rs.getString(4))) {
+                            logged.computeIfAbsent(
+                                            key(row.uuid(), row.metric(), row.timeMicros()), k -> new ArrayList<>())
+                                    .add(record);
+                            loggedRows++;
+                        }
+                    }
+                }
+            }
+            long storedRows = 0;
+            List<String> differences = new ArrayList<>();
+            try (Statement statement = connection.createStatement()) {
+                statement.setFetchSize(10_000);
+                try (ResultSet rs = statement.executeQuery("SELECT gpu_uuid, metric, time_us FROM telemetry_point")) {
+                    while (rs.next()) {
+                        storedRows++;
+                        String key = key(rs.getString(1), rs.getString(2), rs.getLong(3));
+                        List<String> records = logged.get(key);
+                        if (records == null || records.isEmpty()) {
+                            differences.add("stored, not (or no more often) in the log: " + key);
+                        } else {
+                            records.remove(records.size() - 1);
+                        }
+                    }
+                }
+            }
+            logged.forEach((key, records) ->
+                    records.forEach(record -> differences.add("in the log, not stored: " + key + " in " + record)));
+            connection.rollback();
+            return new LogAudit(loggedRows, storedRows, differences.subList(0, Math.min(SHOWN, differences.size())));
+        }
+    }
+
+    private static String key(String uuid, String metric, long timeMicros) {
+        return uuid + " " + metric + " " + timeMicros;
+    }
+
+    /** The partitions whose head the collectors have not reached, with both offsets, as the database has them now. */
+    static String collectorsBehind(String jdbcUrl, String user, String password) throws SQLException {
+        List<String> behind = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT p.partition_no, p.next_offset, c.next_offset"
+                        + " FROM queue_partition p JOIN queue_committed_offset c"
+                        + " ON c.topic = p.topic AND c.partition_no = p.partition_no"
+                        + " WHERE p.topic = 'telemetry' AND c.group_name = 'collectors'"
+                        + " AND c.next_offset <> p.next_offset")) {
+            while (rs.next()) {
+                behind.add("partition " + rs.getInt(1) + ": head " + rs.getLong(2) + ", committed " + rs.getLong(3));
+            }
+        }
+        return behind.isEmpty() ? "the collectors at every partition's head" : String.join("; ", behind);
+    }
+
+    /** Each producer's highest stored batch sequence, by producer id. */
+    static Map<String, Long> producerSequences(String jdbcUrl, String user, String password) throws SQLException {
+        Map<String, Long> sequences = new HashMap<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT producer_id, last_sequence FROM queue_producer")) {
+            while (rs.next()) {
+                sequences.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return sequences;
+    }
+}
