@@ -28,6 +28,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -79,6 +80,15 @@ public class LiveDashboardSystemIT {
                         ADMIN_TOKEN),
                 "live");
         ingestSample("live-initial");
+    }
+
+    /**
+     * Every test counts the points pushed to it, so it starts once the collectors have stored what was sent before
+     * (the slow client's flood, say): a subscriber gets what is stored after it subscribed.
+     */
+    @BeforeEach
+    void quietQueue() throws Exception {
+        QueueProgress.awaitCollectorsCaughtUp(server);
     }
 
     @AfterAll
