@@ -71,23 +71,6 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
         return uuid + " " + metric + " " + timeMicros;
     }
 
-    /** The partitions whose head the collectors have not reached, with both offsets, as the database has them now. */
-    static String collectorsBehind(String jdbcUrl, String user, String password) throws SQLException {
-        List<String> behind = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT p.partition_no, p.next_offset, c.next_offset"
-                        + " FROM queue_partition p JOIN queue_committed_offset c"
-                        + " ON c.topic = p.topic AND c.partition_no = p.partition_no"
-                        + " WHERE p.topic = 'telemetry' AND c.group_name = 'collectors'"
-                        + " AND c.next_offset <> p.next_offset")) {
-            while (rs.next()) {
-                behind.add("partition " + rs.getInt(1) + ": head " + rs.getLong(2) + ", committed " + rs.getLong(3));
-            }
-        }
-        return behind.isEmpty() ? "the collectors at every partition's head" : String.join("; ", behind);
-    }
-
     /** Each producer's highest stored batch sequence, by producer id. */
     static Map<String, Long> producerSequences(String jdbcUrl, String user, String password) throws SQLException {
         Map<String, Long> sequences = new HashMap<>();

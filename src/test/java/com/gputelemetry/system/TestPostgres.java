@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** A real PostgreSQL server from Maven's embedded binaries, and the environment that points the server jar at it. */
@@ -89,33 +88,6 @@ public final class TestPostgres implements AutoCloseable {
 
     StoredTelemetry storedTelemetry() throws Exception {
         return StoredTelemetry.read(jdbcUrl(), "postgres", "postgres");
-    }
-
-    /**
-     * The telemetry once the table holds {@code expectedPoints} points, or as it is after 30 s, for right after the
-     * collectors' lag read 0: in two of some thirty overload runs the last few points showed up a moment later (see
-     * the README, known issues). A row lost or stored twice still fails the caller's assertions; when it had to wait,
-     * it says so, with where the collectors stood in the database at the first reading.
-     */
-    StoredTelemetry storedTelemetry(long expectedPoints) throws Exception {
-        long start = System.nanoTime();
-        StoredTelemetry stored = storedTelemetry();
-        if (stored.points() == expectedPoints) {
-            return stored;
-        }
-        String firstReading =
-                stored.points() + " points; " + LogAudit.collectorsBehind(jdbcUrl(), "postgres", "postgres");
-        while (stored.points() != expectedPoints && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-            Thread.sleep(100);
-            stored = storedTelemetry();
-        }
-        System.out.printf(
-                "stored telemetry: %,d of %,d points %d ms after the collectors' lag read 0; at first %s%n",
-                stored.points(),
-                expectedPoints,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                firstReading);
-        return stored;
     }
 
     LogAudit logAudit() throws Exception {
