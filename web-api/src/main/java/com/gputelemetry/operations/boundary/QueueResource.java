@@ -7,6 +7,7 @@ import com.gputelemetry.queue.control.QueueStatistics;
 import com.gputelemetry.queue.control.QueueStatistics.GroupProgress;
 import com.gputelemetry.queue.control.QueueStatistics.TopicStats;
 import com.gputelemetry.queue.entity.DeadLetter;
+import com.gputelemetry.telemetry.boundary.QueryParameters;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
@@ -142,22 +143,7 @@ public class QueueResource {
                     @QueryParam("limit")
                     @DefaultValue("100")
                     String limit) {
-        return new Items<>(statistics.deadLetters(group, deadLetterLimit(limit)));
-    }
-
-    // A String, parsed here: JAX-RS answers 404 to a query parameter it cannot convert.
-    private static int deadLetterLimit(String text) {
-        try {
-            int limit = Integer.parseInt(text.strip());
-            if (limit >= 1 && limit <= MAX_DEAD_LETTERS) {
-                return limit;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below
-        }
-        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        throw Problem.badParameter(
-                "limit", "limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", not '" + shown + "'");
+        return new Items<>(statistics.deadLetters(group, QueryParameters.limit(limit, MAX_DEAD_LETTERS)));
     }
 
     @GET

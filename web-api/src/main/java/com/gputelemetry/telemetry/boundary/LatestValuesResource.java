@@ -75,10 +75,7 @@ public class LatestValuesResource {
         if (metrics.isEmpty()) {
             metrics = List.copyOf(catalog.metricNames());
         }
-        int pageSize = QueryParameters.limit(limit);
-        if (pageSize > MAX_GPUS) {
-            throw Problem.badParameter("limit", "limit must be from 1 to " + MAX_GPUS + ", not " + limit);
-        }
+        int pageSize = QueryParameters.limit(limit, MAX_GPUS);
         List<Gpu> gpus = catalog.gpus(
                 hostname == null || hostname.isBlank() ? null : hostname,
                 null,

@@ -22,15 +22,25 @@ public final class QueryParameters {
     private QueryParameters() {}
 
     static int limit(String text) {
+        return limit(text, MAX_LIMIT);
+    }
+
+    /**
+     * A {@code limit} from 1 to {@code max}. Taken as text and parsed here: JAX-RS answers 404, not 400, to a query
+     * parameter it cannot convert.
+     */
+    public static int limit(String text, int max) {
+        String given = text == null ? "" : text;
         try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
+            int limit = Integer.parseInt(given.strip());
+            if (limit >= 1 && limit <= max) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw Problem.badParameter("limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", not '" + text + "'");
+        String shown = given.length() > 40 ? given.substring(0, 40) + "..." : given;
+        throw Problem.badParameter("limit", "limit must be an integer from 1 to " + max + ", not '" + shown + "'");
     }
 
     /** @return true for newest first */
