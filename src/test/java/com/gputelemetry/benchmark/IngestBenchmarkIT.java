@@ -311,7 +311,7 @@ class IngestBenchmarkIT {
     /** The server's default database, embedded H2, in a directory of this run's. */
     private static Map<String, String> h2Environment() throws IOException {
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ingest-benchmark-h2");
-        return Map.of("TELEMETRY_DB_URL", "jdbc:h2:file:" + data.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE");
+        return Map.of("TELEMETRY_DB_URL", PackagedServer.h2Url(data));
     }
 
     /** CPU time in clock ticks (1/100 s) of the server, of PostgreSQL's processes and of the streamers, so far. */

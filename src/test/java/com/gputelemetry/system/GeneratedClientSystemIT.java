@@ -48,9 +48,7 @@ public class GeneratedClientSystemIT {
     @BeforeAll
     static void startAndIngestTheSample() throws Exception {
         Path scratch = Files.createTempDirectory("telemetry-client-test");
-        server = PackagedServer.start(
-                Map.of("TELEMETRY_DB_URL", "jdbc:h2:file:" + scratch.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE"),
-                "generated-client");
+        server = PackagedServer.start(Map.of("TELEMETRY_DB_URL", PackagedServer.h2Url(scratch)), "generated-client");
         client = new ApiClient();
         client.updateBaseUri(server.baseUrl());
 

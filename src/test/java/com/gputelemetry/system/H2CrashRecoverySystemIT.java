@@ -18,7 +18,7 @@ class H2CrashRecoverySystemIT extends CrashRecoverySystemTest {
 
     @Override
     Database database(Path scratch) {
-        String url = "jdbc:h2:file:" + scratch.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE";
+        String url = PackagedServer.h2Url(scratch);
         return new Database() {
             @Override
             public Map<String, String> environment() {

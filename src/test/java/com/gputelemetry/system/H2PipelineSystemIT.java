@@ -8,10 +8,6 @@ class H2PipelineSystemIT extends PipelineSystemTest {
 
     @BeforeAll
     static void start() throws Exception {
-        startServer(
-                "h2",
-                scratch -> Map.of(
-                        "TELEMETRY_DB_URL",
-                        "jdbc:h2:file:" + scratch.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE"));
+        startServer("h2", scratch -> Map.of("TELEMETRY_DB_URL", PackagedServer.h2Url(scratch)));
     }
 }

@@ -44,7 +44,7 @@ public class HardeningSystemIT {
         server = PackagedServer.start(
                 Map.of(
                         "TELEMETRY_DB_URL",
-                        "jdbc:h2:file:" + scratch.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE",
+                        PackagedServer.h2Url(scratch),
                         "INGEST_TOKEN",
                         INGEST,
                         "ADMIN_TOKEN",

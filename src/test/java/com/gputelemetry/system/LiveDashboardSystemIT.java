@@ -73,7 +73,7 @@ public class LiveDashboardSystemIT {
         server = PackagedServer.start(
                 Map.of(
                         "TELEMETRY_DB_URL",
-                        "jdbc:h2:file:" + scratch.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE",
+                        PackagedServer.h2Url(scratch),
                         "LIVE_BUFFER_EVENTS",
                         Integer.toString(BUFFER_EVENTS),
                         "ADMIN_TOKEN",

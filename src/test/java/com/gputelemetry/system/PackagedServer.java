@@ -33,6 +33,11 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
     }
 
     /** @param environment the server's configuration, as an operator would set it */
+    /** The JDBC URL of an embedded H2 database in a file of {@code directory}, as {@code TELEMETRY_DB_URL}. */
+    public static String h2Url(Path directory) {
+        return "jdbc:h2:file:" + directory.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
     static PackagedServer start(Map<String, String> environment, String name) throws IOException, InterruptedException {
         return start(environment, name, true);
     }
