@@ -1,9 +1,11 @@
 # Sourced by the deploy scripts (payara-server/deploy.sh, wildfly/deploy.sh): what both do the same way.
 
-# The application's settings; META-INF/microprofile-config.properties in the EJB module says what each one does.
-# QUEUE_PARTITIONS_<TOPIC> are settings too, for any topic.
-settings=(INGEST_TOKEN INGEST_MAX_BATCH_BYTES COLLECTOR_WORKERS QUEUE_PARTITIONS QUEUE_POLL_INTERVAL_MS QUEUE_MAX_LAG
-    QUEUE_MAX_ATTEMPTS QUEUE_RETENTION_MINUTES QUEUE_RETENTION_CHECK_SECONDS QUEUE_INSTANCE_ID QUEUE_LEASE_TTL_MS)
+# The application's settings: every name that META-INF/microprofile-config.properties of the EJB module gives an entry
+# (NAME=value, or "# NAME=" for one without a default), read from that file so that there is no second list to drift.
+# QUEUE_PARTITIONS_<TOPIC> (one per topic, any topic) are settings too.
+settings_file="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/ejb-queue/src/main/resources/META-INF/microprofile-config.properties"
+mapfile -t settings < <(sed -n 's/^#\{0,1\} \{0,1\}\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$settings_file")
+[ "${#settings[@]}" -gt 0 ] || { echo "no settings found in $settings_file" >&2; exit 2; }
 
 # Checks the arguments and the environment; sets home, ear and driver.
 prepare() {

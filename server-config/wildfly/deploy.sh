@@ -69,10 +69,8 @@ fi
 commands="$(mktemp)"
 trap 'rm -f "$commands"' EXIT
 {
+    cat "$(dirname "$0")/configure.cli"
     cat <<CLI
-if (outcome != success) of /subsystem=datasources/jdbc-driver=postgresql:read-resource
-    /subsystem=datasources/jdbc-driver=postgresql:add(driver-name=postgresql, driver-module-name=org.postgresql, driver-class-name=org.postgresql.Driver)
-end-if
 if (outcome != success) of /subsystem=datasources/data-source=TelemetryDS:read-resource
     /subsystem=datasources/data-source=TelemetryDS:add(jndi-name="java:/jdbc/telemetry", driver-name=postgresql, connection-url=$(quote "$TELEMETRY_DB_URL"), min-pool-size=2, validate-on-match=true, valid-connection-checker-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker, exception-sorter-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter)
 end-if
@@ -84,27 +82,6 @@ end-if
 if (outcome != success) of /subsystem=datasources/data-source=TelemetryDS/connection-properties=reWriteBatchedInserts:read-resource
     /subsystem=datasources/data-source=TelemetryDS/connection-properties=reWriteBatchedInserts:add(value=true)
 end-if
-if (outcome != success) of /extension=org.wildfly.extension.microprofile.health-smallrye:read-resource
-    /extension=org.wildfly.extension.microprofile.health-smallrye:add
-end-if
-if (outcome != success) of /subsystem=microprofile-health-smallrye:read-resource
-    /subsystem=microprofile-health-smallrye:add
-end-if
-if (outcome != success) of /extension=org.wildfly.extension.microprofile.openapi-smallrye:read-resource
-    /extension=org.wildfly.extension.microprofile.openapi-smallrye:add
-end-if
-if (outcome != success) of /subsystem=microprofile-openapi-smallrye:read-resource
-    /subsystem=microprofile-openapi-smallrye:add
-end-if
-if (outcome != success) of /extension=org.wildfly.extension.metrics:read-resource
-    /extension=org.wildfly.extension.metrics:add
-end-if
-if (outcome != success) of /subsystem=metrics:read-resource
-    /subsystem=metrics:add
-end-if
-# Kubernetes' probes and Prometheus come without management credentials.
-/subsystem=microprofile-health-smallrye:write-attribute(name=security-enabled, value=false)
-/subsystem=metrics:write-attribute(name=security-enabled, value=false)
 CLI
     for name in $(given_settings); do
         cat <<CLI

@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Row by row, what the queue's log holds against what the collectors stored, read straight from the database: where
- * a count is off, it says on which side of the queue the row went missing (never appended, or appended and not
- * stored) and in which record. Unlike counting distinct (GPU, metric, time), it holds when several streamers send the
- * same file at once: two of them may stamp the same GPU's metric with the same microsecond, two rows rightly stored.
+ * Row by row, what the queue's log holds against what the collectors stored, read straight from the database, by
+ * (GPU, metric, time, value): where they differ, it says on which side of the queue the row went missing or changed
+ * (never appended, or appended and not stored, or stored with another value) and in which record. The log is what the
+ * server acknowledged: it answers a batch only once the batch's records are committed to it. A row of a sample GPU
+ * must also carry the sample's value for its metric, so a value changed before the log is caught too. Unlike counting
+ * distinct (GPU, metric, time), it holds when several streamers send the same file at once: two of them may stamp the
+ * same GPU's metric with the same microsecond, two rows rightly stored.
  */
 record LogAudit(long loggedRows, long storedRows, List<String> differences) {
 
@@ -26,6 +29,7 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
             // A cursor rather than the whole log in memory at once.
             connection.setAutoCommit(false);
             Map<String, List<String>> logged = new HashMap<>();
+            List<String> differences = new ArrayList<>();
             long loggedRows = 0;
             try (Statement statement = connection.createStatement()) {
                 statement.setFetchSize(200);
@@ -35,8 +39,14 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
                         String record =
                                 "record " + rs.getInt(1) + "@" + rs.getLong(2) + " appended at " + rs.getLong(3);
                         for (TelemetryRow row : TelemetryRow.fromPayload(rs.getString(4))) {
+                            Double sent = TelemetryCsv.sampleValue(row.uuid(), row.metric());
+                            if (sent != null && sent != row.value()) {
+                                differences.add("logged with " + row.value() + ", sent with " + sent + ": "
+                                        + row.uuid() + " " + row.metric() + " in " + record);
+                            }
                             logged.computeIfAbsent(
-                                            key(row.uuid(), row.metric(), row.timeMicros()), k -> new ArrayList<>())
+                                            key(row.uuid(), row.metric(), row.timeMicros(), row.value()),
+                                            k -> new ArrayList<>())
                                     .add(record);
                             loggedRows++;
                         }
@@ -44,13 +54,13 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
                 }
             }
             long storedRows = 0;
-            List<String> differences = new ArrayList<>();
             try (Statement statement = connection.createStatement()) {
                 statement.setFetchSize(10_000);
-                try (ResultSet rs = statement.executeQuery("SELECT gpu_uuid, metric, time_us FROM telemetry_point")) {
+                try (ResultSet rs =
+                        statement.executeQuery("SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point")) {
                     while (rs.next()) {
                         storedRows++;
-                        String key = key(rs.getString(1), rs.getString(2), rs.getLong(3));
+                        String key = key(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4));
                         List<String> records = logged.get(key);
                         if (records == null || records.isEmpty()) {
                             differences.add("stored, not (or no more often) in the log: " + key);
@@ -67,8 +77,8 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
         }
     }
 
-    private static String key(String uuid, String metric, long timeMicros) {
-        return uuid + " " + metric + " " + timeMicros;
+    private static String key(String uuid, String metric, long timeMicros, double value) {
+        return uuid + " " + metric + " " + timeMicros + " = " + value;
     }
 
     /** Each producer's highest stored batch sequence, by producer id. */

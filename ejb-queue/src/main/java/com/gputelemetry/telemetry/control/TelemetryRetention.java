@@ -45,7 +45,7 @@ public class TelemetryRetention {
     Optional<String> retention;
 
     @Inject
-    @ConfigProperty(name = "TELEMETRY_RETENTION_CHECK_SECONDS", defaultValue = "300")
+    @ConfigProperty(name = "TELEMETRY_RETENTION_CHECK_SECONDS")
     long checkSeconds;
 
     private ScheduledFuture<?> timer;

@@ -55,15 +55,15 @@ public class LiveFeed {
     ManagedExecutorService senders;
 
     @Inject
-    @ConfigProperty(name = "LIVE_ROUND_MS", defaultValue = "250")
+    @ConfigProperty(name = "LIVE_ROUND_MS")
     long roundMillis;
 
     @Inject
-    @ConfigProperty(name = "LIVE_BUFFER_EVENTS", defaultValue = "10000")
+    @ConfigProperty(name = "LIVE_BUFFER_EVENTS")
     int bufferEvents;
 
     @Inject
-    @ConfigProperty(name = "LIVE_MAX_SUBSCRIBERS", defaultValue = "100")
+    @ConfigProperty(name = "LIVE_MAX_SUBSCRIBERS")
     int maxSubscribers;
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();

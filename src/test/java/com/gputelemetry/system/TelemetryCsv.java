@@ -1,0 +1,66 @@
+package com.gputelemetry.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * The system tests' telemetry in CSV: the real DCGM sample the streamers send, and what it holds. The sample has one row
+ * per (GPU, metric), so each stored point of a sample GPU must carry that row's value, whatever time it was sent at.
+ */
+final class TelemetryCsv {
+
+    static final int SAMPLE_ROWS = 2_470;
+    static final int SAMPLE_GPUS = 247;
+
+    private static Map<String, Double> sampleValues;
+
+    private TelemetryCsv() {}
+
+    static Path sample() {
+        return Path.of(Launch.required("sample.csv"));
+    }
+
+    /** The sample's lines, its header first. */
+    static List<String> sampleLines() {
+        try {
+            return Files.readAllLines(sample());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The value the sample gives this GPU's metric; null for a GPU or metric that is not in the sample. */
+    static synchronized Double sampleValue(String uuid, String metric) {
+        if (sampleValues == null) {
+            sampleValues = readSampleValues();
+        }
+        return sampleValues.get(uuid + " " + metric);
+    }
+
+    private static Map<String, Double> readSampleValues() {
+        Map<String, Double> values = new HashMap<>();
+        try (var parser = CSVFormat.DEFAULT
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get()
+                .parse(Files.newBufferedReader(sample()))) {
+            for (CSVRecord row : parser) {
+                values.put(row.get("uuid") + " " + row.get("metric_name"), Double.valueOf(row.get("value")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (values.size() != SAMPLE_ROWS) {
+            throw new IllegalStateException("the sample has " + values.size() + " (GPU, metric) pairs, not " + SAMPLE_ROWS);
+        }
+        return values;
+    }
+}
