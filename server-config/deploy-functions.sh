@@ -67,11 +67,16 @@ replace_changed_driver() {
     fi
 }
 
-# Waits until the URL answers 200, or fails after READY_TIMEOUT_SECONDS (default 300) showing its last answer.
+# Waits until the URL answers 200, or fails after READY_TIMEOUT_SECONDS (default 300) showing its last answer, or at
+# once when the process PID (if given: the server this run started) has exited.
 await_ready() {
-    local url="$1" deadline=$((SECONDS + ${READY_TIMEOUT_SECONDS:-300}))
+    local url="$1" pid="${2:-}" deadline=$((SECONDS + ${READY_TIMEOUT_SECONDS:-300}))
     log "waiting for $url"
     until curl -fsS --max-time 5 "$url" > /dev/null 2>&1; do
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2> /dev/null; then
+            echo "the server exited before it was ready; see its log" >&2
+            exit 1
+        fi
         if [ $SECONDS -ge $deadline ]; then
             echo "not ready within ${READY_TIMEOUT_SECONDS:-300}s:" >&2
             curl -sS --max-time 5 "$url" >&2 || true

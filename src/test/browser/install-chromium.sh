@@ -17,5 +17,6 @@ else
 fi
 echo "Installing chromium and chromium-driver for the browser tests..."
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -q
-"${as_root[@]}" apt-get install -y -q --no-install-recommends chromium chromium-driver
+# Another apt-get (a second build, unattended upgrades) may hold the package lock for a while: wait for it.
+"${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q
+"${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends chromium chromium-driver

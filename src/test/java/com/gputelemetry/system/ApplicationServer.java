@@ -2,7 +2,6 @@ package com.gputelemetry.system;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -31,7 +28,11 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
 
     final String name;
     final Path home;
+    /** What the deploy script may see of the test's own environment: where the programs it runs are. */
+    private static final Set<String> PROGRAMS = Set.of("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR");
+
     private final Map<String, String> deployEnvironment = new HashMap<>();
+    private final Map<String, String> settings = new HashMap<>();
 
     ApplicationServer(String name, Path home) {
         this.name = name;
@@ -57,8 +58,9 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
     abstract void stop() throws IOException, InterruptedException;
 
     /**
-     * Runs the deploy script with the operator's environment (database, settings); starts the server first if it is
-     * not running.
+     * Runs the deploy script with the operator's environment (database, settings) and nothing else of the test's own
+     * environment but what finds programs: a setting the server has must come from a run of the script, never from
+     * the environment the test happens to run in. Starts the server first if it is not running.
      *
      * @return how long the script took, until the application answered ready
      */
@@ -68,6 +70,15 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
         }
         deployEnvironment.clear();
         deployEnvironment.putAll(environment);
+        // What the server holds after this run: the script stores what is given, removes what is given empty and
+        // leaves the rest as it was.
+        environment.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                settings.remove(name);
+            } else {
+                settings.put(name, value);
+            }
+        });
         return redeploy();
     }
 
@@ -78,6 +89,7 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
                         "bash", deployScript().toString(), home.toString(), Launch.required("ear.file"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().retainAll(PROGRAMS);
         builder.environment().putAll(deployEnvironment);
         builder.environment().putAll(scriptEnvironment());
         long start = System.nanoTime();
@@ -92,6 +104,18 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
                     "the deploy script failed with " + script.exitValue() + ":\n" + Files.readString(log));
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** A setting as the server holds it after the runs so far; null when it has none. */
+    String setting(String name) {
+        return settings.get(name);
+    }
+
+    /** The first of the server's read tokens, while it requires one. */
+    @Override
+    public String readToken() {
+        String tokens = settings.get("READ_TOKEN");
+        return tokens == null ? null : tokens.split(",")[0].strip();
     }
 
     /** What the deploy script printed, over all its runs on this server. */
@@ -186,31 +210,6 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
         }
         try (Stream<Path> top = Files.list(target)) {
             return top.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
-    }
-
-    /**
-     * A base port such that {@code base + offset} is free for each offset, below the range the system hands out for
-     * ephemeral ports (where the other tests' servers take theirs).
-     */
-    static int freePortBase(int... offsets) throws IOException {
-        int lowest = IntStream.of(offsets).min().orElseThrow();
-        int highest = IntStream.of(offsets).max().orElseThrow();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            // Ports from 10000 to 32000: above the well-known ones, below Linux's ephemeral range.
-            int base = 100 * ThreadLocalRandom.current().nextInt((10_000 - lowest) / 100, (32_000 - highest) / 100);
-            if (IntStream.of(offsets).allMatch(offset -> isFree(base + offset))) {
-                return base;
-            }
-        }
-        throw new IOException("no free port range found");
-    }
-
-    private static boolean isFree(int port) {
-        try (var socket = new ServerSocket(port)) {
-            return true;
-        } catch (IOException taken) {
-            return false;
         }
     }
 }

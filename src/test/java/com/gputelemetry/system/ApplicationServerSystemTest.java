@@ -2,46 +2,50 @@ package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
 
 /**
  * Black box: the EAR on a real application server, as an operator gets it there. A stock distribution from Maven is
  * unpacked afresh, the operator's deploy script deploys the EAR onto it against an embedded PostgreSQL, and then the
- * pipeline is checked over HTTP: readiness with the application's own checks, the OpenAPI document, the settings the
- * script was given, the sample end to end, a collectors' rebalance while streaming, and a SIGKILL mid-stream after
- * which every acknowledged row is stored exactly once. Each server gets a subclass; the methods run in order, on one
- * deployment, because each server costs a minute to set up.
+ * pipeline is checked over HTTP and in a browser: readiness with the application's own checks, the OpenAPI document,
+ * the sample end to end (stored once with its values, pushed live, on the dashboard), a collectors' rebalance while
+ * streaming, a SIGKILL mid-stream with streamers on both transports after which every acknowledged row is stored
+ * exactly once. Settings reach the application only through runs of the deploy script on the running server, each
+ * test's run named in its name: the script sees nothing of the test's own environment but where programs are.
+ * Each server gets a subclass.
+ *
+ * <p>The methods run in this order on one deployment, each building on the state the ones before left (a server costs
+ * a minute to set up): the settings of a run hold until a later run changes them.
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class ApplicationServerSystemTest {
 
-    private static final int SAMPLE_ROWS = 2_470;
-    private static final int SAMPLE_GPUS = 247;
     private static final int WORKERS = 3;
     private static final int DEFAULT_WORKERS = 4;
     private static final int PARTITIONS = 8;
+    private static final String INGEST_TOKEN = "system-test-ingest";
     private static final String ADMIN_TOKEN = "system-test-admin";
+    private static final String READ_TOKEN = "system-test-read";
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Jsonb JSON = JsonbBuilder.create();
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
 
-    private static TestPostgres postgres;
-    private static ApplicationServer server;
+    static TestPostgres postgres;
+    static ApplicationServer server;
+    /** Rows the streamers had acknowledged, over all tests so far: what the log must hold and the store too. */
+    private static long acknowledged;
 
     public record Check(String name, String status, Map<String, Object> data) {}
 
@@ -53,53 +57,54 @@ public abstract class ApplicationServerSystemTest {
 
     /** Deploys the EAR to the server with the operator's script, and says which server and how long it took. */
     static void deploy(ApplicationServer applicationServer) throws Exception {
-        postgres = TestPostgres.start();
-        server = applicationServer;
+        postgres = CLOSING.add(TestPostgres.start());
+        server = CLOSING.add(applicationServer);
+        acknowledged = 0;
         String version = server.version();
-        Duration took = server.deploy(environment(Integer.toString(WORKERS)));
+        Duration took = server.deploy(firstRun());
         System.out.printf(
                 "%s: the EAR deployed by %s and ready in %.1f s%n", version, server.deployScript(), seconds(took));
     }
 
-    /** What the operator gives the deploy script: the database, and settings the application must see. */
-    private static Map<String, String> environment(String collectorWorkers) {
+    /**
+     * The first run: the database, an ingest token, and settings the application must see. No admin or read token:
+     * a later run adds them to the running server.
+     */
+    private static Map<String, String> firstRun() {
+        var environment = new HashMap<>(database());
+        environment.putAll(Map.of(
+                "INGEST_TOKEN",
+                INGEST_TOKEN,
+                "COLLECTOR_WORKERS",
+                Integer.toString(WORKERS),
+                "QUEUE_PARTITIONS_TELEMETRY",
+                Integer.toString(PARTITIONS),
+                "QUEUE_RETENTION_CHECK_SECONDS",
+                "1",
+                // A stable name: restarted after a kill, the server takes its partitions back at once.
+                "QUEUE_INSTANCE_ID",
+                server.name));
+        return environment;
+    }
+
+    private static Map<String, String> database() {
         return Map.of(
                 "TELEMETRY_DB_URL",
                 postgres.jdbcUrl(),
                 "TELEMETRY_DB_USER",
                 "postgres",
                 "TELEMETRY_DB_PASSWORD",
-                "postgres",
-                "COLLECTOR_WORKERS",
-                collectorWorkers,
-                "ADMIN_TOKEN",
-                ADMIN_TOKEN,
-                "QUEUE_PARTITIONS_TELEMETRY",
-                Integer.toString(PARTITIONS),
-                "QUEUE_RETENTION_MINUTES",
-                "0",
-                "QUEUE_RETENTION_CHECK_SECONDS",
-                "1",
-                // A stable name: restarted after a kill, the server takes its partitions back at once.
-                "QUEUE_INSTANCE_ID",
-                server.name);
+                "postgres");
     }
 
-    @AfterAll
-    static void undeploy() throws Exception {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
-        }
+    private static Map<String, String> laterRun(Map<String, String> settings) {
+        var environment = new HashMap<>(database());
+        environment.putAll(settings);
+        return environment;
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void readinessAndLivenessIncludeTheApplicationsOwnChecks() throws Exception {
         Health ready = health("/health/ready");
         assertThat(ready.status()).isEqualTo("UP");
@@ -118,43 +123,160 @@ public abstract class ApplicationServerSystemTest {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void theOpenApiDocumentListsTheApi() throws Exception {
-        var openApi = HTTP.send(request(server.uri("/openapi")), HttpResponse.BodyHandlers.ofString());
+        var openApi = Http.get(server, "/openapi");
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.body()).contains("/api/v1/gpus", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
     }
 
     /** The script starts the server without them in its environment: they come from the server's configuration. */
     @Test
-    @Order(3)
-    void theSettingsGivenToTheDeployScriptReachTheApplication() throws Exception {
+    @Order(30)
+    void theFirstRunsSettingsReachTheApplication() throws Exception {
+        assertThat(System.getenv()).doesNotContainKeys("ADMIN_TOKEN", "READ_TOKEN", "INGEST_TOKEN");
         assertThat(QueueProgress.collectors(server).workers()).isEqualTo(WORKERS);
         assertThat(QueueProgress.telemetryPartitions(server)).hasSize(PARTITIONS);
+
+        assertThat(ingest(null).statusCode()).as("ingest without its token").isEqualTo(401);
+        assertThat(ingest(ADMIN_TOKEN).statusCode())
+                .as("ingest with a token the server does not have")
+                .isEqualTo(401);
+        assertAdminClosed();
+        assertThat(Http.get(server, "/api/v1/gpus").statusCode())
+                .as("reads are open without READ_TOKEN")
+                .isEqualTo(200);
     }
 
     @Test
-    @Order(4)
-    void theSampleIsStoredOnceListedAndThenRemovedFromTheLog() throws Exception {
-        var run = StreamerProcess.run(
-                server.name, "--url", server.baseUrl(), "--interval", "0ms", "--batch-size", "1000");
-        assertThat(run.exitCode())
-                .as("streamer exit; stderr:%n%s", run.stderr())
-                .isZero();
-        StreamerProcess.Summary summary = run.summary();
-        assertThat(summary.rowsAcked()).isEqualTo(SAMPLE_ROWS);
+    @Order(40)
+    void theSampleIsStoredOnceWithItsValuesPushedLiveAndShownOnTheDashboard() throws Exception {
+        StreamerProcess.Summary summary;
+        try (var fleet = SseSubscription.open(server, "/api/v1/telemetry/stream", null)) {
+            var run = StreamerProcess.run(
+                    server.name,
+                    "--url",
+                    server.baseUrl(),
+                    "--token",
+                    INGEST_TOKEN,
+                    "--interval",
+                    "0ms",
+                    "--batch-size",
+                    "1000");
+            assertThat(run.exitCode())
+                    .as("streamer exit; stderr:%n%s", run.stderr())
+                    .isZero();
+            summary = run.summary();
+            assertThat(summary.rowsAcked()).isEqualTo(TelemetryCsv.SAMPLE_ROWS);
+            var pushed = fleet.next("point", TelemetryCsv.SAMPLE_ROWS, Browser.WAIT);
+            assertThat(pushed.stream().map(SseSubscription.Event::data).distinct())
+                    .as("every point pushed once")
+                    .hasSize(TelemetryCsv.SAMPLE_ROWS);
+        }
+        acknowledged += summary.rowsAcked();
+        assertStoredExactlyOnceAsAcknowledged();
 
-        QueueProgress.awaitCollectorsCaughtUp(server);
-        StoredTelemetry stored = postgres.storedTelemetry();
-        assertThat(stored.points()).isEqualTo(SAMPLE_ROWS);
-        assertThat(stored.distinctPoints()).isEqualTo(SAMPLE_ROWS);
-        assertThat(stored.gpus()).isEqualTo(SAMPLE_GPUS);
-
-        GpuPage gpus = get(server.uri("/api/v1/gpus?limit=1000"), GpuPage.class);
-        assertThat(gpus.items()).hasSize(SAMPLE_GPUS);
+        GpuPage gpus = Http.getJson(server, "/api/v1/gpus?limit=1000", GpuPage.class);
+        assertThat(gpus.items()).hasSize(TelemetryCsv.SAMPLE_GPUS);
         assertThat(gpus.items()).extracting(Gpu::uuid).doesNotHaveDuplicates();
         assertThat(gpus.nextCursor()).isNull();
 
+        try (var browser = Browser.open(1400, 900)) {
+            browser.get(server.uri("/").toString() + "#/");
+            browser.awaitText(By.cssSelector("[data-testid=gpu-count]"), Integer.toString(TelemetryCsv.SAMPLE_GPUS));
+            assertThat(browser.driver().findElements(By.cssSelector("[data-testid=gpu-row]")))
+                    .hasSize(TelemetryCsv.SAMPLE_GPUS);
+            browser.screenshot(server.name + "-fleet");
+            browser.assertNoConsoleErrors();
+        }
+    }
+
+    /**
+     * A second run on the running server gives it admin and read tokens: reads need one now, and the admin token
+     * rebalances the collectors while a streamer sends. Nothing is lost or doubled.
+     */
+    @Test
+    @Order(50)
+    void aSecondRunAddsAdminAndReadTokensAndTheAdminRebalancesTheCollectorsWhileStreaming() throws Exception {
+        server.deploy(laterRun(Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "READ_TOKEN", READ_TOKEN)));
+        assertThat(server.readToken()).isEqualTo(READ_TOKEN);
+        assertThat(status(get("/api/v1/gpus", null)))
+                .as("a read without a token")
+                .isEqualTo(401);
+        assertThat(status(get("/api/v1/gpus", INGEST_TOKEN)))
+                .as("a read with the ingest token")
+                .isEqualTo(403);
+        assertThat(status(get("/api/v1/gpus", READ_TOKEN)))
+                .as("a read with the read token")
+                .isEqualTo(200);
+        assertThat(status(get("/api/v1/gpus", ADMIN_TOKEN)))
+                .as("a read with the admin token")
+                .isEqualTo(200);
+        assertThat(status(resize(2, READ_TOKEN)))
+                .as("scaling with the read token")
+                .isEqualTo(403);
+
+        StreamerProcess.Summary summary;
+        try (var streamer = StreamerProcess.loop(server.name + "-rebalance", server, "http", INGEST_TOKEN)) {
+            for (int workers : new int[] {6, 1, 10, 4}) {
+                QueueProgress.awaitStreamingResumed(server);
+                var resized = resize(workers, ADMIN_TOKEN);
+                assertThat(resized.statusCode()).as(resized.body()).isEqualTo(200);
+                assertThat(QueueProgress.collectors(server).workers()).isEqualTo(workers);
+            }
+            summary = streamer.stopCleanly();
+        }
+        acknowledged += summary.rowsAcked();
+        assertStoredExactlyOnceAsAcknowledged();
+    }
+
+    @Test
+    @Order(60)
+    void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowOverEitherTransport() throws Exception {
+        long seed = System.nanoTime();
+        long killAfterMillis = new java.util.Random(seed).nextLong(3_000, 6_000);
+        System.out.printf("%s: killed %d ms into streaming (seed %d)%n", server.name, killAfterMillis, seed);
+        StreamerProcess.Summary overHttp;
+        StreamerProcess.Summary overWebSocket;
+        try (var http = StreamerProcess.loop(server.name + "-crash-http", server, "http", INGEST_TOKEN);
+                var webSocket =
+                        StreamerProcess.loop(server.name + "-crash-websocket", server, "websocket", INGEST_TOKEN)) {
+            Thread.sleep(killAfterMillis);
+            server.kill();
+            // The deploy script, run again on the same server, starts it and redeploys: a second run is harmless.
+            Duration took = server.redeploy();
+            System.out.printf("%s: restarted and redeployed after SIGKILL in %.1f s%n", server.name, seconds(took));
+            QueueProgress.awaitStreamingResumed(server);
+            assertThat(QueueProgress.collectors(server).workers())
+                    .as("the workers the server was configured with, not those of the rebalance before the kill")
+                    .isEqualTo(WORKERS);
+            overHttp = http.stopCleanly();
+            overWebSocket = webSocket.stopCleanly();
+        }
+        assertThat(overHttp.retries()).as("the HTTP streamer noticed the kill").isPositive();
+        assertThat(overWebSocket.retries())
+                .as("the WebSocket streamer noticed the kill")
+                .isPositive();
+        acknowledged += overHttp.rowsAcked() + overWebSocket.rowsAcked();
+        assertStoredExactlyOnceAsAcknowledged();
+    }
+
+    /**
+     * A third run clears the tokens and the workers, and lets the queue's retention delete what was processed: each
+     * setting falls back to its default, the admin endpoints close again. Were the server reading its settings from
+     * the environment it was started with, it would still see the earlier runs' values.
+     */
+    @Test
+    @Order(70)
+    void aThirdRunClearsSettingsAndEachFallsBackToItsDefault() throws Exception {
+        server.deploy(laterRun(
+                Map.of("ADMIN_TOKEN", "", "READ_TOKEN", "", "COLLECTOR_WORKERS", "", "QUEUE_RETENTION_MINUTES", "0")));
+        assertThat(server.readToken()).isNull();
+        assertThat(QueueProgress.collectors(server).workers())
+                .as("COLLECTOR_WORKERS from microprofile-config.properties")
+                .isEqualTo(DEFAULT_WORKERS);
+        assertAdminClosed();
+        assertThat(status(get("/api/v1/gpus", null))).as("reads open again").isEqualTo(200);
         // Retention (0 minutes, checked every second) deletes what every group has processed.
         Poll.until(
                 "the processed records deleted from the log (records held)",
@@ -165,94 +287,67 @@ public abstract class ApplicationServerSystemTest {
                 records -> records == 0);
     }
 
-    @Test
-    @Order(5)
-    void theCollectorsAreRebalancedWhileStreamingAndNothingIsLostOrDoubled() throws Exception {
-        StoredTelemetry before = postgres.storedTelemetry();
-        StreamerProcess.Summary summary;
-        try (var streamer = StreamerProcess.loop(server.name + "-rebalance", server)) {
-            for (int workers : new int[] {6, 1, 10, 4}) {
-                Thread.sleep(1_500);
-                var resized = HTTP.send(
-                        HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
-                                .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":" + workers + "}"))
-                                .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(resized.statusCode()).as(resized.body()).isEqualTo(200);
-                assertThat(QueueProgress.collectors(server).workers()).isEqualTo(workers);
-            }
-            summary = streamer.stopCleanly();
-        }
-
-        QueueProgress.awaitCollectorsCaughtUp(server);
-        assertStoredExactlyOnce(before, summary);
-    }
-
-    @Test
-    @Order(6)
-    void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowAndStoresNoneTwice() throws Exception {
-        StoredTelemetry before = postgres.storedTelemetry();
-        StreamerProcess.Summary summary;
-        try (var streamer = StreamerProcess.loop(server.name + "-crash", server)) {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(3_000, 6_000));
-            server.kill();
-            // The deploy script, run again on the same server, starts it and redeploys: a second run is harmless.
-            Duration took = server.redeploy();
-            System.out.printf("%s: restarted and redeployed after SIGKILL in %.1f s%n", server.name, seconds(took));
-            QueueProgress.awaitStreamingResumed(server);
-            assertThat(QueueProgress.collectors(server).workers())
-                    .as("the workers the server was configured with, not those of the rebalance before the kill")
-                    .isEqualTo(WORKERS);
-            summary = streamer.stopCleanly();
-        }
-        assertThat(summary.retries()).as("the streamer noticed the kill").isPositive();
-
-        QueueProgress.awaitCollectorsCaughtUp(server);
-        assertStoredExactlyOnce(before, summary);
+    private static void assertAdminClosed() throws Exception {
+        var closed = resize(2, ADMIN_TOKEN);
+        assertThat(closed.statusCode()).as(closed.body()).isEqualTo(403);
+        assertThat(closed.body()).contains("the admin endpoints are closed: the server has no ADMIN_TOKEN");
     }
 
     /**
-     * A second run on the running server clears a setting: the application falls back to its default. Were the server
-     * reading its settings from the environment it was started with, it would still see the first run's value.
+     * Every row acknowledged so far is in the queue's log and stored once, with the value it was sent with: (GPU,
+     * metric, time, value) row by row.
      */
-    @Test
-    @Order(7)
-    void aSettingClearedByALaterRunFallsBackToTheDefault() throws Exception {
-        server.deploy(environment(""));
-        assertThat(QueueProgress.collectors(server).workers())
-                .as("COLLECTOR_WORKERS from microprofile-config.properties")
-                .isEqualTo(DEFAULT_WORKERS);
+    private static void assertStoredExactlyOnceAsAcknowledged() throws Exception {
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        LogAudit audit = postgres.logAudit();
+        assertThat(audit.differences()).as("log against stored rows").isEmpty();
+        assertThat(audit.loggedRows())
+                .as("rows in the queue's log vs acknowledged")
+                .isEqualTo(acknowledged);
+        assertThat(audit.storedRows()).as("rows stored vs acknowledged").isEqualTo(acknowledged);
+        assertThat(postgres.storedTelemetry().gpus()).isEqualTo(TelemetryCsv.SAMPLE_GPUS);
     }
 
-    private static void assertStoredExactlyOnce(StoredTelemetry before, StreamerProcess.Summary summary)
-            throws Exception {
-        StoredTelemetry after = postgres.storedTelemetry();
-        assertThat(after.points() - before.points())
-                .as("points stored vs rows acknowledged")
-                .isEqualTo(summary.rowsAcked());
-        assertThat(after.distinctPoints()).as("no (gpu, metric, time) twice").isEqualTo(after.points());
-        assertThat(after.gpus()).isEqualTo(SAMPLE_GPUS);
+    private static HttpResponse<String> ingest(String token) throws Exception {
+        var request = HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        String.join("\n", TelemetryCsv.sampleLines().subList(0, 2))))
+                .header("Content-Type", "text/csv")
+                .header("Producer-Id", "system-test-probe")
+                .header("Producer-Sequence", "0");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return Http.send(request.build());
+    }
+
+    private static HttpResponse<String> resize(int workers, String token) throws Exception {
+        return Http.send(HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":" + workers + "}"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .build());
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws Exception {
+        var request = HttpRequest.newBuilder(server.uri(path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return Http.send(request.build());
+    }
+
+    private static int status(HttpResponse<String> response) {
+        return response.statusCode();
     }
 
     private static Health health(String path) throws Exception {
         // A server that is down answers 503 with the same JSON: read it either way.
-        var response = HTTP.send(request(server.health(path)), HttpResponse.BodyHandlers.ofString());
-        return JSON.fromJson(response.body(), Health.class);
+        var response = Http.send(HttpRequest.newBuilder(server.health(path)).build());
+        return Http.fromJson(response.body(), Health.class);
     }
 
-    private static <T> T get(URI uri, Class<T> type) throws Exception {
-        var response = HTTP.send(request(uri), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
-        return JSON.fromJson(response.body(), type);
-    }
-
-    private static HttpRequest request(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
-    }
-
-    private static double seconds(Duration duration) {
+    static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
     }
 }

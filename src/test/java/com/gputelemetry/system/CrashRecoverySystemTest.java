@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,11 +17,19 @@ import org.junit.jupiter.api.Test;
  * every row the streamers had acknowledged must be stored exactly once: as many points as acknowledged rows, and row by
  * row what the queue's log holds. A batch that was stored but whose answer was lost in the kill is re-sent by the
  * streamer under the same sequence and recognised; a record whose delivery was cut off is delivered again and its
- * half-done transaction is gone with the offset commit it belonged to.
+ * half-done transaction is gone with the offset commit it belonged to. The server keeps its name across restarts
+ * ({@code QUEUE_INSTANCE_ID}), so each time it holds its partitions again at once, not after its old leases expired.
+ * Each kill's moment is printed with the seed that chose it.
  */
 public abstract class CrashRecoverySystemTest {
 
     private static final int KILLS = 3;
+    private static final String INSTANCE = "crash-test-server";
+    /**
+     * Far longer than a restart takes: a server restarted under the same {@code QUEUE_INSTANCE_ID} holds its leases
+     * again at once, where one under a new name would wait this long for its old leases to expire.
+     */
+    private static final Duration LEASE_TTL = Duration.ofSeconds(60);
 
     /** Where the server keeps its data: its environment, and how the test reads the tables afterwards. */
     interface Database {
@@ -35,13 +46,33 @@ public abstract class CrashRecoverySystemTest {
     void everyAcknowledgedRowIsStoredExactlyOnceAcrossKills() throws Exception {
         String name = getClass().getSimpleName();
         Database database = database(Files.createTempDirectory("telemetry-crash-test"));
-        PackagedServer server = PackagedServer.start(database.environment(), name, false);
+        var environment = new HashMap<>(database.environment());
+        environment.put("QUEUE_INSTANCE_ID", INSTANCE);
+        environment.put("QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL.toMillis()));
+        PackagedServer server = PackagedServer.start(Map.copyOf(environment), name, false);
+        long seed = System.nanoTime();
+        var random = new Random(seed);
         try (var overHttp = StreamerProcess.loop(name + "-http", server, "http");
                 var overWebSocket = StreamerProcess.loop(name + "-websocket", server, "websocket")) {
             for (int kill = 0; kill < KILLS; kill++) {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(2_000, 5_000));
+                long after = random.nextLong(2_000, 5_000);
+                System.out.printf("%s: kill %d of %d after %d ms (seed %d)%n", name, kill + 1, KILLS, after, seed);
+                Thread.sleep(after);
                 server.kill();
                 server.restart();
+                long restarted = System.nanoTime();
+                Poll.until(
+                        "every partition leased to the restarted server again (owners)",
+                        LEASE_TTL.dividedBy(4),
+                        Duration.ofMillis(200),
+                        () -> QueueProgress.collectors(server).partitions().stream()
+                                .map(QueueProgress.Partition::owner)
+                                .distinct()
+                                .toList(),
+                        owners -> owners.equals(List.of(INSTANCE)));
+                System.out.printf(
+                        "%s: its leases back %d ms after the restart (lease TTL %d s)%n",
+                        name, Duration.ofNanos(System.nanoTime() - restarted).toMillis(), LEASE_TTL.toSeconds());
             }
             QueueProgress.awaitStreamingResumed(server);
             long acknowledged = stopped(overHttp) + stopped(overWebSocket);

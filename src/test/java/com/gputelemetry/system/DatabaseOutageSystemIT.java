@@ -2,91 +2,261 @@ package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * PostgreSQL goes away twice while a streamer sends flat out: once stopped "fast", once "immediate" (as a crash), each
- * time for 20 s. Meanwhile the server is not ready and answers reads and ingest with 503 + Retry-After; when the
- * database is back everything recovers by itself, and in the end every acknowledged row is stored exactly once.
+ * The database fails the server in the ways databases do, on a real PostgreSQL: it goes away (stopped "fast", then
+ * "immediate" as in a crash, each time for 20 s while a streamer sends flat out), it refuses to store some rows (a
+ * trigger, as a constraint would), it refuses a query (a table gone). The server answers each the way its clients can
+ * act on: 503 + Retry-After while away, redelivery and then a dead letter for what cannot be stored, a 500 with an
+ * incident id for what is a bug; nothing acknowledged is lost or stored twice. Each test measures what it changes
+ * against what was there before it, so that the order they run in does not matter.
  */
 public class DatabaseOutageSystemIT {
 
     private static final Duration DOWN = Duration.ofSeconds(20);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ADMIN_TOKEN = "outage-admin";
+    private static final int MAX_ATTEMPTS = 5;
+    private static final String WATCHED_GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
+
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
+
+    private static TestPostgres postgres;
+    private static PackagedServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = CLOSING.add(TestPostgres.start());
+        var environment = new HashMap<>(postgres.serverEnvironment());
+        environment.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        environment.put("QUEUE_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
+        server = CLOSING.add(PackagedServer.start(Map.copyOf(environment), "outage"));
+    }
 
     @Test
-    void theServerRidesOutTwoDatabaseOutagesWithoutLosingOrDoublingARow() throws Exception {
-        try (var postgres = TestPostgres.start();
-                var server = PackagedServer.start(postgres.serverEnvironment(), "outage")) {
-            StoredTelemetry before = postgres.storedTelemetry();
-            StreamerProcess.Summary summary;
-            try (var streamer = StreamerProcess.loop("outage", server)) {
-                Thread.sleep(3_000);
-                for (boolean immediate : new boolean[] {false, true}) {
-                    long stoppedAt = System.nanoTime();
-                    postgres.shutDown(immediate);
-                    Poll.until(
-                            "readiness down",
-                            Duration.ofSeconds(5),
-                            () -> status(server, "/health/ready"),
-                            status -> status == 503);
-                    System.out.printf(
-                            "outage (%s): not ready after %d ms%n",
-                            immediate ? "immediate" : "fast", millisSince(stoppedAt));
-                    var read = send(server, "/api/v1/gpus");
-                    assertThat(read.statusCode()).as(read.body()).isEqualTo(503);
-                    assertThat(read.headers().firstValue("Retry-After")).isPresent();
-                    assertThat(read.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-                    Thread.sleep(Math.max(0, DOWN.toMillis() - millisSince(stoppedAt)));
+    void theServerRidesOutTwoDatabaseOutagesWithoutLosingOrDoublingARowAndTheLiveFeedResumes() throws Exception {
+        // The watched GPU known to the server, so that its stream can be opened; the points counted come after.
+        var sample = post("outage-warm-up", TelemetryCsv.sampleBatch(TelemetryCsv.SAMPLE_ROWS, Instant.now()));
+        assertThat(sample.statusCode()).as(sample.body()).isEqualTo(200);
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        StoredTelemetry before = postgres.storedTelemetry();
+        Instant from = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        StreamerProcess.Summary summary;
+        try (var watched = SseSubscription.open(server, "/api/v1/gpus/" + WATCHED_GPU + "/telemetry/stream", null);
+                var streamer = StreamerProcess.loop("outage", server)) {
+            QueueProgress.awaitStreamingResumed(server);
+            for (boolean immediate : new boolean[] {false, true}) {
+                String how = immediate ? "immediate" : "fast";
+                long stoppedAt = System.nanoTime();
+                postgres.shutDown(immediate);
+                Poll.until(
+                        "readiness down",
+                        Duration.ofSeconds(5),
+                        () -> Http.get(server, "/health/ready").statusCode(),
+                        status -> status == 503);
+                System.out.printf("outage (%s): not ready after %d ms%n", how, millisSince(stoppedAt));
+                var read = Http.get(server, "/api/v1/gpus");
+                assertThat(read.statusCode()).as(read.body()).isEqualTo(503);
+                assertThat(read.headers().firstValue("Retry-After")).isPresent();
+                assertThat(read.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                Thread.sleep(Math.max(0, DOWN.toMillis() - millisSince(stoppedAt)));
 
-                    postgres.restart();
-                    long restartedAt = System.nanoTime();
-                    Poll.until(
-                            "ready again",
-                            Duration.ofSeconds(10),
-                            Duration.ofMillis(200),
-                            () -> status(server, "/health/ready"),
-                            status -> status == 200);
-                    Poll.until(
-                            "reads answered again",
-                            Duration.ofSeconds(10),
-                            Duration.ofMillis(200),
-                            () -> status(server, "/api/v1/gpus?limit=1"),
-                            status -> status == 200);
-                    System.out.printf(
-                            "outage (%s): ready and reading %d ms after the database was back%n",
-                            immediate ? "immediate" : "fast", millisSince(restartedAt));
-                    Thread.sleep(3_000); // streaming again
-                }
-                summary = streamer.stopCleanly();
+                postgres.restart();
+                long restartedAt = System.nanoTime();
+                Poll.until(
+                        "ready again",
+                        Duration.ofSeconds(10),
+                        Duration.ofMillis(200),
+                        () -> Http.get(server, "/health/ready").statusCode(),
+                        status -> status == 200);
+                Poll.until(
+                        "reads answered again",
+                        Duration.ofSeconds(10),
+                        Duration.ofMillis(200),
+                        () -> Http.get(server, "/api/v1/gpus?limit=1").statusCode(),
+                        status -> status == 200);
+                System.out.printf(
+                        "outage (%s): ready and reading %d ms after the database was back%n",
+                        how, millisSince(restartedAt));
+                QueueProgress.awaitStreamingResumed(server);
             }
+            summary = streamer.stopCleanly();
             assertThat(summary.retries())
                     .as("batches retried during the outages")
                     .isPositive();
             QueueProgress.awaitCollectorsCaughtUp(server);
-            StoredTelemetry after = postgres.storedTelemetry();
-            assertThat(after.points() - before.points()).isEqualTo(summary.rowsAcked());
-            assertThat(after.distinctPoints()).isEqualTo(after.points());
+
+            // The feed paused while the database was away and went on from where it stood: the watched GPU's points,
+            // all of them, once each, as stored.
+            List<String> stored = points(WATCHED_GPU, from);
+            var pushed = new ArrayList<>(watched.next("point", stored.size(), Duration.ofSeconds(30)));
+            pushed.addAll(watched.until(Duration.ofSeconds(2)));
+            assertThat(pushed.stream().map(SseSubscription.Event::id).distinct())
+                    .as("points pushed once each")
+                    .hasSize(pushed.size());
+            assertThat(pushed.stream().map(event -> {
+                        JsonObject point = json(event.data());
+                        return point.getString("timestamp") + " " + point.getString("metric") + " "
+                                + point.getJsonNumber("value").doubleValue();
+                    }))
+                    .as("pushed as stored")
+                    .containsExactlyInAnyOrderElementsOf(stored);
+        }
+        StoredTelemetry after = postgres.storedTelemetry();
+        assertThat(after.points() - before.points()).isEqualTo(summary.rowsAcked());
+        LogAudit audit = postgres.logAudit();
+        assertThat(audit.differences()).as("log against stored rows").isEmpty();
+        assertThat(audit.storedRows()).as("stored rows vs the log's").isEqualTo(audit.loggedRows());
+    }
+
+    /**
+     * A record whose rows the database refuses to store is delivered again with backoff, then put among the dead
+     * letters, and its partition goes on; the dead letter is not pushed live. Once the cause is gone, an admin's replay
+     * stores it, once. The counters an operator watches count each step.
+     */
+    @Test
+    void aRecordTheDatabaseRefusesIsRedeliveredThenDeadLetteredAndStoredOnceOnReplay() throws Exception {
+        postgres.execute(
+                """
+                CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.gpu_uuid = 'GPU-poison' THEN
+                        RAISE EXCEPTION 'the test refuses the rows of GPU-poison';
+                    END IF;
+                    RETURN NEW;
+                END $$""",
+                "CREATE TRIGGER refuse_poison BEFORE INSERT ON telemetry_point"
+                        + " FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+        ServerMetrics before = ServerMetrics.scrape(server);
+        try (var host = SseSubscription.open(server, "/api/v1/telemetry/stream?hostname=poison-host", null)) {
+            var poisoned = ingest("poison", "GPU-poison", 41);
+            assertThat(poisoned.statusCode()).as(poisoned.body()).isEqualTo(200);
+
+            JsonObject letter = Poll.until(
+                            "the refused record among the dead letters",
+                            Duration.ofSeconds(30),
+                            Duration.ofMillis(200),
+                            () ->
+                                    json(Http.get(server, "/api/v1/queue/dead-letters")
+                                                    .body())
+                                            .getJsonArray("items")
+                                            .stream()
+                                            .map(value -> value.asJsonObject())
+                                            .filter(dead ->
+                                                    dead.getString("lastError").contains("GPU-poison"))
+                                            .findFirst(),
+                            found -> found.isPresent())
+                    .orElseThrow();
+            assertThat(letter.getInt("attempts")).isEqualTo(MAX_ATTEMPTS);
+            ServerMetrics after = ServerMetrics.scrape(server);
+            assertThat(after.value("queue_redeliveries") - before.value("queue_redeliveries"))
+                    .as("deliveries retried before giving up")
+                    .isEqualTo(MAX_ATTEMPTS - 1);
+            assertThat(after.value("queue_dead_letters") - before.value("queue_dead_letters"))
+                    .isEqualTo(1);
+
+            // The partition goes on past the dead letter, and the feed pushes what was stored, not what was refused.
+            var good = ingest("antidote", "GPU-antidote", 42);
+            assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+            var pushed = host.next("point", 1, Duration.ofSeconds(30));
+            assertThat(json(pushed.get(0).data()).getString("uuid")).isEqualTo("GPU-antidote");
+            assertThat(host.until(Duration.ofSeconds(2)))
+                    .noneMatch(event -> event.name().equals("point"));
+
+            postgres.execute("DROP TRIGGER refuse_poison ON telemetry_point", "DROP FUNCTION refuse_poison()");
+            var replay = Http.send(HttpRequest.newBuilder(
+                            server.uri("/api/v1/queue/dead-letters/" + letter.getJsonNumber("id") + "/replay"))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .build());
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(204);
+            var stored = Http.getJson(server, "/api/v1/gpus/GPU-poison/telemetry", PipelineSystemTest.Series.class);
+            assertThat(stored.items())
+                    .extracting(point -> point.metric() + " " + point.value())
+                    .containsExactly("DCGM_FI_DEV_GPU_TEMP 41.0");
+            assertThat(ServerMetrics.scrape(server).value("queue_dead_letters"))
+                    .as("the replayed dead letter is gone")
+                    .isEqualTo(before.value("queue_dead_letters"));
+        }
+    }
+
+    /** A query the database refuses is a bug to report, not an outage to wait out: a 500 that names an incident. */
+    @Test
+    void aQueryTheDatabaseRefusesIsA500WithAnIncidentIdThatTheLogHasAndTheClientNoMore() throws Exception {
+        postgres.execute("ALTER TABLE gpu RENAME TO gpu_away");
+        HttpResponse<String> refused;
+        try {
+            refused = Http.get(server, "/api/v1/gpus");
+        } finally {
+            postgres.execute("ALTER TABLE gpu_away RENAME TO gpu");
+        }
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        Matcher incident = Pattern.compile("incident ([0-9a-f-]{36})")
+                .matcher(json(refused.body()).getString("detail"));
+        assertThat(incident.find()).as(refused.body()).isTrue();
+        assertThat(refused.body())
+                .as("nothing of the cause reaches the client")
+                .doesNotContain("gpu_away", "SQL", "Exception", "\tat ", "org.postgresql");
+        assertThat(server.log())
+                .as("the incident in the server's log, with its cause")
+                .containsPattern("incident " + incident.group(1) + "[\\s\\S]*gpu");
+        assertThat(Http.get(server, "/api/v1/gpus").statusCode()).isEqualTo(200);
+    }
+
+    /** The points of one GPU stored from {@code from} on, as the API lists them: time, metric, value. */
+    private static List<String> points(String uuid, Instant from) throws Exception {
+        var series = Http.getJson(
+                server,
+                "/api/v1/gpus/" + uuid + "/telemetry?limit=10000&start_time=" + from,
+                PipelineSystemTest.Series.class);
+        assertThat(series.nextCursor()).as("one page").isNull();
+        return series.items().stream()
+                .map(point -> point.timestamp() + " " + point.metric() + " " + point.value())
+                .toList();
+    }
+
+    private static HttpResponse<String> ingest(String producer, String uuid, double value) throws Exception {
+        return post(
+                producer,
+                "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n" + Instant.now()
+                        + ",DCGM_FI_DEV_GPU_TEMP,0,nvidia0," + uuid + ",H100,poison-host," + value + "\n");
+    }
+
+    /** A batch under a producer id of its own, as its first. */
+    private static HttpResponse<String> post(String producer, String csv) throws Exception {
+        return Http.send(HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(csv))
+                .header("Content-Type", "text/csv")
+                .header("Producer-Id", producer + "-" + System.nanoTime())
+                .header("Producer-Sequence", "0")
+                .build());
+    }
+
+    private static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
         }
     }
 
     private static long millisSince(long nanos) {
         return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
-    }
-
-    private static HttpResponse<String> send(PackagedServer server, String path) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(server.uri(path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int status(PackagedServer server, String path) throws Exception {
-        return send(server, path).statusCode();
     }
 }

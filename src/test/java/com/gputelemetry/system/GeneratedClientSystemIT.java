@@ -27,9 +27,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API through a client nobody here wrote: the build generates it from the committed {@code web-api/openapi.json}
@@ -45,10 +45,14 @@ public class GeneratedClientSystemIT {
     private static PackagedServer server;
     private static ApiClient client;
 
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
+
     @BeforeAll
     static void startAndIngestTheSample() throws Exception {
         Path scratch = Files.createTempDirectory("telemetry-client-test");
-        server = PackagedServer.start(Map.of("TELEMETRY_DB_URL", PackagedServer.h2Url(scratch)), "generated-client");
+        server = CLOSING.add(
+                PackagedServer.start(Map.of("TELEMETRY_DB_URL", PackagedServer.h2Url(scratch)), "generated-client"));
         client = new ApiClient();
         client.updateBaseUri(server.baseUrl());
 
@@ -75,13 +79,6 @@ public class GeneratedClientSystemIT {
                 Duration.ofSeconds(60),
                 () -> new QueueApi(client).listGroups().getItems().get(0).getLag(),
                 lag -> lag == 0);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** Every GPU, a page of 100 at a time, following nextCursor to the end. */

@@ -1,14 +1,20 @@
 package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +28,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server as an operator hardens it, on H2: tokens for every role, two of each for rotation. Who may do what, and
@@ -32,16 +39,30 @@ public class HardeningSystemIT {
     private static final String INGEST = "ingest-token-1,ingest-token-2";
     private static final String ADMIN = "admin-token-1, admin-token-2";
     private static final String READ = "read-token-1,read-token-2";
+    private static final int MAX_SUBSCRIBERS = 3;
+    private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
     // HTTP/1.1: over one HTTP/2 connection, a hostile request (a 5,000-character path) spoils the requests after it.
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
+
     private static PackagedServer server;
+    /** Started beside the other with a retention that means nothing: it must refuse to start. */
+    private static PackagedServer misconfigured;
 
     @BeforeAll
     static void start() throws Exception {
+        misconfigured = CLOSING.add(PackagedServer.launch(
+                Map.of(
+                        "TELEMETRY_DB_URL",
+                        PackagedServer.h2Url(Files.createTempDirectory("telemetry-misconfigured-test")),
+                        "TELEMETRY_RETENTION",
+                        "30x"),
+                "misconfigured"));
         Path scratch = Files.createTempDirectory("telemetry-hardening-test");
-        server = PackagedServer.start(
+        server = CLOSING.add(PackagedServer.start(
                 Map.of(
                         "TELEMETRY_DB_URL",
                         PackagedServer.h2Url(scratch),
@@ -55,19 +76,53 @@ public class HardeningSystemIT {
                         "TELEMETRY_RETENTION",
                         "10m",
                         "TELEMETRY_RETENTION_CHECK_SECONDS",
+                        "1",
+                        // The queue's log keeps nothing once processed: a stream resumed later finds a gap.
+                        "QUEUE_RETENTION_MINUTES",
+                        "0",
+                        "QUEUE_RETENTION_CHECK_SECONDS",
+                        "1",
+                        "LIVE_MAX_SUBSCRIBERS",
+                        Integer.toString(MAX_SUBSCRIBERS),
+                        // Closed streams free their place within two comments: the tests open many one after another.
+                        "LIVE_KEEP_ALIVE_SECONDS",
                         "1"),
-                "hardening");
+                "hardening"));
         var sample = StreamerProcess.run(
                 "hardening", "--url", server.baseUrl(), "--token", "ingest-token-2", "--interval", "0ms");
         assertThat(sample.exitCode()).as("stderr:%n%s", sample.stderr()).isZero();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void printTheCorpusAnswers() {
         CORPUS_ANSWERS.forEach(System.out::println);
-        if (server != null) {
-            server.close();
-        }
+    }
+
+    /** A setting that means nothing stops the application's start, and the log says which and why. */
+    @Test
+    void aMalformedRetentionStopsTheStartNamingTheSetting() throws Exception {
+        Poll.until(
+                "the misconfigured server's log",
+                Duration.ofMinutes(2),
+                Duration.ofMillis(500),
+                misconfigured::log,
+                log -> log.contains(
+                        "TELEMETRY_RETENTION must be a number and a unit (s, m, h, d), e.g. 30d, not '30x'"));
+        var api = Poll.until(
+                "the misconfigured server answering HTTP",
+                Duration.ofMinutes(1),
+                Duration.ofMillis(500),
+                () -> {
+                    try {
+                        return Http.get(misconfigured, "/api/v1/gpus");
+                    } catch (IOException notListeningYet) {
+                        return null;
+                    }
+                },
+                response -> response != null);
+        assertThat(api.statusCode()).as("no application to answer").isEqualTo(404);
+        var ready = Http.get(misconfigured, "/health/ready");
+        assertThat(ready.statusCode()).as("not ready: %s", ready.body()).isNotEqualTo(200);
     }
 
     private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
@@ -94,6 +149,12 @@ public class HardeningSystemIT {
                     .header("Producer-Sequence", Long.toString(System.nanoTime()));
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
     }
 
     private static JsonObject problem(HttpResponse<String> response) {
@@ -148,6 +209,187 @@ public class HardeningSystemIT {
         }
         // Only on the streams: elsewhere a token belongs in the header, not in URLs that end up in logs.
         assertRefused(send("GET", "/api/v1/gpus?access_token=read-token-2", null, null), 401);
+    }
+
+    /**
+     * The same endpoints spelled as a client might, on purpose or not: none of the spellings lets a token of the wrong
+     * role (or none) through.
+     */
+    @Test
+    void otherSpellingsOfAPathNeedTheSameRole() throws Exception {
+        String workers = "{\"workers\":3}";
+        assertRefused(send("PUT", "/api/v1/queue/groups/collectors/./workers", "read-token-1", workers), 403);
+        assertRefused(send("PUT", "/api/v1/queue/groups/collectors/workers/", "read-token-1", workers), 403);
+        assertRefused(send("PUT", "/api/v1/queue/groups/x/../collectors/workers", "read-token-1", workers), 403);
+        var encodedSlash = send("PUT", "/api/v1/queue/groups/collectors%2Fworkers", "read-token-1", workers);
+        assertThat(encodedSlash.statusCode())
+                .as("an encoded slash: refused or not found, never done (%s)", encodedSlash.body())
+                .isIn(400, 403, 404);
+        // A HEAD answer has no body to read the problem from: its status says it.
+        assertThat(send("HEAD", "/api/v1/queue/dead-letters/1", "read-token-1", null)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(send("HEAD", "/api/v1/gpus", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("HEAD", "/api/v1/gpus", "read-token-1", null).statusCode())
+                .isEqualTo(200);
+        assertRefused(send("OPTIONS", "/api/v1/gpus", null, null), 401);
+        assertRefused(send("OPTIONS", "/api/v1/queue/dead-letters/1", "read-token-1", null), 403);
+        assertRefused(send("GET", "/api/v1/gpus/" + GPU + "/telemetry/stream", null, null), 401);
+        assertRefused(send("GET", "/api/v1/gpus/" + GPU + "/telemetry/stream", "ingest-token-1", null), 403);
+        try (var stream = SseSubscription.open(
+                server.uri("/api/v1/gpus/" + GPU + "/telemetry/stream?access_token=read-token-1"), null)) {
+            assertThat(stream.nextComment(Duration.ofSeconds(10))).isEqualTo("subscribed");
+        }
+    }
+
+    /** The ingest WebSocket is ingest's alone: a read or an admin token does not open it. */
+    @Test
+    void theIngestWebSocketRefusesReadAndAdminTokens() throws Exception {
+        URI socket = URI.create(server.uri("/api/v1/ingest/stream?producer-id=hardening-socket")
+                .toString()
+                .replaceFirst("^http", "ws"));
+        for (String token : new String[] {"read-token-1", "admin-token-1"}) {
+            var handshake = HTTP.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(socket, new WebSocket.Listener() {});
+            assertThatThrownBy(handshake::join)
+                    .as(token)
+                    .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                    .satisfies(failure -> assertThat(((WebSocketHandshakeException) failure.getCause())
+                                    .getResponse()
+                                    .statusCode())
+                            .isEqualTo(403));
+        }
+        var accepted = HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer ingest-token-2")
+                .buildAsync(socket, new WebSocket.Listener() {})
+                .join();
+        accepted.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    }
+
+    /**
+     * A client resuming after the queue's retention deleted records it had not been sent is told so by a {@code gap}
+     * event before anything else (the points are stored all the same: the GPU API has them), then gets new points.
+     */
+    @Test
+    void aStreamResumedOlderThanTheQueuesRetentionIsToldOfTheGap() throws Exception {
+        String stream = "/api/v1/gpus/" + GPU + "/telemetry/stream?access_token=read-token-1";
+        String lastId;
+        try (var first = SseSubscription.open(server.uri(stream), null)) {
+            assertThat(ingestSample().statusCode()).isEqualTo(200);
+            lastId = first.next("point", 10, Duration.ofSeconds(30)).get(9).id();
+        }
+        assertThat(ingestSample().statusCode()).isEqualTo(200); // while the client is away
+        QueueProgress.awaitCollectorsCaughtUp(readingServer());
+        Poll.until(
+                "the processed records deleted from the queue's log (records held)",
+                Duration.ofSeconds(30),
+                () -> QueueProgress.telemetryPartitions(readingServer()).stream()
+                        .mapToLong(QueueProgress.TopicPartition::records)
+                        .sum(),
+                records -> records == 0);
+        try (var resumed = SseSubscription.open(server.uri(stream), lastId)) {
+            var gap = resumed.next("gap", 1, Duration.ofSeconds(30)).get(0);
+            JsonObject missed = json(gap.data());
+            assertThat(missed.getInt("partition")).isEqualTo(Integer.parseInt(lastId.split("-")[0]));
+            assertThat(missed.getJsonNumber("from").longValue()).isEqualTo(Long.parseLong(lastId.split("-")[1]));
+            assertThat(missed.getJsonNumber("to").longValue())
+                    .isGreaterThan(missed.getJsonNumber("from").longValue());
+            assertThat(resumed.until(Duration.ofSeconds(1)))
+                    .as("nothing replayed: the log holds nothing")
+                    .isEmpty();
+            assertThat(ingestSample().statusCode()).isEqualTo(200);
+            assertThat(resumed.next("point", 10, Duration.ofSeconds(30))).hasSize(10);
+        }
+    }
+
+    /**
+     * A server serves as many subscribers as it is configured to; one more gets 503 with when to come back. Streams
+     * other tests closed may count until the server notices they are gone (at its next write to them): the check is
+     * repeated until they have.
+     */
+    @Test
+    void beyondTheMaximumOfSubscribersANewOneGets503WithRetryAfter() throws Exception {
+        String stream = "/api/v1/telemetry/stream?access_token=read-token-1";
+        Poll.until(
+                "exactly " + MAX_SUBSCRIBERS + " subscribers served, the next refused with 503 + Retry-After",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                () -> {
+                    List<InputStream> open = new ArrayList<>();
+                    try {
+                        while (open.size() <= MAX_SUBSCRIBERS) {
+                            var response = HTTP.send(
+                                    HttpRequest.newBuilder(server.uri(stream))
+                                            .header("Accept", "text/event-stream")
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofInputStream());
+                            if (response.statusCode() != 200) {
+                                return open.size() + " served, then " + response.statusCode() + " Retry-After "
+                                        + response.headers()
+                                                .firstValue("Retry-After")
+                                                .orElse("none") + " "
+                                        + new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+                            }
+                            open.add(response.body());
+                        }
+                        return open.size() + " served";
+                    } finally {
+                        for (InputStream body : open) {
+                            body.close();
+                        }
+                    }
+                },
+                outcome -> outcome.startsWith(MAX_SUBSCRIBERS + " served, then 503 Retry-After 5 ")
+                        && outcome.contains("LIVE_MAX_SUBSCRIBERS"));
+        // The tests after this one get their streams once the server has noticed these went.
+        Poll.until(
+                "a stream served again",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                () -> {
+                    var response = HTTP.send(
+                            HttpRequest.newBuilder(server.uri(stream))
+                                    .header("Accept", "text/event-stream")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    response.body().close();
+                    return response.statusCode();
+                },
+                status -> status == 200);
+    }
+
+    /** An idle stream gets a comment now and then (here every second), so that proxies keep it open. */
+    @Test
+    void anIdleStreamGetsAKeepAliveComment() throws Exception {
+        try (var idle = SseSubscription.open(
+                server.uri("/api/v1/telemetry/stream?hostname=no-such-host&access_token=read-token-2"), null)) {
+            assertThat(idle.nextComment(Duration.ofSeconds(5))).isEqualTo("subscribed");
+            assertThat(idle.nextComment(Duration.ofSeconds(5))).isEqualTo("keep-alive");
+        }
+    }
+
+    private static HttpResponse<String> ingestSample() throws Exception {
+        return send(
+                "POST",
+                "/api/v1/ingest",
+                "ingest-token-1",
+                TelemetryCsv.sampleBatch(TelemetryCsv.SAMPLE_ROWS, java.time.Instant.now()));
+    }
+
+    /** This server as the queue's figures are read from it: with a read token. */
+    private static RunningServer readingServer() {
+        return new RunningServer() {
+            @Override
+            public URI uri(String path) {
+                return server.uri(path);
+            }
+
+            @Override
+            public String readToken() {
+                return "read-token-1";
+            }
+        };
     }
 
     @Test
@@ -338,11 +580,7 @@ public class HardeningSystemIT {
             for (String value : values) {
                 String path = String.format(template, value);
                 HttpResponse<String> response;
-                try {
-                    response = send("GET", path, "admin-token-1", null);
-                } catch (IllegalArgumentException notAUri) {
-                    continue; // the client itself refuses to send it
-                }
+                response = send("GET", path, "admin-token-1", null);
                 boolean nulInPath = value.equals("%00") && path.indexOf(value) < (path + "?").indexOf('?');
                 if (nulInPath && response.statusCode() == 400 && response.body().isEmpty()) {
                     // The HTTP layer's own "400 Invalid URI": before any application code, and no error page applies.

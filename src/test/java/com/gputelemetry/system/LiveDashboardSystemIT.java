@@ -19,18 +19,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -65,12 +67,15 @@ public class LiveDashboardSystemIT {
 
     private static final String ADMIN_TOKEN = "dashboard-admin";
 
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
+
     private static PackagedServer server;
 
     @BeforeAll
     static void start() throws Exception {
         Path scratch = Files.createTempDirectory("telemetry-live-test");
-        server = PackagedServer.start(
+        server = CLOSING.add(PackagedServer.start(
                 Map.of(
                         "TELEMETRY_DB_URL",
                         PackagedServer.h2Url(scratch),
@@ -78,7 +83,7 @@ public class LiveDashboardSystemIT {
                         Integer.toString(BUFFER_EVENTS),
                         "ADMIN_TOKEN",
                         ADMIN_TOKEN),
-                "live");
+                "live"));
         ingestSample("live-initial");
     }
 
@@ -89,13 +94,6 @@ public class LiveDashboardSystemIT {
     @BeforeEach
     void quietQueue() throws Exception {
         QueueProgress.awaitCollectorsCaughtUp(server);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private static void ingestSample(String name) throws Exception {
@@ -171,6 +169,63 @@ public class LiveDashboardSystemIT {
             live.forEach(e -> ids.add(e.id()));
             assertThat(ids).as("no point twice").hasSize(2 * METRICS);
             assertThat(resumed.until(Duration.ofSeconds(2))).isEmpty();
+        }
+    }
+
+    /**
+     * A record holds a batch's rows of every GPU of its partition: an event id names a point inside it. Resumed from a
+     * point that is not its record's last, the stream sends the rest of that record, then what follows.
+     */
+    @Test
+    void aGpuStreamResumedInTheMiddleOfARecordGetsTheRestOfItAndNothingBefore() throws Exception {
+        List<SseSubscription.Event> seen;
+        try (var first = gpuStream("", null)) {
+            ingestSample("live-mid-record");
+            seen = first.next("point", METRICS, WAIT);
+        }
+        int middle = IntStream.range(0, seen.size() - 1)
+                .filter(i ->
+                        record(seen.get(i).id()).equals(record(seen.get(i + 1).id())))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no two points of one record among " + seen));
+        List<SseSubscription.Event> rest = seen.subList(middle + 1, seen.size());
+        try (var resumed = gpuStream("", seen.get(middle).id())) {
+            assertThat(resumed.next("point", rest.size(), WAIT)).containsExactlyElementsOf(rest);
+            assertThat(resumed.until(Duration.ofSeconds(2)))
+                    .as("nothing before the resumed point, nothing twice")
+                    .noneMatch(event -> event.name().equals("point"));
+        }
+    }
+
+    /** The partition and offset of the record an event id's point is in. */
+    private static String record(String eventId) {
+        return eventId.substring(0, eventId.lastIndexOf('-'));
+    }
+
+    /**
+     * A fleet stream resumed from a checkpoint gets every point stored after it, also those it had already been sent:
+     * the checkpoint is the stream's position, and points name their GPU, metric and time for the client to see.
+     */
+    @Test
+    void aFleetStreamResumedFromAnEarlierCheckpointGetsThePointsAfterItAgain() throws Exception {
+        String fleetOfHost = "/api/v1/telemetry/stream?hostname=" + HOST;
+        String checkpoint;
+        List<String> afterCheckpoint;
+        try (var fleet = SseSubscription.open(server.uri(fleetOfHost), null)) {
+            ingestSample("live-again-1");
+            fleet.next("point", GPUS_ON_HOST * METRICS, WAIT);
+            checkpoint = fleet.next("checkpoint", 1, WAIT).get(0).id();
+            ingestSample("live-again-2");
+            afterCheckpoint = fleet.next("point", GPUS_ON_HOST * METRICS, WAIT).stream()
+                    .map(SseSubscription.Event::data)
+                    .toList();
+        }
+        try (var resumed = SseSubscription.open(server.uri(fleetOfHost), checkpoint)) {
+            assertThat(resumed.next("point", GPUS_ON_HOST * METRICS, WAIT))
+                    .extracting(SseSubscription.Event::data)
+                    .containsExactlyInAnyOrderElementsOf(afterCheckpoint);
+            assertThat(resumed.until(Duration.ofSeconds(2)))
+                    .noneMatch(e -> e.name().equals("point"));
         }
     }
 
@@ -265,12 +320,34 @@ public class LiveDashboardSystemIT {
             while ((read = in.read(buffer)) >= 0) { // ends only when the server closes the connection
                 received.write(buffer, 0, read);
             }
-            long points = received.toString(StandardCharsets.UTF_8)
-                    .lines()
-                    .filter(line -> line.equals("event: point"))
-                    .count();
+            // What it got: points, and after each round a checkpoint (the last block may be cut off by the drop).
+            Set<String> beforeCheckpoint = new HashSet<>();
+            List<String> sinceCheckpoint = new ArrayList<>();
+            String checkpoint = null;
+            long points = 0;
+            for (String event : received.toString(StandardCharsets.UTF_8).split("\n\n")) {
+                if (event.startsWith("event: point\ndata: ")) {
+                    sinceCheckpoint.add(event.substring("event: point\ndata: ".length()));
+                    points++;
+                } else if (event.startsWith("event: checkpoint\nid: ")) {
+                    beforeCheckpoint.addAll(sinceCheckpoint);
+                    sinceCheckpoint.clear();
+                    checkpoint = event.lines().toList().get(1).substring("id: ".length());
+                }
+            }
             System.out.printf("slow client: dropped after %d of %d points%n", points, acked);
             assertThat(points).isLessThan(acked);
+            assertThat(checkpoint).as("a checkpoint before the drop").isNotNull();
+
+            // Resuming from its last checkpoint, it gets everything from there on: with what it had, every point.
+            try (var resumed = SseSubscription.open(uri, checkpoint)) {
+                var rest = resumed.next("point", (int) (acked - beforeCheckpoint.size()), Duration.ofMinutes(2));
+                Set<String> all = new HashSet<>(beforeCheckpoint);
+                rest.forEach(event -> all.add(event.data()));
+                assertThat(all)
+                        .as("distinct points got before the drop and after resuming")
+                        .hasSize((int) acked);
+            }
         }
         // The server goes on serving: a new subscriber gets the next points.
         try (var next = gpuStream("", null)) {

@@ -41,8 +41,8 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
                         for (TelemetryRow row : TelemetryRow.fromPayload(rs.getString(4))) {
                             Double sent = TelemetryCsv.sampleValue(row.uuid(), row.metric());
                             if (sent != null && sent != row.value()) {
-                                differences.add("logged with " + row.value() + ", sent with " + sent + ": "
-                                        + row.uuid() + " " + row.metric() + " in " + record);
+                                differences.add("logged with " + row.value() + ", sent with " + sent + ": " + row.uuid()
+                                        + " " + row.metric() + " in " + record);
                             }
                             logged.computeIfAbsent(
                                             key(row.uuid(), row.metric(), row.timeMicros(), row.value()),

@@ -2,17 +2,16 @@ package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +62,7 @@ public class OverloadSystemIT {
                             "--drain-timeout",
                             "90s"));
                 }
+                Impatience impatient = impatientClient(server);
                 long peakRssKb = 0;
                 while (streamers.stream().anyMatch(s -> s.process().isAlive())) {
                     peakRssKb = Math.max(peakRssKb, residentKb(server.process()));
@@ -89,22 +89,24 @@ public class OverloadSystemIT {
                             .as("batches the queue holds of %s", instance)
                             .containsExactly(summary.batches());
                 }
+                acked += impatient.rowsAcknowledged();
                 QueueProgress.awaitCollectorsCaughtUp(server);
                 StoredTelemetry after = postgres.storedTelemetry();
                 LogAudit audit = postgres.logAudit();
-                String metrics = metrics(server);
+                ServerMetrics metrics = ServerMetrics.scrape(server);
                 System.out.printf(
                         "overload: %d streamers for %d s, %,d rows acknowledged, %,d batches refused with 429 and"
                                 + " retried after their Retry-After (%,d retries in all), server peak resident memory"
                                 + " %,d MB (-Xmx512m)%n",
                         STREAMERS, SECONDS, acked, retriesAfter429, retries, peakRssKb / 1024);
-                assertThat(metric(metrics, "ingest_pushed_back"))
-                        .as("batches the server refused with 429, each retried once by its streamer")
-                        .isPositive()
-                        .isEqualTo(retriesAfter429);
-                assertThat(metric(metrics, "ingest_retried_early"))
-                        .as("batches sent again before their Retry-After")
-                        .isZero();
+                assertThat(metrics.value("ingest_pushed_back"))
+                        .as("batches the server refused with 429: each streamer's retried once, and the impatient"
+                                + " client's")
+                        .isEqualTo(retriesAfter429 + impatient.refused())
+                        .isGreaterThan(impatient.refused());
+                assertThat(metrics.value("ingest_retried_early"))
+                        .as("batches sent again before their Retry-After: the impatient client's one, no streamer's")
+                        .isEqualTo(1);
                 assertThat(audit.differences()).as("log against stored rows").isEmpty();
                 assertThat(audit.loggedRows()).as("rows in the queue's log").isEqualTo(acked);
                 assertThat(after.points() - before.points()).isEqualTo(acked);
@@ -114,18 +116,52 @@ public class OverloadSystemIT {
         }
     }
 
-    private static String metrics(RunningServer server) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(server.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
+    /** What the client that ignores backpressure did: batches refused, rows acknowledged. */
+    private record Impatience(int refused, long rowsAcknowledged) {}
+
+    /**
+     * A client that ignores backpressure, while the streamers keep the server busy: it sends small batches of the
+     * sample until one is refused with 429, then sends that batch again at once, before its Retry-After, and stops.
+     */
+    private static Impatience impatientClient(RunningServer server) throws Exception {
+        String producer = "impatient-" + System.nanoTime();
+        int refused = 0;
+        long acknowledged = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
+        for (long sequence = 0; System.nanoTime() < deadline; ) {
+            String batch = TelemetryCsv.sampleBatch(50, Instant.now());
+            var answer = post(server, producer, sequence, batch);
+            if (answer.statusCode() == 429) {
+                refused++;
+                var again = post(server, producer, sequence, batch);
+                if (again.statusCode() == 429) {
+                    refused++;
+                } else {
+                    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+                    acknowledged += accepted(again);
+                }
+                return new Impatience(refused, acknowledged);
+            }
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            acknowledged += accepted(answer);
+            sequence++;
+        }
+        throw new AssertionError("no batch of the impatient client was refused in " + SECONDS + " s");
     }
 
-    /** One value of the Prometheus text, whatever tags the server adds to it. */
-    private static long metric(String metrics, String name) {
-        Matcher value =
-                Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);
-        assertThat(value.find()).as("%s in%n%s", name, metrics).isTrue();
-        return (long) Double.parseDouble(value.group(2));
+    private static HttpResponse<String> post(RunningServer server, String producer, long sequence, String batch)
+            throws Exception {
+        return Http.send(HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(batch))
+                .header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Producer-Id", producer)
+                .header("Producer-Sequence", Long.toString(sequence))
+                .build());
+    }
+
+    private static long accepted(HttpResponse<String> answer) {
+        return ((Number) Http.fromJson(answer.body(), Map.class).get("accepted")).longValue();
     }
 
     /** The process's resident memory, from /proc (Linux). */

@@ -1,7 +1,6 @@
 package com.gputelemetry.system;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,12 +31,12 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
         this.log = log;
     }
 
-    /** @param environment the server's configuration, as an operator would set it */
     /** The JDBC URL of an embedded H2 database in a file of {@code directory}, as {@code TELEMETRY_DB_URL}. */
     public static String h2Url(Path directory) {
         return "jdbc:h2:file:" + directory.resolve("telemetry") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /** @param environment the server's configuration, as an operator would set it */
     static PackagedServer start(Map<String, String> environment, String name) throws IOException, InterruptedException {
         return start(environment, name, true);
     }
@@ -54,7 +53,21 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
     /** @param jvmOptions the server JVM's options; without a heap size among them, 1 GB */
     public static PackagedServer start(Map<String, String> environment, String name, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        int port = freePort();
+        var server = prepare(environment, name, jvmOptions);
+        server.restart();
+        return server;
+    }
+
+    /** Starts the server and answers at once, without waiting for it to be ready: for a start that must fail. */
+    static PackagedServer launch(Map<String, String> environment, String name) throws IOException {
+        var server = prepare(environment, name, Launch.coverageAgent());
+        server.process = server.builder.start();
+        return server;
+    }
+
+    private static PackagedServer prepare(Map<String, String> environment, String name, List<String> jvmOptions)
+            throws IOException {
+        int port = FreePorts.one();
         Path log = Path.of("target", name + "-server.log");
         Files.deleteIfExists(log);
         List<String> command = new ArrayList<>(List.of("java"));
@@ -67,9 +80,7 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        var server = new PackagedServer(name, builder, port, log);
-        server.restart();
-        return server;
+        return new PackagedServer(name, builder, port, log);
     }
 
     /**
@@ -128,12 +139,6 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
         }
         throw new IllegalStateException(
                 "the server was not ready within " + STARTUP_TIMEOUT + "; see " + log + ":\n" + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

@@ -22,7 +22,7 @@ final class PayaraServer extends ApplicationServer {
     static PayaraServer unpack() throws IOException, InterruptedException {
         Path home = ApplicationServer.unpack("payara.distribution", "payara-server");
         // The ports create-domain derives from the base: IIOP, admin, Hazelcast, HTTP(S), JMX, OSGi, debugger.
-        int base = freePortBase(9, 37, 38, 39, ADMIN, 49, 59, 66, HTTP, 81, 86);
+        int base = FreePorts.base(9, 37, 38, 39, ADMIN, 49, 59, 66, HTTP, 81, 86);
         var server = new PayaraServer(home, base);
         server.run(
                 server.asadmin().toString(),

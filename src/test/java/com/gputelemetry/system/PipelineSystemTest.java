@@ -4,21 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Black box: the packaged server jar and the streamer jar, as a user runs them, talking real HTTP. The streamer
@@ -34,6 +35,9 @@ public abstract class PipelineSystemTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Jsonb JSON = JsonbBuilder.create();
+
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
 
     private static PackagedServer server;
 
@@ -59,7 +63,7 @@ public abstract class PipelineSystemTest {
 
     static void startServer(String name, Database database) throws Exception {
         Path scratch = Files.createTempDirectory("telemetry-system-test");
-        server = PackagedServer.start(database.environment(scratch), name);
+        server = CLOSING.add(PackagedServer.start(database.environment(scratch), name + "-pipeline"));
     }
 
     @Test
@@ -79,24 +83,21 @@ public abstract class PipelineSystemTest {
                 .isEqualTo(200);
     }
 
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-    }
-
     @Test
     void theSampleTravelsFromTheStreamerThroughTheQueueIntoTheApi() throws Exception {
         Instant before = Instant.now();
+        // Each database's class its own instance id and state: a state left by the other class is not this run's.
+        String instanceId = server.name();
         var run = StreamerProcess.run(
                 server.name(),
                 "--no-loop",
                 "--url",
                 server.baseUrl(),
                 "--instance-id",
-                "system-test",
+                instanceId,
+                "--state-dir",
+                Files.createTempDirectory(Path.of("target"), instanceId + "-state-")
+                        .toString(),
                 "--interval",
                 "0ms",
                 "--batch-size",
@@ -105,7 +106,7 @@ public abstract class PipelineSystemTest {
         assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
         StreamerProcess.Summary summary = run.summary();
         assertThat(summary.event()).isEqualTo("summary");
-        assertThat(summary.instanceId()).isEqualTo("system-test");
+        assertThat(summary.instanceId()).isEqualTo(instanceId);
         assertThat(summary.rowsRead()).isEqualTo(SAMPLE_ROWS);
         assertThat(summary.rowsAcked()).isEqualTo(SAMPLE_ROWS);
         assertThat(summary.rowsRejected()).isZero();
@@ -117,7 +118,6 @@ public abstract class PipelineSystemTest {
         assertThat(gpus).extracting(Gpu::uuid).doesNotHaveDuplicates().allMatch(uuid -> uuid.startsWith("GPU-"));
         assertThat(gpus.stream().map(Gpu::hostname).distinct()).hasSize(31);
 
-        Map<String, Double> sampleValues = sampleValues();
         for (Gpu gpu : gpus) {
             Series series = get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class);
             assertThat(series.gpu()).isEqualTo(gpu.uuid());
@@ -126,7 +126,7 @@ public abstract class PipelineSystemTest {
             for (Point point : series.items()) {
                 assertThat(point.value())
                         .as("%s of %s as in the sample", point.metric(), gpu.uuid())
-                        .isEqualTo(sampleValues.get(gpu.uuid() + " " + point.metric()));
+                        .isEqualTo(TelemetryCsv.sampleValue(gpu.uuid(), point.metric()));
             }
             List<Instant> times = series.items().stream()
                     .map(p -> Instant.parse(p.timestamp()))
@@ -135,6 +135,145 @@ public abstract class PipelineSystemTest {
             // A row's timestamp is the time the streamer processed it, not the 2025 scrape time in the file.
             assertThat(times).allMatch(t -> !t.isBefore(before.minusSeconds(1)) && t.isBefore(Instant.now()));
             assertThat(series.nextCursor()).isNull();
+        }
+    }
+
+    /**
+     * Values at the edges, posted as any producer may: what is accepted must read back exactly as sent, at the time it
+     * was sent for, and what is refused must be listed with its line and be nowhere in the store.
+     */
+    @Test
+    void edgeValuesReadBackAsSentAndRefusedRowsAreNotStored() throws Exception {
+        String gpu = "GPU-edges-" + server.name();
+        String garbled = "GPU-not-utf8-" + server.name();
+        var body = new ByteArrayOutputStream();
+        body.writeBytes(utf8("timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n"));
+        body.writeBytes(utf8(edgeRow("2026-11-22T10:00:00Z", "DCGM_FI_DEV_GPU_TEMP", gpu, "1e999"))); // line 2
+        body.writeBytes(utf8(edgeRow("2026-11-22T10:00:01Z", "DCGM_FI_DEV_GPU_TEMP", gpu, "NaN"))); // line 3
+        body.writeBytes(utf8(edgeRow("2026-11-22T10:00:02Z", "DCGM_FI_DEV_GPU_TEMP", gpu, "-0"))); // line 4
+        body.writeBytes(utf8(edgeRow("0001-01-01T00:00:00Z", "DCGM_FI_DEV_POWER_USAGE", gpu, "7"))); // line 5
+        body.writeBytes(utf8(edgeRow("9999-12-31T23:59:59.999999Z", "DCGM_FI_DEV_POWER_USAGE", gpu, "8"))); // 6
+        body.writeBytes(
+                utf8(edgeRow("2026-11-22T10:00:03Z", "DCGM_FI_DEV_POWER_USAGE", gpu, "1.7976931348623157E308")));
+        body.writeBytes(utf8(edgeRow("2026-11-22T10:00:04Z", "DCGM_FI_DEV_POWER_USAGE", gpu, "4.9E-324"))); // 8
+        // Line 9: a host name in Latin-1, not UTF-8.
+        body.writeBytes(edgeRow("2026-11-22T10:00:05Z", "DCGM_FI_DEV_GPU_TEMP", garbled, "9")
+                .replace("edge-host", "h\u00f6st")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        var answer = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", "edges-" + server.name())
+                        .header("Producer-Sequence", "0")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        Map<?, ?> receipt = JSON.fromJson(answer.body(), Map.class);
+        assertThat(((Number) receipt.get("accepted")).intValue()).isEqualTo(5);
+        assertThat((List<?>) receipt.get("rejected"))
+                .extracting(
+                        rejection -> ((Map<?, ?>) rejection).get("line") + ": " + ((Map<?, ?>) rejection).get("reason"))
+                .containsExactly(
+                        "2: value is not a finite number: '1e999'",
+                        "3: value is not a finite number: 'NaN'",
+                        "9: Hostname is not UTF-8 text");
+
+        String everything = "/api/v1/gpus/" + gpu
+                + "/telemetry?start_time=0001-01-01T00:00:00Z&end_time=9999-12-31T23:59:59.999999Z";
+        Series stored = Poll.until(
+                        "the accepted rows stored (points)",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(200),
+                        () -> HTTP.send(request(everything), HttpResponse.BodyHandlers.ofString()),
+                        response -> response.statusCode() == 200
+                                && JSON.fromJson(response.body(), Series.class)
+                                                .items()
+                                                .size()
+                                        == 5)
+                .body()
+                .transform(json -> JSON.fromJson(json, Series.class));
+        assertThat(stored.items())
+                .extracting(point -> point.timestamp() + " " + point.metric() + " " + point.value())
+                .containsExactly(
+                        "0001-01-01T00:00:00Z DCGM_FI_DEV_POWER_USAGE 7.0",
+                        "2026-11-22T10:00:02Z DCGM_FI_DEV_GPU_TEMP 0.0",
+                        "2026-11-22T10:00:03Z DCGM_FI_DEV_POWER_USAGE 1.7976931348623157E308",
+                        "2026-11-22T10:00:04Z DCGM_FI_DEV_POWER_USAGE 4.9E-324",
+                        "9999-12-31T23:59:59.999999Z DCGM_FI_DEV_POWER_USAGE 8.0");
+        assertThat(HTTP.send(request("/api/v1/gpus/" + garbled), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("the GPU of the refused row was never stored")
+                .isEqualTo(404);
+    }
+
+    private static String edgeRow(String time, String metric, String gpu, String value) {
+        return time + "," + metric + ",0,nvidia0," + gpu + ",H100,edge-host," + value + "\n";
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The fleet's latest values page to the end, within the limits the API states: 100 by default, 1 to 1,000. */
+    @Test
+    void theLatestValuesPageToTheEndWithinTheirLimits() throws Exception {
+        String host = "latest-" + server.name();
+        int gpus = 250;
+        StringBuilder csv = new StringBuilder("timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n");
+        for (int i = 0; i < gpus; i++) {
+            csv.append("2026-11-22T10:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,")
+                    .append(String.format("GPU-%s-%03d", host, i))
+                    .append(",H100,")
+                    .append(host)
+                    .append(',')
+                    .append(i)
+                    .append('\n');
+        }
+        var posted = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                        .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", host)
+                        .header("Producer-Sequence", "0")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+        QueueProgress.awaitCollectorsCaughtUp(server);
+
+        String query = "/api/v1/telemetry/latest?metric=DCGM_FI_DEV_GPU_TEMP&hostname=" + host;
+        List<Integer> pageSizes = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        String cursor = null;
+        do {
+            Map<?, ?> page = get(query + (cursor == null ? "" : "&cursor=" + cursor), Map.class);
+            List<?> items = (List<?>) page.get("items");
+            pageSizes.add(items.size());
+            for (Object item : items) {
+                Map<?, ?> gpu = (Map<?, ?>) item;
+                Map<?, ?> latest = (Map<?, ?>) ((List<?>) gpu.get("latest")).get(0);
+                values.add(gpu.get("uuid") + "=" + ((Number) latest.get("value")).intValue());
+            }
+            cursor = (String) page.get("nextCursor");
+        } while (cursor != null);
+        assertThat(pageSizes)
+                .as("pages of the default size, the last one the rest")
+                .containsExactly(100, 100, 50);
+        assertThat(values)
+                .as("every GPU once, in list order, with its latest value")
+                .containsExactlyElementsOf(IntStream.range(0, gpus)
+                        .mapToObj(i -> String.format("GPU-%s-%03d=%d", host, i, i))
+                        .toList());
+
+        assertThat(((List<?>) get(query + "&limit=1000", Map.class).get("items")))
+                .hasSize(gpus);
+        for (String limit : new String[] {"0", "1001", "-1", "many"}) {
+            var refused = HTTP.send(request(query + "&limit=" + limit), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode())
+                    .as("limit=%s: %s", limit, refused.body())
+                    .isEqualTo(400);
+            assertThat(JSON.fromJson(refused.body(), Map.class).get("parameter"))
+                    .isEqualTo("limit");
         }
     }
 
@@ -164,37 +303,25 @@ public abstract class PipelineSystemTest {
         var live = HTTP.send(request("/health/live"), HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);
         var ready = HTTP.send(request("/health/ready"), HttpResponse.BodyHandlers.ofString());
-        assertThat(ready.body()).contains("\"database\"", "\"collectors\"");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        Map<?, ?> readiness = JSON.fromJson(ready.body(), Map.class);
+        assertThat(readiness.get("status")).isEqualTo("UP");
+        assertThat((List<?>) readiness.get("checks"))
+                .extracting(check -> ((Map<?, ?>) check).get("name") + " " + ((Map<?, ?>) check).get("status"))
+                .contains("database UP", "collectors UP");
 
         var openApi = HTTP.send(request("/openapi"), HttpResponse.BodyHandlers.ofString());
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.body())
                 .contains("GPU Telemetry Pipeline API", "/api/v1/gpus/{uuid}/telemetry", "/api/v1/ingest");
 
-        var metrics = HTTP.send(request("/metrics"), HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("queue_lag", "queue_delivered", "group=\"collectors\"");
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        ServerMetrics.assertAgreeWithTheQueueOfALoneServer(server);
+        assertThat(ServerMetrics.scrape(server).text()).contains("group=\"collectors\"");
 
         var swaggerUi = HTTP.send(request("/swagger-ui/index.html"), HttpResponse.BodyHandlers.ofString());
         assertThat(swaggerUi.statusCode()).isEqualTo(200);
         assertThat(swaggerUi.body()).contains("SwaggerUIBundle");
-    }
-
-    /** Each (GPU, metric)'s value in the sample, which has one row per GPU and metric. */
-    private static Map<String, Double> sampleValues() throws IOException {
-        Map<String, Double> values = new HashMap<>();
-        try (var parser = CSVFormat.DEFAULT
-                .builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .get()
-                .parse(Files.newBufferedReader(Path.of(Launch.required("sample.csv"))))) {
-            for (CSVRecord row : parser) {
-                values.put(row.get("uuid") + " " + row.get("metric_name"), Double.valueOf(row.get("value")));
-            }
-        }
-        assertThat(values).hasSize(SAMPLE_ROWS);
-        return values;
     }
 
     private static List<Gpu> awaitAllPointsStored() throws Exception {
@@ -216,8 +343,11 @@ public abstract class PipelineSystemTest {
         }
     }
 
+    /** The sample's GPUs only: the other tests of the class make up GPUs of their own. */
     private static Listed listed() throws Exception {
-        List<Gpu> gpus = get("/api/v1/gpus", GpuPage.class).items();
+        List<Gpu> gpus = get("/api/v1/gpus", GpuPage.class).items().stream()
+                .filter(gpu -> TelemetryCsv.isSampleGpu(gpu.uuid()))
+                .toList();
         int points = 0;
         for (Gpu gpu : gpus) {
             points += get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class)

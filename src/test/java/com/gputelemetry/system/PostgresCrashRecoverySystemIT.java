@@ -2,16 +2,19 @@ package com.gputelemetry.system;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kill and restart on a real PostgreSQL server. */
 class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
+
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
 
     private static TestPostgres postgres;
 
     @Override
     Database database(Path scratch) throws Exception {
-        postgres = TestPostgres.start();
+        postgres = CLOSING.add(TestPostgres.start());
         return new Database() {
             @Override
             public Map<String, String> environment() {
@@ -28,12 +31,5 @@ class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
                 return postgres.logAudit();
             }
         };
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 }

@@ -2,9 +2,6 @@ package com.gputelemetry.system;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,10 +9,6 @@ import java.util.List;
 // Public, with public records: JSON-B reads the replies into them reflectively.
 public final class QueueProgress {
 
-    // HTTP/1.1: the JDK client reuses an idle HTTP/2 connection that the server has since closed and fails with EOF,
-    // where on HTTP/1.1 it sends a GET again on a new connection.
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Jsonb JSON = JsonbBuilder.create();
 
     public record Partition(int partition, long lag, String owner) {}
@@ -77,7 +70,10 @@ public final class QueueProgress {
     }
 
     private static String get(RunningServer server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
+        var response = Http.get(server, path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
     }
 }

@@ -22,12 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every way the ingest boundary refuses a batch, over the wire as a producer meets it, on both transports: a missing
@@ -60,27 +60,17 @@ public class RefusalsSystemIT {
 
     public record Health(String status, List<Check> checks) {}
 
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
+
     @BeforeAll
     static void start() throws Exception {
         sample = Files.readAllLines(Path.of(Launch.required("sample.csv")));
-        postgres = TestPostgres.start();
+        postgres = CLOSING.add(TestPostgres.start());
         Map<String, String> environment = new HashMap<>(postgres.serverEnvironment());
         environment.put("QUEUE_MAX_LAG", "1");
         environment.put("INGEST_MAX_BATCH_BYTES", Integer.toString(MAX_BATCH_BYTES));
-        server = PackagedServer.start(environment, "refusals");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
-        }
+        server = CLOSING.add(PackagedServer.start(environment, "refusals"));
     }
 
     @Test

@@ -2,7 +2,6 @@ package com.gputelemetry.system;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,13 +18,11 @@ import java.util.stream.Stream;
  */
 final class SseSubscription implements AutoCloseable {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     record Event(String name, String id, String data) {}
 
     private final Stream<String> lines;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
     private volatile boolean ended;
 
     private SseSubscription(Stream<String> lines) {
@@ -37,11 +34,23 @@ final class SseSubscription implements AutoCloseable {
 
     /** Opens the stream; fails unless the server answers 200 with {@code text/event-stream}. */
     static SseSubscription open(URI uri, String lastEventId) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        return open(HttpRequest.newBuilder(uri), lastEventId);
+    }
+
+    /** Opens the stream at {@code path} with the credentials the test reads this server with. */
+    static SseSubscription open(RunningServer server, String path, String lastEventId)
+            throws IOException, InterruptedException {
+        return open(server.request(path).timeout(Duration.ofDays(1)), lastEventId);
+    }
+
+    private static SseSubscription open(HttpRequest.Builder request, String lastEventId)
+            throws IOException, InterruptedException {
+        URI uri = request.build().uri();
+        request.header("Accept", "text/event-stream");
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<Stream<String>> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = Http.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (response.statusCode() != 200 || !type.startsWith("text/event-stream")) {
             String body = String.join("\n", response.body().limit(20).toList());
@@ -63,6 +72,8 @@ final class SseSubscription implements AutoCloseable {
                     name = null;
                     id = null;
                     data.setLength(0);
+                } else if (line.startsWith(":")) {
+                    comments.add(line.substring(1).strip());
                 } else if (line.startsWith("event:")) {
                     name = line.substring(6).strip();
                 } else if (line.startsWith("id:")) {
@@ -94,6 +105,15 @@ final class SseSubscription implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /** The next comment line the server sends (such as a keep-alive), without its colon; fails when none comes. */
+    String nextComment(Duration timeout) throws InterruptedException {
+        String comment = comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (comment == null) {
+            throw new AssertionError("no comment within " + timeout + (ended ? " (the stream ended)" : ""));
+        }
+        return comment;
     }
 
     /** Every event that arrives until none has for {@code quiet}. */

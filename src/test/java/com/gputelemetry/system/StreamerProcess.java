@@ -87,8 +87,12 @@ public final class StreamerProcess {
 
     /** The same over the given transport, {@code http} or {@code websocket}. */
     static Running loop(String name, RunningServer server, String transport) throws IOException {
-        return start(
-                name,
+        return loop(name, server, transport, null);
+    }
+
+    /** The same with an ingest token, for a server that requires one; none when null. */
+    static Running loop(String name, RunningServer server, String transport, String token) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of(
                 "--loop",
                 "--url",
                 server.baseUrl(),
@@ -99,7 +103,11 @@ public final class StreamerProcess {
                 "--interval",
                 "20ms",
                 "--batch-size",
-                "500");
+                "500"));
+        if (token != null) {
+            arguments.addAll(List.of("--token", token));
+        }
+        return start(name, arguments.toArray(String[]::new));
     }
 
     public static Running start(String name, String... arguments) throws IOException {

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -20,6 +24,7 @@ final class TelemetryCsv {
     static final int SAMPLE_GPUS = 247;
 
     private static Map<String, Double> sampleValues;
+    private static Set<String> sampleGpus;
 
     private TelemetryCsv() {}
 
@@ -36,12 +41,41 @@ final class TelemetryCsv {
         }
     }
 
+    /**
+     * The sample's header and its first {@code rows} rows as one batch, each stamped with {@code time} as the time it
+     * is for (in the file, the scrape's own time of 2025), as a producer posts them.
+     */
+    static String sampleBatch(int rows, Instant time) {
+        List<String> lines = sampleLines();
+        StringBuilder batch = new StringBuilder(lines.get(0)).append('\n');
+        for (String line : lines.subList(1, rows + 1)) {
+            batch.append('"')
+                    .append(time.truncatedTo(ChronoUnit.MICROS))
+                    .append(line.substring(line.indexOf('"', 1)))
+                    .append('\n');
+        }
+        return batch.toString();
+    }
+
     /** The value the sample gives this GPU's metric; null for a GPU or metric that is not in the sample. */
     static synchronized Double sampleValue(String uuid, String metric) {
+        readSample();
+        return sampleValues.get(uuid + " " + metric);
+    }
+
+    /** Whether the GPU is one of the sample's, rather than one a test made up. */
+    static synchronized boolean isSampleGpu(String uuid) {
+        readSample();
+        return sampleGpus.contains(uuid);
+    }
+
+    private static void readSample() {
         if (sampleValues == null) {
             sampleValues = readSampleValues();
+            sampleGpus = sampleValues.keySet().stream()
+                    .map(key -> key.substring(0, key.indexOf(' ')))
+                    .collect(Collectors.toUnmodifiableSet());
         }
-        return sampleValues.get(uuid + " " + metric);
     }
 
     private static Map<String, Double> readSampleValues() {
@@ -59,7 +93,8 @@ final class TelemetryCsv {
             throw new UncheckedIOException(e);
         }
         if (values.size() != SAMPLE_ROWS) {
-            throw new IllegalStateException("the sample has " + values.size() + " (GPU, metric) pairs, not " + SAMPLE_ROWS);
+            throw new IllegalStateException(
+                    "the sample has " + values.size() + " (GPU, metric) pairs, not " + SAMPLE_ROWS);
         }
         return values;
     }

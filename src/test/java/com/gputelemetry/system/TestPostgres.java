@@ -4,6 +4,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -21,7 +26,7 @@ public final class TestPostgres implements AutoCloseable {
 
     public static TestPostgres start() throws IOException {
         Path data = Files.createTempDirectory("telemetry-postgres");
-        return new TestPostgres(data, server(data).start());
+        return new TestPostgres(data, server(data).setPort(FreePorts.one()).start());
     }
 
     // The data directory is this class's to delete (see close): the library would delete it whenever one of its
@@ -68,6 +73,49 @@ public final class TestPostgres implements AutoCloseable {
         postgres.close();
     }
 
+    /**
+     * Makes a standby of this server that replicates it synchronously, as an operator's highly available pair does:
+     * this server waits for the standby to have each commit before it answers the commit. Built as a cold copy of
+     * this server's data directory (stopped cleanly for the copy, then started again) marked as a standby that follows
+     * this one, which is what {@code pg_basebackup} would make of a running server.
+     */
+    TestPostgres synchronousStandby() throws IOException, SQLException, InterruptedException {
+        execute("ALTER SYSTEM SET synchronous_standby_names = 'standby'");
+        int port = postgres.getPort();
+        shutDown(false);
+        Path copy = Files.createTempDirectory("telemetry-postgres-standby");
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(data.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else if (!file.getFileName().toString().equals("postmaster.pid")) {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Files.createFile(copy.resolve("standby.signal"));
+        Files.writeString(
+                copy.resolve("postgresql.auto.conf"),
+                "primary_conninfo = 'host=localhost port=" + port + " user=postgres application_name=standby'\n",
+                StandardOpenOption.APPEND);
+        restart();
+        return new TestPostgres(copy, server(copy).setPort(FreePorts.one()).start());
+    }
+
+    /**
+     * Makes this standby the primary, as a failover manager does once the primary is lost, and stops it waiting for
+     * a standby of its own (it has none), which would hold every commit.
+     */
+    void promote() throws SQLException {
+        execute("SELECT pg_promote(true, 60)");
+        execute("ALTER SYSTEM SET synchronous_standby_names = ''", "SELECT pg_reload_conf()");
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
     /** Starts the stopped server again, on its port and its data, which it recovers from its write-ahead log. */
     void restart() throws IOException {
         postgres = server(data).setPort(postgres.getPort()).start();
@@ -84,6 +132,16 @@ public final class TestPostgres implements AutoCloseable {
                 "TELEMETRY_DB_URL", jdbcUrl(),
                 "TELEMETRY_DB_USER", "postgres",
                 "TELEMETRY_DB_PASSWORD", "postgres");
+    }
+
+    /** Runs statements as the database's owner, e.g. to make the database refuse what the server asks of it. */
+    void execute(String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+                Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
     }
 
     StoredTelemetry storedTelemetry() throws Exception {

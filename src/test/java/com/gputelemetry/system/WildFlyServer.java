@@ -21,7 +21,7 @@ final class WildFlyServer extends ApplicationServer {
     static WildFlyServer unpack() throws IOException {
         Path home = ApplicationServer.unpack("wildfly.distribution", "wildfly");
         // standalone.xml's socket bindings: transactions, AJP, HTTP(S), management HTTP(S).
-        int base = freePortBase(4712, 4713, 8009, HTTP, 8443, MANAGEMENT, 9993);
+        int base = FreePorts.base(4712, 4713, 8009, HTTP, 8443, MANAGEMENT, 9993);
         return new WildFlyServer(home, base);
     }
 

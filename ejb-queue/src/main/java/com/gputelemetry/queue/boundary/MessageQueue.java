@@ -7,7 +7,6 @@ import com.gputelemetry.queue.control.PartitionDelivery;
 import com.gputelemetry.queue.control.PartitionLeases;
 import com.gputelemetry.queue.control.Partitioner;
 import com.gputelemetry.queue.control.QueueSettings;
-import com.gputelemetry.queue.control.Retention;
 import com.gputelemetry.queue.control.Subscription;
 import com.gputelemetry.queue.control.TopicCreation;
 import com.gputelemetry.queue.entity.PartitionLog;
@@ -31,7 +30,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +77,6 @@ public class MessageQueue {
     TopicCreation topicCreation;
 
     @EJB
-    Retention retention;
-
-    @EJB
     PartitionLeases leases;
 
     @EJB
@@ -105,9 +100,6 @@ public class MessageQueue {
         // instances on the same database and retries partitions that are backing off.
         long poll = settings.pollIntervalMillis();
         timers.add(scheduler.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS));
-        long retentionCheck = settings.retentionCheckSeconds();
-        timers.add(scheduler.scheduleWithFixedDelay(
-                this::applyRetention, retentionCheck, retentionCheck, TimeUnit.SECONDS));
         lastPollMillis = System.currentTimeMillis();
     }
 
@@ -254,7 +246,8 @@ public class MessageQueue {
         return group + "\u0000" + topic;
     }
 
-    private List<String> subscribedGroups(String topic) {
+    /** The groups subscribed to the topic on this server. */
+    public List<String> subscribedGroups(String topic) {
         return groups.values().stream()
                 .filter(g -> g.topic().equals(topic))
                 .map(ConsumerGroup::name)
@@ -315,23 +308,8 @@ public class MessageQueue {
         return instanceId;
     }
 
-    private void applyRetention() {
-        long cutoff = System.currentTimeMillis()
-                - Duration.ofMinutes(settings.retentionMinutes()).toMillis();
-        topics.forEach((topic, partitions) -> {
-            List<String> active = subscribedGroups(topic);
-            long deleted = 0;
-            try {
-                for (int partition = 0; partition < partitions; partition++) {
-                    deleted += retention.purge(topic, partition, active, cutoff);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "retention on " + topic + " failed; trying again later", e);
-            }
-            if (deleted > 0) {
-                long total = deleted;
-                LOG.info(() -> "retention deleted " + total + " records of " + topic);
-            }
-        });
+    /** The topics this server has used, with their partition counts. */
+    public Map<String, Integer> topics() {
+        return Map.copyOf(topics);
     }
 }

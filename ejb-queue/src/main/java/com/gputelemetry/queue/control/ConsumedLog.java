@@ -80,6 +80,22 @@ public class ConsumedLog {
                 next);
     }
 
+    /**
+     * The oldest offset of the partition that the log still holds below {@code to}: {@code to} when retention has
+     * deleted every record before it. A reader that wanted to start earlier has missed what lies in between.
+     */
+    public long oldestRetained(String topic, int partition, long to) {
+        Long oldest = em.createQuery(
+                        "SELECT MIN(r.offset) FROM LogRecord r WHERE r.topic = :topic AND r.partition = :partition"
+                                + " AND r.offset < :to",
+                        Long.class)
+                .setParameter("topic", topic)
+                .setParameter("partition", partition)
+                .setParameter("to", to)
+                .getSingleResult();
+        return oldest == null ? to : oldest;
+    }
+
     /** Records of one partition, and the offset after the last one looked at. */
     public record Slice(List<LogRecord> records, long next) {}
 }

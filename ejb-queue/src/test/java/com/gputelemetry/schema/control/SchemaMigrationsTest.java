@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -132,10 +135,39 @@ class SchemaMigrationsTest {
         return Stream.of("h2", "postgres");
     }
 
-    private static Map<Integer, String> expectedChecksums() {
+    /**
+     * The checksums committed when each migration was released: literals, not what the code computes now, so that a
+     * script edited after its release fails this build rather than the databases it was applied to.
+     */
+    private static Map<Integer, String> expectedChecksums() throws IOException {
+        Map<String, String> released = releasedChecksums();
         Map<Integer, String> expected = new TreeMap<>();
-        SchemaMigrations.MIGRATIONS.forEach(m -> expected.put(m.version(), m.checksum()));
+        SchemaMigrations.MIGRATIONS.forEach(m -> expected.put(m.version(), released.get(m.fileName())));
         return expected;
+    }
+
+    private static Map<String, String> releasedChecksums() throws IOException {
+        try (InputStream in = SchemaMigrationsTest.class.getResourceAsStream("/released-migrations.sha256")) {
+            Map<String, String> released = new TreeMap<>();
+            new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .map(line -> line.split(" "))
+                    .forEach(fields -> released.put(fields[0], fields[1]));
+            return released;
+        }
+    }
+
+    @Test
+    void noReleasedMigrationWasEditedAndEachHasItsReleasedChecksum() throws Exception {
+        Map<String, String> released = releasedChecksums();
+        assertThat(SchemaMigrations.MIGRATIONS)
+                .extracting(SchemaMigrations.Migration::fileName)
+                .as("every migration with its line in released-migrations.sha256")
+                .containsExactlyInAnyOrderElementsOf(released.keySet());
+        SchemaMigrations.MIGRATIONS.forEach(migration -> assertThat(migration.checksum())
+                .as("%s as released: write a new migration instead of editing it", migration.fileName())
+                .isEqualTo(released.get(migration.fileName())));
     }
 
     private static SchemaMigrations migrations(DataSource dataSource) {

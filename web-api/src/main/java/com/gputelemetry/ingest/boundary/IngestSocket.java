@@ -7,6 +7,7 @@ import com.gputelemetry.ingest.entity.SocketReply;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
@@ -32,9 +33,18 @@ public class IngestSocket {
     @ConfigProperty(name = "INGEST_MAX_BATCH_BYTES")
     int maxBatchBytes;
 
+    @Inject
+    OpenSessions sessions;
+
     @OnOpen
     public void open(Session session) {
         session.setMaxTextMessageBufferSize(maxBatchBytes);
+        sessions.opened(session);
+    }
+
+    @OnClose
+    public void close(Session session) {
+        sessions.closed(session);
     }
 
     @OnMessage

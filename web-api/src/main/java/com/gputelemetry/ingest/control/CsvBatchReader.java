@@ -28,6 +28,9 @@ public class CsvBatchReader {
 
     static final String LABELS = "labels_raw";
 
+    /** What the body's decoding puts where its bytes were not UTF-8. */
+    private static final char NOT_UTF8 = '\uFFFD';
+
     /** The widths of the columns the values are stored in (migration V2). */
     private static final Map<String, Integer> MAX_LENGTHS =
             Map.of("uuid", 64, "metric_name", 128, "Hostname", 255, "device", 64, "modelName", 255, LABELS, 4000);
@@ -121,6 +124,9 @@ public class CsvBatchReader {
         if (!Double.isFinite(number)) {
             throw new IllegalArgumentException("value is not a finite number: '" + value + "'");
         }
+        // -0 measures what 0 does; H2 stores it as 0 where PostgreSQL keeps the sign, so it is 0 from here on and
+        // reads back alike from either.
+        number += 0.0;
         String gpuId = required(record, columns, "gpu_id");
         int gpuIndex;
         try {
@@ -161,9 +167,13 @@ public class CsvBatchReader {
 
     /**
      * A value longer than its database column could never be stored: refused here, with the row's line, rather than
-     * failing in the collectors and ending among the dead letters.
+     * failing in the collectors and ending among the dead letters. Bytes of the body that were not UTF-8 arrive as
+     * U+FFFD: such a value would be stored as something the producer never sent, so the row is refused instead.
      */
     private static String fitting(String name, String value) {
+        if (value.indexOf(NOT_UTF8) >= 0) {
+            throw new IllegalArgumentException(name + " is not UTF-8 text");
+        }
         Integer max = MAX_LENGTHS.get(name);
         if (max != null && value.length() > max) {
             throw new IllegalArgumentException(name + " is longer than " + max + " characters");

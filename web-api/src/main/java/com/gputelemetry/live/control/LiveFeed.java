@@ -3,6 +3,7 @@ package com.gputelemetry.live.control;
 import com.gputelemetry.collector.boundary.CollectorStartup;
 import com.gputelemetry.live.entity.FleetCheckpoint;
 import com.gputelemetry.live.entity.LivePoint;
+import com.gputelemetry.live.entity.LogGap;
 import com.gputelemetry.live.entity.StreamPosition;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.ConsumedLog;
@@ -40,8 +41,6 @@ public class LiveFeed {
     /** Rounds run back to back while the feed is behind, up to this many before it pauses. */
     private static final int ROUNDS_BACK_TO_BACK = 8;
 
-    private static final long KEEP_ALIVE_MILLIS = 15_000;
-
     @EJB
     ConsumedLog log;
 
@@ -65,6 +64,10 @@ public class LiveFeed {
     @Inject
     @ConfigProperty(name = "LIVE_MAX_SUBSCRIBERS")
     int maxSubscribers;
+
+    @Inject
+    @ConfigProperty(name = "LIVE_KEEP_ALIVE_SECONDS")
+    long keepAliveSeconds;
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -129,8 +132,17 @@ public class LiveFeed {
         return senders;
     }
 
-    /** Reads the log between two positions for a subscriber's replay, a slice at a time. */
-    void replay(int partition, long from, long to, Consumer<LivePoint> sink) {
+    /**
+     * Reads the log between two positions for a subscriber's replay, a slice at a time; tells {@code gaps} first when
+     * retention has deleted records the replay should have started with.
+     */
+    void replay(int partition, long from, long to, Consumer<LogGap> gaps, Consumer<LivePoint> sink) {
+        if (from < to) {
+            long oldest = log.oldestRetained(TOPIC, partition, to);
+            if (oldest > from) {
+                gaps.accept(new LogGap(partition, from, oldest));
+            }
+        }
         long next = from;
         while (next < to) {
             ConsumedLog.Slice slice = log.records(GROUP, TOPIC, partition, next, to, 500);
@@ -183,7 +195,7 @@ public class LiveFeed {
             // never both nor neither. Delivering only queues.
             synchronized (this) {
                 positions = next;
-                boolean keepAlive = System.currentTimeMillis() - lastKeepAlive >= KEEP_ALIVE_MILLIS;
+                boolean keepAlive = System.currentTimeMillis() - lastKeepAlive >= keepAliveSeconds * 1_000;
                 if (keepAlive) {
                     lastKeepAlive = System.currentTimeMillis();
                 }

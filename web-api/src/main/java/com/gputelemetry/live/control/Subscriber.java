@@ -2,6 +2,7 @@ package com.gputelemetry.live.control;
 
 import com.gputelemetry.live.entity.FleetCheckpoint;
 import com.gputelemetry.live.entity.LivePoint;
+import com.gputelemetry.live.entity.LogGap;
 import com.gputelemetry.live.entity.StreamPosition;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -91,11 +92,11 @@ public final class Subscriber {
         try {
             if (resume.gpu() != null) {
                 StreamPosition after = resume.gpu();
-                feed.replay(after.partition(), after.offset(), live[after.partition()], this::replay);
+                feed.replay(after.partition(), after.offset(), live[after.partition()], this::gap, this::replay);
             } else if (resume.fleet() != null) {
                 long[] from = resume.fleet().nextOffsets();
                 for (int partition = 0; partition < live.length && !stream.isClosed(); partition++) {
-                    feed.replay(partition, from[partition], live[partition], this::replay);
+                    feed.replay(partition, from[partition], live[partition], this::gap, this::replay);
                 }
                 send(new FleetCheckpoint(live).event());
             }
@@ -112,6 +113,10 @@ public final class Subscriber {
             replaying = false;
         }
         stream.pump();
+    }
+
+    private void gap(LogGap gap) {
+        send(gap.event());
     }
 
     private void replay(LivePoint point) {

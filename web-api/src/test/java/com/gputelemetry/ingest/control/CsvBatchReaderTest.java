@@ -1,10 +1,13 @@
 package com.gputelemetry.ingest.control;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.gputelemetry.ingest.entity.RowRejection;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -116,5 +119,34 @@ class CsvBatchReaderTest {
                 .isInstanceOf(InvalidCsvException.class)
                 .hasMessageContaining("timestamp, metric_name, gpu_id, device, modelName, Hostname");
         assertThatThrownBy(() -> reader.read("")).isInstanceOf(InvalidCsvException.class);
+    }
+
+    @Test
+    void rejectsARowWhoseBytesWereNotUtf8RatherThanStoringReplacementCharacters() {
+        byte[] header = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n".getBytes(UTF_8);
+        byte[] good = "2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-a,H100,host,40\n".getBytes(UTF_8);
+        byte[] latin1 = "2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,1,nvidia1,GPU-b,H100,h\u00f6st,41\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        var body = new ByteArrayOutputStream();
+        body.writeBytes(header);
+        body.writeBytes(good);
+        body.writeBytes(latin1);
+        body.writeBytes(good);
+
+        CsvBatch batch = reader.read(body.toString(UTF_8));
+
+        assertThat(batch.rows()).extracting(TelemetryRow::uuid).containsExactly("GPU-a", "GPU-a");
+        assertThat(batch.rejections()).containsExactly(new RowRejection(3, "Hostname is not UTF-8 text"));
+    }
+
+    @Test
+    void minusZeroIsZero() {
+        CsvBatch batch = reader.read(
+                """
+                timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value
+                2026-01-01T00:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-a,H100,host,-0
+                """);
+
+        assertThat(Double.doubleToRawLongBits(batch.rows().get(0).value())).isEqualTo(Double.doubleToRawLongBits(0.0));
     }
 }
