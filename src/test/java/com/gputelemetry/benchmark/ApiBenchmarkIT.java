@@ -1,5 +1,6 @@
 package com.gputelemetry.benchmark;
 
+import com.gputelemetry.system.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.gputelemetry.system.PackagedServer;
@@ -47,8 +48,7 @@ class ApiBenchmarkIT {
     private static final int POINTS_PER_SERIES = 4_050;
     private static final Duration DAY = Duration.ofHours(24);
     private static final int CLIENTS = 4;
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP = Http.CLIENT;
 
     private record Gpu(String uuid, String hostname, int index, String device, String model, String labels) {}
 

@@ -1,5 +1,6 @@
 package com.gputelemetry.benchmark;
 
+import com.gputelemetry.system.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.gputelemetry.system.PackagedServer;
@@ -22,8 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FreshnessProbe implements Runnable {
 
     private static final String PROBE_GPU = "GPU-freshness-probe";
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP = Http.CLIENT;
 
     private final PackagedServer server;
     private final AtomicBoolean stopped = new AtomicBoolean();

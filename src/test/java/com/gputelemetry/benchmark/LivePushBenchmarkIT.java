@@ -1,5 +1,6 @@
 package com.gputelemetry.benchmark;
 
+import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
 import com.gputelemetry.system.QueueProgress;
 import com.gputelemetry.system.StreamerProcess;
@@ -145,8 +146,7 @@ class LivePushBenchmarkIT {
     /** One subscriber of the fleet stream that counts the points it reads, as fast as it can. */
     private static final class Counter {
 
-        private static final HttpClient HTTP =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private static final HttpClient HTTP = Http.CLIENT;
 
         private final AtomicLong points = new AtomicLong();
         private final AtomicBoolean ended = new AtomicBoolean();

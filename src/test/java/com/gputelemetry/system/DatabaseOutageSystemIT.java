@@ -53,7 +53,7 @@ public class DatabaseOutageSystemIT {
     @Test
     void theServerRidesOutTwoDatabaseOutagesWithoutLosingOrDoublingARowAndTheLiveFeedResumes() throws Exception {
         // The watched GPU known to the server, so that its stream can be opened; the points counted come after.
-        var sample = post("outage-warm-up", TelemetryCsv.sampleBatch(TelemetryCsv.SAMPLE_ROWS, Instant.now()));
+        var sample = Http.ingest(server, TelemetryCsv.sampleBatch(TelemetryCsv.SAMPLE_ROWS, Instant.now()));
         assertThat(sample.statusCode()).as(sample.body()).isEqualTo(200);
         QueueProgress.awaitCollectorsCaughtUp(server);
         StoredTelemetry before = postgres.storedTelemetry();
@@ -107,7 +107,7 @@ public class DatabaseOutageSystemIT {
             // all of them, once each, as stored.
             List<String> stored = points(WATCHED_GPU, from);
             var pushed = new ArrayList<>(watched.next("point", stored.size(), Duration.ofSeconds(30)));
-            pushed.addAll(watched.until(Duration.ofSeconds(2)));
+            pushed.addAll(watched.rest(server));
             assertThat(pushed.stream().map(SseSubscription.Event::id).distinct())
                     .as("points pushed once each")
                     .hasSize(pushed.size());
@@ -146,7 +146,7 @@ public class DatabaseOutageSystemIT {
                         + " FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
         ServerMetrics before = ServerMetrics.scrape(server);
         try (var host = SseSubscription.open(server, "/api/v1/telemetry/stream?hostname=poison-host", null)) {
-            var poisoned = ingest("poison", "GPU-poison", 41);
+            var poisoned = ingest("GPU-poison", 41);
             assertThat(poisoned.statusCode()).as(poisoned.body()).isEqualTo(200);
 
             JsonObject letter = Poll.until(
@@ -173,11 +173,11 @@ public class DatabaseOutageSystemIT {
                     .isEqualTo(1);
 
             // The partition goes on past the dead letter, and the feed pushes what was stored, not what was refused.
-            var good = ingest("antidote", "GPU-antidote", 42);
+            var good = ingest("GPU-antidote", 42);
             assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
             var pushed = host.next("point", 1, Duration.ofSeconds(30));
             assertThat(json(pushed.get(0).data()).getString("uuid")).isEqualTo("GPU-antidote");
-            assertThat(host.until(Duration.ofSeconds(2)))
+            assertThat(host.rest(server))
                     .noneMatch(event -> event.name().equals("point"));
 
             postgres.execute("DROP TRIGGER refuse_poison ON telemetry_point", "DROP FUNCTION refuse_poison()");
@@ -233,21 +233,11 @@ public class DatabaseOutageSystemIT {
                 .toList();
     }
 
-    private static HttpResponse<String> ingest(String producer, String uuid, double value) throws Exception {
-        return post(
-                producer,
-                "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n" + Instant.now()
-                        + ",DCGM_FI_DEV_GPU_TEMP,0,nvidia0," + uuid + ",H100,poison-host," + value + "\n");
-    }
-
-    /** A batch under a producer id of its own, as its first. */
-    private static HttpResponse<String> post(String producer, String csv) throws Exception {
-        return Http.send(HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
-                .POST(HttpRequest.BodyPublishers.ofString(csv))
-                .header("Content-Type", "text/csv")
-                .header("Producer-Id", producer + "-" + System.nanoTime())
-                .header("Producer-Sequence", "0")
-                .build());
+    private static HttpResponse<String> ingest(String uuid, double value) throws Exception {
+        return Http.ingest(
+                server,
+                TelemetryCsv.HEADER + "\n"
+                        + TelemetryCsv.row(Instant.now().toString(), "DCGM_FI_DEV_GPU_TEMP", uuid, "poison-host", value));
     }
 
     private static JsonObject json(String text) {

@@ -41,9 +41,7 @@ public class HardeningSystemIT {
     private static final String READ = "read-token-1,read-token-2";
     private static final int MAX_SUBSCRIBERS = 3;
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
-    // HTTP/1.1: over one HTTP/2 connection, a hostile request (a 5,000-character path) spoils the requests after it.
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP = Http.CLIENT;
 
     @RegisterExtension
     static final Closing CLOSING = new Closing();
@@ -295,7 +293,7 @@ public class HardeningSystemIT {
             assertThat(missed.getJsonNumber("from").longValue()).isEqualTo(Long.parseLong(lastId.split("-")[1]));
             assertThat(missed.getJsonNumber("to").longValue())
                     .isGreaterThan(missed.getJsonNumber("from").longValue());
-            assertThat(resumed.until(Duration.ofSeconds(1)))
+            assertThat(resumed.rest(readingServer()))
                     .as("nothing replayed: the log holds nothing")
                     .isEmpty();
             assertThat(ingestSample().statusCode()).isEqualTo(200);
@@ -488,7 +486,7 @@ public class HardeningSystemIT {
 
     @Test
     void aHostileIngestCorpusIsRefusedCleanlyAndTheGoodRowsAreStored() throws Exception {
-        String header = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value";
+        String header = TelemetryCsv.HEADER;
         String good = "2026-11-22T10:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-corpus-good,H100,corpus-host,41";
         var random = new Random(42);
         byte[] noise = new byte[4096];

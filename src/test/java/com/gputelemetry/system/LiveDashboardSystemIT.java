@@ -98,7 +98,7 @@ public class LiveDashboardSystemIT {
 
     private static void ingestSample(String name) throws Exception {
         var result = StreamerProcess.run(
-                name, "--url", server.baseUrl(), "--instance-id", name + "-" + System.nanoTime(), "--interval", "0ms");
+                name, "--url", server.baseUrl(), "--instance-id", TelemetryCsv.unique(name), "--interval", "0ms");
         assertThat(result.exitCode())
                 .as("streamer exit; stderr:%n%s", result.stderr())
                 .isZero();
@@ -135,13 +135,13 @@ public class LiveDashboardSystemIT {
                 previousId = event.id();
             }
             assertThat(metrics).hasSize(METRICS);
-            assertThat(all.until(Duration.ofSeconds(2)))
+            assertThat(all.rest(server))
                     .as("nothing more than the GPU's new points")
                     .isEmpty();
 
             var temperatures = temperature.next("point", 1, WAIT);
             assertThat(json(temperatures.get(0).data()).getString("metric")).isEqualTo("DCGM_FI_DEV_GPU_TEMP");
-            assertThat(temperature.until(Duration.ofSeconds(1))).isEmpty();
+            assertThat(temperature.rest(server)).isEmpty();
         }
     }
 
@@ -168,7 +168,7 @@ public class LiveDashboardSystemIT {
             missed.forEach(e -> ids.add(e.id()));
             live.forEach(e -> ids.add(e.id()));
             assertThat(ids).as("no point twice").hasSize(2 * METRICS);
-            assertThat(resumed.until(Duration.ofSeconds(2))).isEmpty();
+            assertThat(resumed.rest(server)).isEmpty();
         }
     }
 
@@ -191,7 +191,7 @@ public class LiveDashboardSystemIT {
         List<SseSubscription.Event> rest = seen.subList(middle + 1, seen.size());
         try (var resumed = gpuStream("", seen.get(middle).id())) {
             assertThat(resumed.next("point", rest.size(), WAIT)).containsExactlyElementsOf(rest);
-            assertThat(resumed.until(Duration.ofSeconds(2)))
+            assertThat(resumed.rest(server))
                     .as("nothing before the resumed point, nothing twice")
                     .noneMatch(event -> event.name().equals("point"));
         }
@@ -224,7 +224,7 @@ public class LiveDashboardSystemIT {
             assertThat(resumed.next("point", GPUS_ON_HOST * METRICS, WAIT))
                     .extracting(SseSubscription.Event::data)
                     .containsExactlyInAnyOrderElementsOf(afterCheckpoint);
-            assertThat(resumed.until(Duration.ofSeconds(2)))
+            assertThat(resumed.rest(server))
                     .noneMatch(e -> e.name().equals("point"));
         }
     }
@@ -246,13 +246,13 @@ public class LiveDashboardSystemIT {
                     .isEqualTo(HOST));
             checkpoint = fleet.next("checkpoint", 1, WAIT).get(0).id();
             assertThat(checkpoint).startsWith("v1.");
-            assertThat(fleet.until(Duration.ofSeconds(2)))
+            assertThat(fleet.rest(server))
                     .noneMatch(e -> e.name().equals("point"));
         }
         ingestSample("live-fleet-2");
         try (var resumed = SseSubscription.open(server.uri("/api/v1/telemetry/stream?hostname=" + HOST), checkpoint)) {
             assertThat(resumed.next("point", GPUS_ON_HOST * METRICS, WAIT)).hasSize(GPUS_ON_HOST * METRICS);
-            assertThat(resumed.until(Duration.ofSeconds(2)))
+            assertThat(resumed.rest(server))
                     .noneMatch(e -> e.name().equals("point"));
         }
     }
@@ -270,7 +270,7 @@ public class LiveDashboardSystemIT {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        var response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        var response = Http.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         if (parameter != null) {
@@ -298,7 +298,7 @@ public class LiveDashboardSystemIT {
                     "--url",
                     server.baseUrl(),
                     "--instance-id",
-                    "live-slow-" + System.nanoTime(),
+                    TelemetryCsv.unique("live-slow"),
                     "--loop",
                     "--interval",
                     "0ms",
@@ -542,7 +542,7 @@ public class LiveDashboardSystemIT {
             new WebDriverWait(browser(), WAIT)
                     .withMessage("the collectors' worker count on the page")
                     .until(driver -> group.getText().startsWith("workers here: 2 "));
-            var groups = HttpClient.newHttpClient()
+            var groups = Http.CLIENT
                     .send(
                             HttpRequest.newBuilder(server.uri("/api/v1/queue/groups"))
                                     .build(),

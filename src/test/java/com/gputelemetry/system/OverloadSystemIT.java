@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public class OverloadSystemIT {
                 List<StreamerProcess.Running> streamers = new ArrayList<>();
                 List<String> instanceIds = new ArrayList<>();
                 for (int i = 0; i < STREAMERS; i++) {
-                    instanceIds.add("overload-" + i + "-" + System.nanoTime());
+                    instanceIds.add(TelemetryCsv.unique("overload-" + i));
                     streamers.add(StreamerProcess.start(
                             "overload-" + i,
                             "--url",
@@ -124,7 +125,7 @@ public class OverloadSystemIT {
      * sample until one is refused with 429, then sends that batch again at once, before its Retry-After, and stops.
      */
     private static Impatience impatientClient(RunningServer server) throws Exception {
-        String producer = "impatient-" + System.nanoTime();
+        String producer = TelemetryCsv.unique("impatient");
         int refused = 0;
         long acknowledged = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
@@ -151,13 +152,7 @@ public class OverloadSystemIT {
 
     private static HttpResponse<String> post(RunningServer server, String producer, long sequence, String batch)
             throws Exception {
-        return Http.send(HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
-                .POST(HttpRequest.BodyPublishers.ofString(batch))
-                .header("Content-Type", "text/csv")
-                .header("Authorization", "Bearer " + TOKEN)
-                .header("Producer-Id", producer)
-                .header("Producer-Sequence", Long.toString(sequence))
-                .build());
+        return Http.ingest(server, producer, sequence, TOKEN, batch.getBytes(StandardCharsets.UTF_8));
     }
 
     private static long accepted(HttpResponse<String> answer) {

@@ -119,7 +119,7 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
     }
 
     private void awaitReady() throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = Http.CLIENT;
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -33,7 +33,7 @@ public abstract class PipelineSystemTest {
     private static final int SAMPLE_GPUS = 247;
     private static final int METRICS = 10;
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = Http.CLIENT;
     private static final Jsonb JSON = JsonbBuilder.create();
 
     @RegisterExtension
@@ -147,7 +147,7 @@ public abstract class PipelineSystemTest {
         String gpu = "GPU-edges-" + server.name();
         String garbled = "GPU-not-utf8-" + server.name();
         var body = new ByteArrayOutputStream();
-        body.writeBytes(utf8("timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n"));
+        body.writeBytes(utf8(TelemetryCsv.HEADER + "\n"));
         body.writeBytes(utf8(edgeRow("2026-11-22T10:00:00Z", "DCGM_FI_DEV_GPU_TEMP", gpu, "1e999"))); // line 2
         body.writeBytes(utf8(edgeRow("2026-11-22T10:00:01Z", "DCGM_FI_DEV_GPU_TEMP", gpu, "NaN"))); // line 3
         body.writeBytes(utf8(edgeRow("2026-11-22T10:00:02Z", "DCGM_FI_DEV_GPU_TEMP", gpu, "-0"))); // line 4
@@ -160,14 +160,7 @@ public abstract class PipelineSystemTest {
         body.writeBytes(edgeRow("2026-11-22T10:00:05Z", "DCGM_FI_DEV_GPU_TEMP", garbled, "9")
                 .replace("edge-host", "h\u00f6st")
                 .getBytes(StandardCharsets.ISO_8859_1));
-        var answer = HTTP.send(
-                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .header("Content-Type", "text/csv")
-                        .header("Producer-Id", "edges-" + server.name())
-                        .header("Producer-Sequence", "0")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var answer = Http.ingest(server, "edges-" + server.name(), 0, null, body.toByteArray());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         Map<?, ?> receipt = JSON.fromJson(answer.body(), Map.class);
         assertThat(((Number) receipt.get("accepted")).intValue()).isEqualTo(5);
@@ -208,7 +201,7 @@ public abstract class PipelineSystemTest {
     }
 
     private static String edgeRow(String time, String metric, String gpu, String value) {
-        return time + "," + metric + ",0,nvidia0," + gpu + ",H100,edge-host," + value + "\n";
+        return TelemetryCsv.row(time, metric, gpu, "edge-host", value);
     }
 
     private static byte[] utf8(String text) {
@@ -220,24 +213,12 @@ public abstract class PipelineSystemTest {
     void theLatestValuesPageToTheEndWithinTheirLimits() throws Exception {
         String host = "latest-" + server.name();
         int gpus = 250;
-        StringBuilder csv = new StringBuilder("timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n");
+        StringBuilder csv = new StringBuilder(TelemetryCsv.HEADER).append('\n');
         for (int i = 0; i < gpus; i++) {
-            csv.append("2026-11-22T10:00:00Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,")
-                    .append(String.format("GPU-%s-%03d", host, i))
-                    .append(",H100,")
-                    .append(host)
-                    .append(',')
-                    .append(i)
-                    .append('\n');
+            csv.append(TelemetryCsv.row(
+                    "2026-11-22T10:00:00Z", "DCGM_FI_DEV_GPU_TEMP", String.format("GPU-%s-%03d", host, i), host, i));
         }
-        var posted = HTTP.send(
-                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
-                        .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
-                        .header("Content-Type", "text/csv")
-                        .header("Producer-Id", host)
-                        .header("Producer-Sequence", "0")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var posted = Http.ingest(server, csv.toString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
         QueueProgress.awaitCollectorsCaughtUp(server);
 

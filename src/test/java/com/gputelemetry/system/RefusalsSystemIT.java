@@ -34,6 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * producer id (400), a body over the limit (413), a full queue (429 with Retry-After) and a database that went away
  * (503 with Retry-After, readiness down), and what comes back when the database does. The server runs on PostgreSQL
  * with a backpressure bound of one record and a 200,000-byte batch limit, so that each refusal can be provoked.
+ *
+ * <p>In this order, the database's outage last: it stops and restarts the database the others use, and what comes
+ * back after it is the test's own check.
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,7 +47,7 @@ public class RefusalsSystemIT {
     /** The WebSocket close code for a message too big to process (RFC 6455). */
     private static final int MESSAGE_TOO_BIG = 1009;
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = Http.CLIENT;
     private static final Jsonb JSON = JsonbBuilder.create();
     private static final AtomicLong SEQUENCE = new AtomicLong();
 

@@ -116,6 +116,16 @@ final class SseSubscription implements AutoCloseable {
         return comment;
     }
 
+    /**
+     * What else arrives once nothing is left to arrive: the collectors of {@code server} have stored everything
+     * acknowledged, and the feed, which looks for stored points every {@code LIVE_ROUND_MS} (250 ms by default), has
+     * had eight rounds to push them. A point that has not come by then was not stored.
+     */
+    List<Event> rest(RunningServer server) throws Exception {
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        return until(Duration.ofSeconds(2));
+    }
+
     /** Every event that arrives until none has for {@code quiet}. */
     List<Event> until(Duration quiet) throws InterruptedException {
         List<Event> found = new ArrayList<>();

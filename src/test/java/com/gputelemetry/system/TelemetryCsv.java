@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -23,10 +24,25 @@ final class TelemetryCsv {
     static final int SAMPLE_ROWS = 2_470;
     static final int SAMPLE_GPUS = 247;
 
+    /** The columns a batch must have, in DCGM's order. */
+    static final String HEADER = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value";
+
+    private static final AtomicLong NAMES = new AtomicLong(System.currentTimeMillis());
+
     private static Map<String, Double> sampleValues;
     private static Set<String> sampleGpus;
 
     private TelemetryCsv() {}
+
+    /** A row of a GPU made up by a test (index 0, device nvidia0, an H100), its line end included. */
+    static String row(String time, String metric, String uuid, String hostname, Object value) {
+        return time + "," + metric + ",0,nvidia0," + uuid + ",H100," + hostname + "," + value + "\n";
+    }
+
+    /** A name no other test of this run uses, for a GPU, a host or a producer made up by a test. */
+    static String unique(String prefix) {
+        return prefix + "-" + NAMES.incrementAndGet();
+    }
 
     static Path sample() {
         return Path.of(Launch.required("sample.csv"));
