@@ -45,6 +45,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -404,12 +405,20 @@ public class LiveDashboardSystemIT {
             assertThat(((JavascriptExecutor) browser()).executeScript("return window.notReloaded"))
                     .isEqualTo(true);
 
+            String background = pageBackground();
+            WebElement chartBefore = browser().findElement(By.cssSelector("[data-testid=chart]"));
             browser().findElement(By.id("theme")).click();
-            new WebDriverWait(browser(), WAIT)
-                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
-                                    .size()
-                            == METRICS);
+            assertThat(pageBackground())
+                    .as("the page's background in the other theme")
+                    .isNotEqualTo(background);
+            // The page is drawn again in the other theme's colours: its charts replace those before the click.
+            new WebDriverWait(browser(), WAIT).until(ExpectedConditions.stalenessOf(chartBefore));
+            awaitCharts();
             screenshot("gpu-other-theme");
+            browser().findElement(By.id("theme")).click();
+            assertThat(pageBackground())
+                    .as("the page's background back in the first theme")
+                    .isEqualTo(background);
 
             // Deep links: another window straight from its URL.
             open("#/gpu/" + GPU + "?window=24h");
@@ -424,6 +433,7 @@ public class LiveDashboardSystemIT {
             assertNoConsoleErrors();
         }
 
+        /** The points each chart's uPlot has been given to draw (its x values). */
         private Map<String, Integer> pointsPerChart() {
             @SuppressWarnings("unchecked")
             var points = (Map<String, Long>)
@@ -432,7 +442,7 @@ public class LiveDashboardSystemIT {
                                     """
                             const points = {};
                             document.querySelectorAll('[data-testid=chart]')
-                                .forEach(c => points[c.dataset.metric] = Number(c.dataset.points));
+                                .forEach(c => points[c.dataset.metric] = c.plot.data[0].length);
                             return points;""");
             var counts = new java.util.TreeMap<String, Integer>();
             points.forEach((metric, count) -> counts.put(metric, count.intValue()));
@@ -477,6 +487,18 @@ public class LiveDashboardSystemIT {
                     .isEqualTo(2);
             screenshot("queue");
             assertNoConsoleErrors();
+        }
+
+        private void awaitCharts() {
+            new WebDriverWait(browser(), WAIT)
+                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
+                                    .size()
+                            == METRICS);
+        }
+
+        private String pageBackground() {
+            return (String) ((JavascriptExecutor) browser())
+                    .executeScript("return getComputedStyle(document.body).backgroundColor");
         }
     }
 }

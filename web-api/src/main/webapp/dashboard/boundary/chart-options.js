@@ -1,0 +1,19 @@
+import {css} from './dom.js';
+
+// uPlot's options for one metric's chart. Colours are the theme's when drawn (a new theme draws the charts again).
+// `view.zoomed` is shared by the charts of a page: they zoom together, as they share the cursor.
+export function chartOptions({metric, width, points, span, view}) {
+    const axis = {stroke: css('--muted'), grid: {stroke: css('--grid')}};
+    return {
+        width, height: 200,
+        cursor: {sync: {key: 'gpu'}, drag: {x: true, y: false}},
+        scales: {x: {time: true}},
+        legend: {show: false},
+        axes: [axis, {...axis, size: 55}],
+        series: [{}, {label: metric, stroke: css('--accent'), width: 1.5, points: {show: points < 60}}],
+        hooks: {
+            // Also called with an empty selection when uPlot redraws it; only a dragged one is a zoom.
+            setSelect: [(u) => { if (u.select.width > 0) view.zoomed = true; }],
+        },
+    };
+}
