@@ -489,6 +489,25 @@ public class LiveDashboardSystemIT {
             assertNoConsoleErrors();
         }
 
+        @Test
+        void theTokenFormShowsOnlyWhenTheTokenButtonIsClicked() {
+            open("#/");
+            await(By.cssSelector("[data-testid=hosts]"));
+            WebElement form = browser().findElement(By.id("token-form"));
+            assertThat(form.isDisplayed())
+                    .as("the token form on opening the page")
+                    .isFalse();
+            browser().findElement(By.id("token")).click();
+            assertThat(form.isDisplayed())
+                    .as("the token form after a click on the token button")
+                    .isTrue();
+            browser().findElement(By.id("token")).click();
+            assertThat(form.isDisplayed())
+                    .as("the token form after a second click")
+                    .isFalse();
+            assertNoConsoleErrors();
+        }
+
         private void awaitCharts() {
             new WebDriverWait(browser(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
