@@ -1,6 +1,7 @@
 package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -19,18 +20,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -280,8 +287,12 @@ public class LiveDashboardSystemIT {
         }
     }
 
-    /** The dashboard in Chromium. */
+    /**
+     * The dashboard in Chromium. The fleet's page comes first: it counts the sample's GPUs, and later tests add GPUs of
+     * their own.
+     */
     @Nested
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     class Dashboard {
 
         private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -351,6 +362,7 @@ public class LiveDashboardSystemIT {
         }
 
         @Test
+        @Order(1)
         void theFleetShowsTheSamplesGpusOnTheirHostsAndSearchNarrowsIt() throws Exception {
             ingestSample("live-fleet-page"); // every GPU reported just now
             open("#/");
@@ -508,6 +520,34 @@ public class LiveDashboardSystemIT {
             assertNoConsoleErrors();
         }
 
+        @Test
+        void theChartsOfAGpuThatHasJustStartedSpanTheWholeWindowAsked() throws Exception {
+            String uuid = gpuThatHasJustStarted();
+            open("#/gpu/" + uuid + "?window=24h");
+            awaitCharts();
+            @SuppressWarnings("unchecked")
+            var scales = (Map<String, Object>)
+                    ((JavascriptExecutor) browser())
+                            .executeScript(
+                                    """
+                            const scales = {now: Date.now() / 1000};
+                            document.querySelectorAll('[data-testid=chart]')
+                                .forEach(c => scales[c.dataset.metric] = [c.plot.scales.x.min, c.plot.scales.x.max]);
+                            return scales;""");
+            double now = ((Number) scales.remove("now")).doubleValue();
+            assertThat(scales).hasSize(METRICS).allSatisfy((metric, range) -> {
+                double from = ((Number) ((List<?>) range).get(0)).doubleValue();
+                double to = ((Number) ((List<?>) range).get(1)).doubleValue();
+                assertThat(to)
+                        .as("%s: the time axis ends now (epoch seconds)", metric)
+                        .isBetween(now - 60, now);
+                assertThat(to - from)
+                        .as("%s: the time axis spans 24 h (seconds)", metric)
+                        .isCloseTo(24 * 3600.0, within(1.0));
+            });
+            assertNoConsoleErrors();
+        }
+
         private void awaitCharts() {
             new WebDriverWait(browser(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
@@ -519,5 +559,36 @@ public class LiveDashboardSystemIT {
             return (String) ((JavascriptExecutor) browser())
                     .executeScript("return getComputedStyle(document.body).backgroundColor");
         }
+    }
+
+    /**
+     * A GPU that has just started reporting: one row of each metric, stamped now, copied from a sample GPU's rows (its
+     * free memory is 81,000 MiB) under a new UUID on a host of its own; answers the UUID once the GPU is stored.
+     */
+    private static String gpuThatHasJustStarted() throws Exception {
+        String model = "GPU-6c8915d7-f04d-beb9-3e8a-e06f97ca4480";
+        String uuid = "GPU-" + UUID.randomUUID();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        List<String> sample = Files.readAllLines(Path.of(Launch.required("sample.csv")));
+        StringBuilder csv = new StringBuilder(sample.get(0)).append('\n');
+        sample.stream()
+                .filter(line -> line.contains("\"" + model + "\""))
+                .map(line -> line.replaceFirst("^\"[^\"]*\"", "\"" + now + "\"")
+                        .replace(model, uuid)
+                        .replace(HOST, "dashboard-newcomers"))
+                .forEach(line -> csv.append(line).append('\n'));
+        var response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                                .header("Content-Type", "text/csv")
+                                .header("Producer-Id", "dashboard-" + uuid)
+                                .header("Producer-Sequence", "1")
+                                .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response.body()).getInt("accepted")).isEqualTo(METRICS);
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        return uuid;
     }
 }

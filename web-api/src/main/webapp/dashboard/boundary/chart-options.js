@@ -7,7 +7,9 @@ export function chartOptions({metric, width, points, span, view}) {
     return {
         width, height: 200,
         cursor: {sync: {key: 'gpu'}, drag: {x: true, y: false}},
-        scales: {x: {time: true}},
+        // Time spans the window asked for, not the data's extent: a GPU with one point in 24 h gets 24 h, not
+        // uPlot's guess around that point. A zoom is the user's range and is kept.
+        scales: {x: {time: true, range: (u, min, max) => (view.zoomed ? [min, max] : span.bounds())}},
         legend: {show: false},
         axes: [axis, {...axis, size: 55}],
         series: [{}, {label: metric, stroke: css('--accent'), width: 1.5, points: {show: points < 60}}],
