@@ -548,6 +548,36 @@ public class LiveDashboardSystemIT {
             assertNoConsoleErrors();
         }
 
+        @Test
+        void everyValueAxisIsWideEnoughForItsLabels() throws Exception {
+            // The new GPU's free memory (81,000 MiB), alone in its chart, puts labels up to 150,000 on the axis.
+            String uuid = gpuThatHasJustStarted();
+            open("#/gpu/" + uuid + "?window=1h");
+            awaitCharts();
+            // Labels are right-aligned beside the ticks and a gap: they fit when the axis is at least that wide.
+            @SuppressWarnings("unchecked")
+            var widths = (Map<String, List<Number>>)
+                    ((JavascriptExecutor) browser())
+                            .executeScript(
+                                    """
+                            const text = document.createElement('canvas').getContext('2d');
+                            const widths = {};
+                            document.querySelectorAll('[data-testid=chart]').forEach(c => {
+                                const axis = c.plot.axes[1];
+                                text.font = axis.font[0];
+                                const labels = Math.max(...axis._values.map(l => text.measureText(l).width))
+                                    / devicePixelRatio;
+                                widths[c.dataset.metric] = [c.querySelectorAll('.u-axis')[1].offsetWidth,
+                                    labels + axis.ticks.size + axis.gap];
+                            });
+                            return widths;""");
+            assertThat(widths).hasSize(METRICS).allSatisfy((metric, width) -> assertThat(
+                            width.get(0).doubleValue())
+                    .as("%s: the value axis' width against its widest label beside the ticks", metric)
+                    .isGreaterThanOrEqualTo(width.get(1).doubleValue()));
+            assertNoConsoleErrors();
+        }
+
         private void awaitCharts() {
             new WebDriverWait(browser(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
