@@ -1,6 +1,7 @@
 package com.gputelemetry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -19,19 +20,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -47,6 +54,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -356,8 +364,12 @@ public class LiveDashboardSystemIT {
         }
     }
 
-    /** The dashboard in Chromium. */
+    /**
+     * The dashboard in Chromium. The fleet's page comes first: it counts the sample's GPUs, and later tests add GPUs of
+     * their own.
+     */
     @Nested
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     class Dashboard {
 
         private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -427,6 +439,7 @@ public class LiveDashboardSystemIT {
         }
 
         @Test
+        @Order(1)
         void theFleetShowsTheSamplesGpusOnTheirHostsAndSearchNarrowsIt() throws Exception {
             ingestSample("live-fleet-page"); // every GPU reported just now
             open("#/");
@@ -481,12 +494,20 @@ public class LiveDashboardSystemIT {
             assertThat(((JavascriptExecutor) browser()).executeScript("return window.notReloaded"))
                     .isEqualTo(true);
 
+            String background = pageBackground();
+            WebElement chartBefore = browser().findElement(By.cssSelector("[data-testid=chart]"));
             browser().findElement(By.id("theme")).click();
-            new WebDriverWait(browser(), WAIT)
-                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
-                                    .size()
-                            == METRICS);
+            assertThat(pageBackground())
+                    .as("the page's background in the other theme")
+                    .isNotEqualTo(background);
+            // The page is drawn again in the other theme's colours: its charts replace those before the click.
+            new WebDriverWait(browser(), WAIT).until(ExpectedConditions.stalenessOf(chartBefore));
+            awaitCharts();
             screenshot("gpu-other-theme");
+            browser().findElement(By.id("theme")).click();
+            assertThat(pageBackground())
+                    .as("the page's background back in the first theme")
+                    .isEqualTo(background);
 
             // Deep links: another window straight from its URL.
             open("#/gpu/" + GPU + "?window=24h");
@@ -501,6 +522,7 @@ public class LiveDashboardSystemIT {
             assertNoConsoleErrors();
         }
 
+        /** The points each chart's uPlot has been given to draw (its x values). */
         private Map<String, Integer> pointsPerChart() {
             @SuppressWarnings("unchecked")
             var points = (Map<String, Long>)
@@ -509,7 +531,7 @@ public class LiveDashboardSystemIT {
                                     """
                             const points = {};
                             document.querySelectorAll('[data-testid=chart]')
-                                .forEach(c => points[c.dataset.metric] = Number(c.dataset.points));
+                                .forEach(c => points[c.dataset.metric] = c.plot.data[0].length);
                             return points;""");
             var counts = new java.util.TreeMap<String, Integer>();
             points.forEach((metric, count) -> counts.put(metric, count.intValue()));
@@ -555,5 +577,125 @@ public class LiveDashboardSystemIT {
             screenshot("queue");
             assertNoConsoleErrors();
         }
+
+        @Test
+        void theTokenFormShowsOnlyWhenTheTokenButtonIsClicked() {
+            open("#/");
+            await(By.cssSelector("[data-testid=hosts]"));
+            WebElement form = browser().findElement(By.id("token-form"));
+            assertThat(form.isDisplayed())
+                    .as("the token form on opening the page")
+                    .isFalse();
+            browser().findElement(By.id("token")).click();
+            assertThat(form.isDisplayed())
+                    .as("the token form after a click on the token button")
+                    .isTrue();
+            browser().findElement(By.id("token")).click();
+            assertThat(form.isDisplayed())
+                    .as("the token form after a second click")
+                    .isFalse();
+            assertNoConsoleErrors();
+        }
+
+        @Test
+        void theChartsOfAGpuThatHasJustStartedSpanTheWholeWindowAsked() throws Exception {
+            String uuid = gpuThatHasJustStarted();
+            open("#/gpu/" + uuid + "?window=24h");
+            awaitCharts();
+            @SuppressWarnings("unchecked")
+            var scales = (Map<String, Object>)
+                    ((JavascriptExecutor) browser())
+                            .executeScript(
+                                    """
+                            const scales = {now: Date.now() / 1000};
+                            document.querySelectorAll('[data-testid=chart]')
+                                .forEach(c => scales[c.dataset.metric] = [c.plot.scales.x.min, c.plot.scales.x.max]);
+                            return scales;""");
+            double now = ((Number) scales.remove("now")).doubleValue();
+            assertThat(scales).hasSize(METRICS).allSatisfy((metric, range) -> {
+                double from = ((Number) ((List<?>) range).get(0)).doubleValue();
+                double to = ((Number) ((List<?>) range).get(1)).doubleValue();
+                assertThat(to)
+                        .as("%s: the time axis ends now (epoch seconds)", metric)
+                        .isBetween(now - 60, now);
+                assertThat(to - from)
+                        .as("%s: the time axis spans 24 h (seconds)", metric)
+                        .isCloseTo(24 * 3600.0, within(1.0));
+            });
+            assertNoConsoleErrors();
+        }
+
+        @Test
+        void everyValueAxisIsWideEnoughForItsLabels() throws Exception {
+            // The new GPU's free memory (81,000 MiB), alone in its chart, puts labels up to 150,000 on the axis.
+            String uuid = gpuThatHasJustStarted();
+            open("#/gpu/" + uuid + "?window=1h");
+            awaitCharts();
+            // Labels are right-aligned beside the ticks and a gap: they fit when the axis is at least that wide.
+            @SuppressWarnings("unchecked")
+            var widths = (Map<String, List<Number>>)
+                    ((JavascriptExecutor) browser())
+                            .executeScript(
+                                    """
+                            const text = document.createElement('canvas').getContext('2d');
+                            const widths = {};
+                            document.querySelectorAll('[data-testid=chart]').forEach(c => {
+                                const axis = c.plot.axes[1];
+                                text.font = axis.font[0];
+                                const labels = Math.max(...axis._values.map(l => text.measureText(l).width))
+                                    / devicePixelRatio;
+                                widths[c.dataset.metric] = [c.querySelectorAll('.u-axis')[1].offsetWidth,
+                                    labels + axis.ticks.size + axis.gap];
+                            });
+                            return widths;""");
+            assertThat(widths).hasSize(METRICS).allSatisfy((metric, width) -> assertThat(
+                            width.get(0).doubleValue())
+                    .as("%s: the value axis' width against its widest label beside the ticks", metric)
+                    .isGreaterThanOrEqualTo(width.get(1).doubleValue()));
+            assertNoConsoleErrors();
+        }
+
+        private void awaitCharts() {
+            new WebDriverWait(browser(), WAIT)
+                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
+                                    .size()
+                            == METRICS);
+        }
+
+        private String pageBackground() {
+            return (String) ((JavascriptExecutor) browser())
+                    .executeScript("return getComputedStyle(document.body).backgroundColor");
+        }
+    }
+
+    /**
+     * A GPU that has just started reporting: one row of each metric, stamped now, copied from a sample GPU's rows (its
+     * free memory is 81,000 MiB) under a new UUID on a host of its own; answers the UUID once the GPU is stored.
+     */
+    private static String gpuThatHasJustStarted() throws Exception {
+        String model = "GPU-6c8915d7-f04d-beb9-3e8a-e06f97ca4480";
+        String uuid = "GPU-" + UUID.randomUUID();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        List<String> sample = Files.readAllLines(Path.of(Launch.required("sample.csv")));
+        StringBuilder csv = new StringBuilder(sample.get(0)).append('\n');
+        sample.stream()
+                .filter(line -> line.contains("\"" + model + "\""))
+                .map(line -> line.replaceFirst("^\"[^\"]*\"", "\"" + now + "\"")
+                        .replace(model, uuid)
+                        .replace(HOST, "dashboard-newcomers"))
+                .forEach(line -> csv.append(line).append('\n'));
+        var response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                                .header("Content-Type", "text/csv")
+                                .header("Producer-Id", "dashboard-" + uuid)
+                                .header("Producer-Sequence", "1")
+                                .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response.body()).getInt("accepted")).isEqualTo(METRICS);
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        return uuid;
     }
 }

@@ -1,0 +1,14 @@
+import {api, enc} from './api.js';
+
+// A metric's points over a window when they fit in the chart's pixels, else buckets of the summary that do.
+// Times in epoch seconds, as uPlot counts them.
+export async function series(uuid, metric, span, width) {
+    const range = `start_time=${enc(new Date(span.from).toISOString())}&end_time=${enc(new Date(span.to).toISOString())}`;
+    const raw = await api(`gpus/${enc(uuid)}/telemetry?metric=${enc(metric)}&${range}&limit=${width}`);
+    if (!raw.nextCursor) {
+        return {mode: 'points', x: raw.items.map((p) => Date.parse(p.timestamp) / 1000), y: raw.items.map((p) => p.value)};
+    }
+    const step = Math.max(1, Math.ceil((span.to - span.from) / 1000 / width));
+    const summary = await api(`gpus/${enc(uuid)}/telemetry/summary?metric=${enc(metric)}&${range}&step=${step}s`);
+    return {mode: 'buckets', x: summary.items.map((b) => Date.parse(b.start) / 1000), y: summary.items.map((b) => b.avg)};
+}
