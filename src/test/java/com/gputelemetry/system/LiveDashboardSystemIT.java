@@ -372,37 +372,20 @@ public class LiveDashboardSystemIT {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     class Dashboard {
 
-        private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+        private Browser browser;
 
-        private WebDriver browser;
-
-        private WebDriver browser() {
+        /** The browser of this test, opened at its first use: a window of 1400 × 1000. */
+        private Browser browser() {
             if (browser == null) {
-                System.setProperty("webdriver.chrome.driver", executable("CHROMEDRIVER", "/usr/bin/chromedriver"));
-                var options = new ChromeOptions()
-                        .setBinary(executable("CHROMIUM", "/usr/bin/chromium"))
-                        .addArguments(
-                                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
-                var logging = new LoggingPreferences();
-                logging.enable(LogType.BROWSER, Level.ALL);
-                options.setCapability("goog:loggingPrefs", logging);
-                browser = new ChromeDriver(ChromeDriverService.createDefaultService(), options);
+                browser = Browser.open(1400, 1000);
             }
             return browser;
-        }
-
-        private static String executable(String variable, String fallback) {
-            String path = System.getenv().getOrDefault(variable, fallback);
-            assertThat(Path.of(path))
-                    .as("%s: the test command installs chromium and chromium-driver when missing", path)
-                    .isExecutable();
-            return path;
         }
 
         @AfterEach
         void close() {
             if (browser != null) {
-                browser.quit();
+                browser.close();
             }
         }
 
@@ -411,31 +394,19 @@ public class LiveDashboardSystemIT {
         }
 
         private WebElement await(By by) {
-            return new WebDriverWait(browser(), WAIT).until(driver -> {
-                var found = driver.findElements(by);
-                return found.isEmpty() ? null : found.get(0);
-            });
+            return browser().await(by);
         }
 
         private void awaitText(By by, String text) {
-            new WebDriverWait(browser(), WAIT)
-                    .withMessage(() -> by + " shows " + text)
-                    .until(driver -> driver.findElements(by).stream()
-                            .anyMatch(e -> e.getText().equals(text)));
+            browser().awaitText(by, text);
         }
 
         private void screenshot(String name) throws IOException {
-            Files.createDirectories(SCREENSHOTS);
-            Files.write(
-                    SCREENSHOTS.resolve(name + ".png"),
-                    ((TakesScreenshot) browser()).getScreenshotAs(OutputType.BYTES));
+            browser().screenshot(name);
         }
 
         private void assertNoConsoleErrors() {
-            List<LogEntry> errors = browser().manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                    .toList();
-            assertThat(errors).as("console errors").isEmpty();
+            browser().assertNoConsoleErrors();
         }
 
         @Test
@@ -445,24 +416,24 @@ public class LiveDashboardSystemIT {
             open("#/");
             awaitText(By.cssSelector("[data-testid=gpu-count]"), "247");
             awaitText(By.cssSelector("[data-testid=host-count]"), "31");
-            assertThat(browser().findElements(By.cssSelector("[data-testid=gpu-row]")))
+            assertThat(browser().driver().findElements(By.cssSelector("[data-testid=gpu-row]")))
                     .hasSize(247);
             // The sample was stored moments ago: nothing is flagged as stopped.
-            assertThat(browser()
+            assertThat(browser().driver()
                             .findElement(By.cssSelector("[data-testid=stale-count]"))
                             .getText())
                     .isEqualTo("0");
             screenshot("fleet");
 
-            browser().findElement(By.cssSelector("[data-testid=search]")).sendKeys(HOST);
-            new WebDriverWait(browser(), WAIT)
+            browser().driver().findElement(By.cssSelector("[data-testid=search]")).sendKeys(HOST);
+            new WebDriverWait(browser().driver(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=gpu-row]")).stream()
                                     .filter(WebElement::isDisplayed)
                                     .count()
                             == GPUS_ON_HOST);
-            assertThat(browser().getCurrentUrl()).endsWith("#/?q=" + HOST);
+            assertThat(browser().driver().getCurrentUrl()).endsWith("#/?q=" + HOST);
 
-            browser().manage().window().setSize(new Dimension(390, 844));
+            browser().driver().manage().window().setSize(new Dimension(390, 844));
             open("#/");
             awaitText(By.cssSelector("[data-testid=gpu-count]"), "247");
             screenshot("fleet-phone");
@@ -473,49 +444,49 @@ public class LiveDashboardSystemIT {
         void aGpuPageDrawsEveryMetricAndGrowsLiveWithoutAReload() throws Exception {
             open("#/gpu/" + GPU + "?window=1h");
             await(By.cssSelector("[data-testid=gpu-title]"));
-            new WebDriverWait(browser(), WAIT)
+            new WebDriverWait(browser().driver(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
                                     .size()
                             == METRICS);
             Map<String, Integer> before = pointsPerChart();
             assertThat(before).hasSize(METRICS).allSatisfy((metric, points) -> assertThat(points)
                     .isPositive());
-            assertThat(browser().findElements(By.cssSelector("[data-testid=latest] tr")))
+            assertThat(browser().driver().findElements(By.cssSelector("[data-testid=latest] tr")))
                     .hasSize(METRICS);
             screenshot("gpu");
 
             // A marker that a reload would lose.
-            ((JavascriptExecutor) browser()).executeScript("window.notReloaded = true");
+            ((JavascriptExecutor) browser().driver()).executeScript("window.notReloaded = true");
             ingestSample("live-browser");
-            new WebDriverWait(browser(), Duration.ofSeconds(2))
+            new WebDriverWait(browser().driver(), Duration.ofSeconds(2))
                     .withMessage("the new points on the open page within 2 s of their acknowledgement")
                     .until(driver ->
                             pointsPerChart().entrySet().stream().allMatch(e -> e.getValue() > before.get(e.getKey())));
-            assertThat(((JavascriptExecutor) browser()).executeScript("return window.notReloaded"))
+            assertThat(((JavascriptExecutor) browser().driver()).executeScript("return window.notReloaded"))
                     .isEqualTo(true);
 
             String background = pageBackground();
-            WebElement chartBefore = browser().findElement(By.cssSelector("[data-testid=chart]"));
-            browser().findElement(By.id("theme")).click();
+            WebElement chartBefore = browser().driver().findElement(By.cssSelector("[data-testid=chart]"));
+            browser().driver().findElement(By.id("theme")).click();
             assertThat(pageBackground())
                     .as("the page's background in the other theme")
                     .isNotEqualTo(background);
             // The page is drawn again in the other theme's colours: its charts replace those before the click.
-            new WebDriverWait(browser(), WAIT).until(ExpectedConditions.stalenessOf(chartBefore));
+            new WebDriverWait(browser().driver(), WAIT).until(ExpectedConditions.stalenessOf(chartBefore));
             awaitCharts();
             screenshot("gpu-other-theme");
-            browser().findElement(By.id("theme")).click();
+            browser().driver().findElement(By.id("theme")).click();
             assertThat(pageBackground())
                     .as("the page's background back in the first theme")
                     .isEqualTo(background);
 
             // Deep links: another window straight from its URL.
             open("#/gpu/" + GPU + "?window=24h");
-            new WebDriverWait(browser(), WAIT)
+            new WebDriverWait(browser().driver(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
                                     .size()
                             == METRICS);
-            assertThat(browser()
+            assertThat(browser().driver()
                             .findElement(By.cssSelector("[data-testid=windows] a[aria-current=true]"))
                             .getText())
                     .isEqualTo("24h");
@@ -526,7 +497,7 @@ public class LiveDashboardSystemIT {
         private Map<String, Integer> pointsPerChart() {
             @SuppressWarnings("unchecked")
             var points = (Map<String, Long>)
-                    ((JavascriptExecutor) browser())
+                    ((JavascriptExecutor) browser().driver())
                             .executeScript(
                                     """
                             const points = {};
@@ -542,26 +513,26 @@ public class LiveDashboardSystemIT {
         void theQueuePageShowsTheCollectorsAndScalesThemWithTheAdminToken() throws Exception {
             open("#/queue");
             await(By.cssSelector("[data-testid=group-collectors]"));
-            browser().findElement(By.id("token")).click();
-            browser().findElement(By.id("token-value")).sendKeys(ADMIN_TOKEN, Keys.ENTER);
+            browser().driver().findElement(By.id("token")).click();
+            browser().driver().findElement(By.id("token-value")).sendKeys(ADMIN_TOKEN, Keys.ENTER);
             WebElement group = await(By.cssSelector("[data-testid=group-collectors]"));
-            new WebDriverWait(browser(), WAIT).until(driver -> group.getText().startsWith("workers here: "));
+            new WebDriverWait(browser().driver(), WAIT).until(driver -> group.getText().startsWith("workers here: "));
             await(By.cssSelector("[data-testid=partitions-telemetry] tbody tr"));
-            assertThat(browser().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr")))
+            assertThat(browser().driver().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr")))
                     .hasSize(16);
             // Per partition: number, head, oldest, then the collectors' committed offset, lag and owner.
-            var cells = browser().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr td"));
+            var cells = browser().driver().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr td"));
             assertThat(cells).hasSize(16 * 6);
             assertThat(cells.subList(0, 5))
                     .allSatisfy(cell -> assertThat(cell.getText()).matches("\\d+"));
 
-            WebElement workers = browser().findElement(By.cssSelector("[data-testid=workers-input-collectors]"));
+            WebElement workers = browser().driver().findElement(By.cssSelector("[data-testid=workers-input-collectors]"));
             workers.clear();
             workers.sendKeys("2");
-            browser()
+            browser().driver()
                     .findElement(By.cssSelector("[data-testid=scale-collectors]"))
                     .click();
-            new WebDriverWait(browser(), WAIT)
+            new WebDriverWait(browser().driver(), WAIT)
                     .withMessage("the collectors' worker count on the page")
                     .until(driver -> group.getText().startsWith("workers here: 2 "));
             var groups = Http.CLIENT
@@ -582,15 +553,15 @@ public class LiveDashboardSystemIT {
         void theTokenFormShowsOnlyWhenTheTokenButtonIsClicked() {
             open("#/");
             await(By.cssSelector("[data-testid=hosts]"));
-            WebElement form = browser().findElement(By.id("token-form"));
+            WebElement form = browser().driver().findElement(By.id("token-form"));
             assertThat(form.isDisplayed())
                     .as("the token form on opening the page")
                     .isFalse();
-            browser().findElement(By.id("token")).click();
+            browser().driver().findElement(By.id("token")).click();
             assertThat(form.isDisplayed())
                     .as("the token form after a click on the token button")
                     .isTrue();
-            browser().findElement(By.id("token")).click();
+            browser().driver().findElement(By.id("token")).click();
             assertThat(form.isDisplayed())
                     .as("the token form after a second click")
                     .isFalse();
@@ -604,7 +575,7 @@ public class LiveDashboardSystemIT {
             awaitCharts();
             @SuppressWarnings("unchecked")
             var scales = (Map<String, Object>)
-                    ((JavascriptExecutor) browser())
+                    ((JavascriptExecutor) browser().driver())
                             .executeScript(
                                     """
                             const scales = {now: Date.now() / 1000};
@@ -634,7 +605,7 @@ public class LiveDashboardSystemIT {
             // Labels are right-aligned beside the ticks and a gap: they fit when the axis is at least that wide.
             @SuppressWarnings("unchecked")
             var widths = (Map<String, List<Number>>)
-                    ((JavascriptExecutor) browser())
+                    ((JavascriptExecutor) browser().driver())
                             .executeScript(
                                     """
                             const text = document.createElement('canvas').getContext('2d');
@@ -656,14 +627,14 @@ public class LiveDashboardSystemIT {
         }
 
         private void awaitCharts() {
-            new WebDriverWait(browser(), WAIT)
+            new WebDriverWait(browser().driver(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
                                     .size()
                             == METRICS);
         }
 
         private String pageBackground() {
-            return (String) ((JavascriptExecutor) browser())
+            return (String) ((JavascriptExecutor) browser().driver())
                     .executeScript("return getComputedStyle(document.body).backgroundColor");
         }
     }
@@ -684,15 +655,7 @@ public class LiveDashboardSystemIT {
                         .replace(model, uuid)
                         .replace(HOST, "dashboard-newcomers"))
                 .forEach(line -> csv.append(line).append('\n'));
-        var response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
-                                .header("Content-Type", "text/csv")
-                                .header("Producer-Id", "dashboard-" + uuid)
-                                .header("Producer-Sequence", "1")
-                                .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        var response = Http.ingest(server, csv.toString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response.body()).getInt("accepted")).isEqualTo(METRICS);
         QueueProgress.awaitCollectorsCaughtUp(server);
