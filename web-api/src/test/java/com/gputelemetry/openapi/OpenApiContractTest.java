@@ -2,10 +2,13 @@ package com.gputelemetry.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.access.entity.Role;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.nio.file.Files;
@@ -64,6 +67,7 @@ class OpenApiContractTest {
             assertThat(operation.getSecurity()).as(name).isNotEmpty();
             if (operation.getParameters() != null) {
                 operation.getParameters().stream()
+                        .map(OpenApiContractTest::resolved)
                         .filter(parameter -> "path".equals(parameter.getIn()))
                         .forEach(parameter -> assertThat(parameter.getRequired())
                                 .as(name + " " + parameter.getName())
@@ -74,17 +78,61 @@ class OpenApiContractTest {
         assertThat(api.getServers()).extracting(server -> server.getUrl()).containsExactly("/");
     }
 
+    /** Every error answer is an RFC 9457 problem, also where an operation only describes it. */
+    @Test
+    void everyErrorAnswerIsAProblem() {
+        operations().forEach((name, operation) -> operation.getResponses().forEach((status, response) -> {
+            if (status.matches("[45]\\d\\d")) {
+                ApiResponse answer = resolved(response);
+                assertThat(answer.getContent())
+                        .as("%s %s: a body", name, status)
+                        .isNotNull()
+                        .containsOnlyKeys("application/problem+json");
+                assertThat(answer.getContent()
+                                .get("application/problem+json")
+                                .getSchema()
+                                .get$ref())
+                        .as("%s %s: a problem", name, status)
+                        .isEqualTo("#/components/schemas/Problem");
+            }
+        }));
+    }
+
+    /** The answer itself, also where the operation references a shared one. */
+    private static ApiResponse resolved(ApiResponse response) {
+        String ref = response.get$ref();
+        return ref == null ? response : api.getComponents().getResponses().get(ref.substring(ref.lastIndexOf('/') + 1));
+    }
+
+    /** The parameter itself, also where the operation references a shared one. */
+    private static Parameter resolved(Parameter parameter) {
+        String ref = parameter.get$ref();
+        return ref == null
+                ? parameter
+                : api.getComponents().getParameters().get(ref.substring(ref.lastIndexOf('/') + 1));
+    }
+
+    /**
+     * Every operation declares exactly the tokens the access filter asks of a request to it ({@link Role#requiredFor},
+     * given the path with sample values, as a request has it): a read or an admin token, or none while the server has
+     * no READ_TOKEN, for reads; only the ingest or only the admin token otherwise.
+     */
     @Test
     void theSecurityDeclaredIsTheSecurityEnforced() {
-        var operations = operations();
-        assertThat(operations.get("POST /api/v1/ingest").getSecurity())
-                .singleElement()
-                .satisfies(requirement -> assertThat(requirement).containsOnlyKeys("ingestToken"));
-        assertThat(operations.get("PUT /api/v1/queue/groups/{group}/workers").getSecurity())
-                .singleElement()
-                .satisfies(requirement -> assertThat(requirement).containsOnlyKeys("adminToken"));
-        // Reads: a read or admin token, or none while the server has no READ_TOKEN.
-        assertThat(operations.get("GET /api/v1/gpus").getSecurity()).hasSize(3).anyMatch(Map::isEmpty);
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            Role role = Role.requiredFor(method.name(), path.replaceAll("\\{[^/}]+}", "sample-value"));
+            List<Set<String>> enforced =
+                    switch (role) {
+                        case INGEST -> List.of(Set.of("ingestToken"));
+                        case ADMIN -> List.of(Set.of("adminToken"));
+                        case READ -> List.of(Set.of("readToken"), Set.of("adminToken"), Set.of());
+                    };
+            assertThat(operation.getSecurity())
+                    .as("%s %s needs the %s role", method, path, role)
+                    .isNotNull()
+                    .extracting(requirement -> (Set<String>) new HashSet<>(requirement.keySet()))
+                    .containsExactlyInAnyOrderElementsOf(enforced);
+        }));
     }
 
     @Test
@@ -106,10 +154,23 @@ class OpenApiContractTest {
                 .contains("\"#/components/schemas/" + schema + "\""));
     }
 
+    /** A shared parameter or answer that no operation references any more is one to remove, or one forgotten. */
+    @Test
+    void everySharedParameterAndAnswerIsUsed() throws Exception {
+        String document = Files.readString(OpenApiDocumentIT.COMMITTED);
+        assertThat(api.getComponents().getParameters().keySet()).allSatisfy(parameter -> assertThat(document)
+                .as("a reference to " + parameter)
+                .contains("\"#/components/parameters/" + parameter + "\""));
+        assertThat(api.getComponents().getResponses().keySet()).allSatisfy(response -> assertThat(document)
+                .as("a reference to " + response)
+                .contains("\"#/components/responses/" + response + "\""));
+    }
+
     @Test
     void noSchemaHasABoundFlagWithoutItsBound() {
         List<String> wrong = new ArrayList<>();
         api.getComponents().getSchemas().forEach((name, schema) -> check(name, schema, wrong));
+        api.getComponents().getParameters().forEach((name, parameter) -> check(name, parameter.getSchema(), wrong));
         operations().forEach((name, operation) -> {
             if (operation.getParameters() != null) {
                 operation

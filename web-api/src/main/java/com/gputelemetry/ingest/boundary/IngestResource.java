@@ -79,23 +79,13 @@ public class IngestResource {
                                             name = "one bad row",
                                             value =
                                                     "{\"accepted\":2469,\"duplicate\":false,\"rejectedCount\":1,\"rejected\":[{\"line\":17,\"reason\":\"value is not a number: 'n/a'\"}]}")))
-    @APIResponse(
-            responseCode = "400",
-            description = "Missing producer headers or no usable CSV header",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    @APIResponse(
-            responseCode = "413",
-            description = "The body is larger than the configured maximum",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "413", description = "The body is larger than the configured maximum")
     @APIResponse(
             responseCode = "429",
             description = "Backpressure: the collectors are too far behind; nothing was stored, retry the same batch "
-                    + "after Retry-After seconds",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    @APIResponse(
-            responseCode = "503",
-            description = "The queue cannot store the batch now; retry after the given seconds",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+                    + "after Retry-After seconds")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response ingest(
             @Parameter(
                             description = "Stable id of the producing streamer instance and run",

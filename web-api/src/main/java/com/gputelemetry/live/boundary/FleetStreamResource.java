@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -77,25 +76,12 @@ public class FleetStreamResource {
                                     id: v1.120.98.131.77
                                     data: {}
                                     """)))
-    @APIResponse(
-            responseCode = "400",
-            description = "An unknown metric, or a Last-Event-ID that is not a checkpoint of this topic")
-    @APIResponse(responseCode = "503", description = "This server serves its maximum of subscribers; retry later")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public void stream(
-            @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
-                    @QueryParam("hostname")
-                    String hostname,
-            @Parameter(
-                            description = "Only these metrics (repeat the parameter for several); default: all",
-                            example = "DCGM_FI_DEV_GPU_TEMP")
-                    @QueryParam("metric")
-                    List<String> metric,
-            @Parameter(
-                            in = ParameterIn.HEADER,
-                            description = "The id of the last checkpoint received, to resume after it",
-                            example = "v1.120.98.131.77")
-                    @HeaderParam(LiveStreams.LAST_EVENT_ID)
-                    String lastEventId,
+            @Parameter(ref = "hostname") @QueryParam("hostname") String hostname,
+            @Parameter(ref = "metric") @QueryParam("metric") List<String> metric,
+            @Parameter(ref = LiveStreams.LAST_EVENT_ID) @HeaderParam(LiveStreams.LAST_EVENT_ID) String lastEventId,
             @Context HttpServletRequest request,
             // Suspended, so that JAX-RS leaves the response to the stream, which writes it without blocking.
             @Suspended AsyncResponse response)

@@ -6,6 +6,7 @@ import com.gputelemetry.live.control.Subscriber;
 import com.gputelemetry.live.entity.StreamPosition;
 import com.gputelemetry.telemetry.boundary.QueryParameters;
 import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.control.GpuLookup;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -44,6 +44,9 @@ public class GpuStreamResource {
 
     @Inject
     LiveFeed feed;
+
+    @Inject
+    GpuLookup lookup;
 
     @GET
     @Produces({MediaType.SERVER_SENT_EVENTS, Problem.MEDIA_TYPE})
@@ -74,31 +77,18 @@ public class GpuStreamResource {
                                     "hostname":"mtv5-dgx1-hgpu-031","metric":"DCGM_FI_DEV_GPU_TEMP",\
                                     "timestamp":"2026-11-22T10:00:00.123456Z","value":41.0}
                                     """)))
-    @APIResponse(responseCode = "400", description = "An unknown metric or a Last-Event-ID this server did not write")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
-    @APIResponse(responseCode = "503", description = "This server serves its maximum of subscribers; retry later")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public void stream(
-            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
-                    @PathParam("uuid")
-                    String uuid,
-            @Parameter(
-                            description = "Only these metrics (repeat the parameter for several); default: all",
-                            example = "DCGM_FI_DEV_GPU_TEMP")
-                    @QueryParam("metric")
-                    List<String> metric,
-            @Parameter(
-                            in = ParameterIn.HEADER,
-                            description = "The id of the last event received, to resume after it",
-                            example = "3-1042-7")
-                    @HeaderParam(LiveStreams.LAST_EVENT_ID)
-                    String lastEventId,
+            @Parameter(ref = "uuid") @PathParam("uuid") String uuid,
+            @Parameter(ref = "metric") @QueryParam("metric") List<String> metric,
+            @Parameter(ref = LiveStreams.LAST_EVENT_ID) @HeaderParam(LiveStreams.LAST_EVENT_ID) String lastEventId,
             @Context HttpServletRequest request,
             // Suspended, so that JAX-RS leaves the response to the stream, which writes it without blocking.
             @Suspended AsyncResponse response)
             throws IOException {
-        if (catalog.gpu(uuid).isEmpty()) {
-            throw Problem.notFound("no GPU with UUID " + uuid + " has reported telemetry");
-        }
+        lookup.known(uuid);
         var metrics = new LinkedHashSet<>(QueryParameters.metrics(metric, catalog::metricNames));
         StreamPosition after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {

@@ -1,265 +1,44 @@
 package com.gputelemetry.openapi.control;
 
-import com.gputelemetry.access.entity.Role;
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
-import org.eclipse.microprofile.openapi.models.Components;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
-import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
-import org.eclipse.microprofile.openapi.models.examples.Example;
-import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
-import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
-import org.eclipse.microprofile.openapi.models.tags.Tag;
 
-/** Makes the generated document valid and complete; see the package's description. Registered by mp.openapi.filter. */
+/**
+ * The one filter a server takes (mp.openapi.filter): the generator's output repaired element by element, then, on the
+ * whole document (MicroProfile OpenAPI calls {@code filterOpenAPI} last), the contract's policy applied.
+ */
 public class ContractFilter implements OASFilter {
 
-    private static final String PROBLEM = "application/problem+json";
+    private final GeneratorRepair repair = new GeneratorRepair();
+    private final ContractPolicy policy = new ContractPolicy();
 
     @Override
     public Schema filterSchema(Schema schema) {
-        try {
-            clean(schema);
-        } catch (NoSuchMethodError version4) {
-            // WildFly's MicroProfile OpenAPI 4 (its own generator writes no such defaults): nothing to clean.
-        }
-        return schema;
-    }
-
-    private static void clean(Schema schema) {
-        // The generator writes every attribute, unset ones at their defaults; some of those defaults say something
-        // else than nothing (maxProperties 0: no property allowed; exclusiveMaximum without a maximum: invalid).
-        if (Boolean.FALSE.equals(schema.getDeprecated())) {
-            schema.setDeprecated(null);
-        }
-        if (Boolean.FALSE.equals(schema.getNullable())) {
-            schema.setNullable(null);
-        }
-        if (Boolean.FALSE.equals(schema.getReadOnly())) {
-            schema.setReadOnly(null);
-        }
-        if (Boolean.FALSE.equals(schema.getWriteOnly())) {
-            schema.setWriteOnly(null);
-        }
-        if (Boolean.FALSE.equals(schema.getUniqueItems())) {
-            schema.setUniqueItems(null);
-        }
-        if (schema.getMaximum() == null || Boolean.FALSE.equals(schema.getExclusiveMaximum())) {
-            schema.setExclusiveMaximum(null);
-        }
-        if (schema.getMinimum() == null || Boolean.FALSE.equals(schema.getExclusiveMinimum())) {
-            schema.setExclusiveMinimum(null);
-        }
-        if (Integer.valueOf(0).equals(schema.getMaxProperties())) {
-            schema.setMaxProperties(null);
-        }
-        if (Integer.valueOf(0).equals(schema.getMinProperties())) {
-            schema.setMinProperties(null);
-        }
-        if (Integer.valueOf(0).equals(schema.getMinLength())) {
-            schema.setMinLength(null);
-        }
-        if (Integer.valueOf(0).equals(schema.getMinItems())) {
-            schema.setMinItems(null);
-        }
-        // A string has no properties; the generator gives a JSON-B adapted type both.
-        if (schema.getType() == Schema.SchemaType.STRING) {
-            schema.setProperties(null);
-        }
+        return repair.filterSchema(schema);
     }
 
     @Override
     public Parameter filterParameter(Parameter parameter) {
-        // A path parameter is always required (OpenAPI says so); the generator leaves it out on some.
-        if (parameter.getIn() == Parameter.In.PATH) {
-            parameter.setRequired(true);
-        }
-        // A repeatable parameter is an array: its example must be one too.
-        if (parameter.getExample() != null
-                && !(parameter.getExample() instanceof List)
-                && isArray(parameter.getSchema())) {
-            parameter.setExample(List.of(parameter.getExample()));
-        }
-        return parameter;
-    }
-
-    private static boolean isArray(Schema schema) {
-        try {
-            return schema != null && schema.getType() == Schema.SchemaType.ARRAY;
-        } catch (NoSuchMethodError version4) {
-            return false; // WildFly's generator writes array examples right
-        }
+        return repair.filterParameter(parameter);
     }
 
     @Override
     public APIResponse filterAPIResponse(APIResponse response) {
-        // Examples of JSON bodies are written in the annotations as JSON text: as values they are objects.
-        if (response.getContent() != null) {
-            for (var entry : response.getContent().getMediaTypes().entrySet()) {
-                MediaType mediaType = entry.getValue();
-                if (entry.getKey().contains("json")
-                        && !entry.getKey().contains("ndjson")
-                        && mediaType.getExamples() != null) {
-                    for (Example example : mediaType.getExamples().values()) {
-                        if (example.getValue() instanceof String text) {
-                            example.setValue(jsonOrText(text));
-                        }
-                    }
-                }
-            }
-        }
-        return response;
+        return repair.filterAPIResponse(response);
     }
 
-    private static Object jsonOrText(String text) {
-        String trimmed = text.strip();
-        if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
-            return text;
-        }
-        try (var reader = Json.createReader(new StringReader(trimmed))) {
-            return plain(reader.readValue());
-        } catch (JsonParsingException notJson) {
-            return text; // CSV, NDJSON or an event stream: text
-        }
-    }
-
-    private static Object plain(JsonValue value) {
-        return switch (value.getValueType()) {
-            case OBJECT -> {
-                Map<String, Object> map = new LinkedHashMap<>();
-                ((JsonObject) value).forEach((name, member) -> map.put(name, plain(member)));
-                yield map;
-            }
-            case ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                ((JsonArray) value).forEach(item -> list.add(plain(item)));
-                yield list;
-            }
-            case STRING -> ((JsonString) value).getString();
-            case NUMBER ->
-                ((JsonNumber) value).isIntegral()
-                        ? (Object) ((JsonNumber) value).longValue()
-                        : (Object) ((JsonNumber) value).doubleValue();
-            case TRUE -> true;
-            case FALSE -> false;
-            case NULL -> null;
-        };
+    @Override
+    public PathItem filterPathItem(PathItem item) {
+        return repair.filterPathItem(item);
     }
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        // Relative: the server that serves the document, under whatever name a client reached it (the generator lists
-        // the addresses it listens on, which a client behind a proxy or in another pod cannot use).
-        openAPI.setServers(
-                List.of(OASFactory.createServer().url("/").description("the server that serves this document")));
-        Components components = openAPI.getComponents();
-        // Only the named bodies: the generator adds schemas of its own for generic return types, which nothing uses.
-        var named =
-                new ContractSchemas().buildModel().getComponents().getSchemas().keySet();
-        List.copyOf(components.getSchemas().keySet()).stream()
-                .filter(name -> !named.contains(name))
-                .forEach(components::removeSchema);
-        // Each tag once, with its description: several resources share a tag, and each names it.
-        if (openAPI.getTags() != null) {
-            Map<String, Tag> tags = new TreeMap<>();
-            for (Tag tag : openAPI.getTags()) {
-                tags.merge(tag.getName(), tag, (a, b) -> a.getDescription() != null ? a : b);
-            }
-            openAPI.setTags(new ArrayList<>(tags.values()));
-        }
-        components.addSecurityScheme(
-                "ingestToken", bearer("One of the server's INGEST_TOKEN tokens; ingest is open when none is set"));
-        components.addSecurityScheme(
-                "adminToken",
-                bearer("One of the server's ADMIN_TOKEN tokens; admin operations are closed when none is set"));
-        components.addSecurityScheme(
-                "readToken",
-                bearer("One of the server's READ_TOKEN tokens (or an admin token); reads are open when none is set. "
-                        + "The live streams also take it as the query parameter access_token, for browsers"));
-        components.addResponse("Unauthorized", problem("No token, or not one of the server's tokens"));
-        components.addResponse("Forbidden", problem("A token of another role; or, for admin operations, none is set"));
-        components.addResponse(
-                "InternalError", problem("An unexpected error; the detail names an incident id logged on the server"));
-        if (openAPI.getPaths() == null) {
-            return;
-        }
-        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations()
-                .forEach((method, operation) -> secure(path, method, operation)));
-    }
-
-    /** The security the access filter enforces for this operation, and the answers it gives without it. */
-    private static void secure(String path, PathItem.HttpMethod method, Operation operation) {
-        // A GET has no body; the generator takes the streams' suspended response for one.
-        if (method == PathItem.HttpMethod.GET) {
-            operation.setRequestBody(null);
-        }
-        Role role = Role.requiredFor(method.name(), path);
-        List<SecurityRequirement> security = new ArrayList<>();
-        switch (role) {
-            case INGEST -> security.add(requirement("ingestToken"));
-            case ADMIN -> security.add(requirement("adminToken"));
-            case READ -> {
-                security.add(requirement("readToken"));
-                security.add(requirement("adminToken"));
-                security.add(OASFactory.createSecurityRequirement()); // no token while READ_TOKEN is unset
-            }
-        }
-        operation.setSecurity(security);
-        add(operation, "401", "Unauthorized");
-        add(operation, "403", "Forbidden");
-        add(operation, "500", "InternalError");
-        // Every error is a problem, also where an annotation only describes it.
-        operation.getResponses().getAPIResponses().forEach((status, response) -> {
-            if (status.matches("[45]\\d\\d") && response.getRef() == null && response.getContent() == null) {
-                response.setContent(problem("").getContent());
-            }
-        });
-    }
-
-    private static void add(Operation operation, String status, String reference) {
-        if (operation.getResponses().getAPIResponse(status) == null) {
-            operation
-                    .getResponses()
-                    .addAPIResponse(status, OASFactory.createAPIResponse().ref(reference));
-        }
-    }
-
-    private static SecurityRequirement requirement(String scheme) {
-        return OASFactory.createSecurityRequirement().addScheme(scheme);
-    }
-
-    private static SecurityScheme bearer(String description) {
-        return OASFactory.createSecurityScheme()
-                .type(SecurityScheme.Type.HTTP)
-                .scheme("bearer")
-                .description(description);
-    }
-
-    private static APIResponse problem(String description) {
-        return OASFactory.createAPIResponse()
-                .description(description)
-                .content(OASFactory.createContent()
-                        .addMediaType(
-                                PROBLEM,
-                                OASFactory.createMediaType()
-                                        .schema(OASFactory.createSchema().ref("Problem"))));
+        repair.filterOpenAPI(openAPI);
+        policy.apply(openAPI);
     }
 }

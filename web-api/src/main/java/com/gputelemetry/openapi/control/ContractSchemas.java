@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
-import org.eclipse.microprofile.openapi.OASModelReader;
-import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 
@@ -15,12 +13,13 @@ import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
  * The bodies of the API as named schemas, which the resources' annotations reference ({@code @Schema(ref = …)}).
  * Written out here because the server's generator describes records poorly (a list of GPUs as a list of anything, a
  * page inline in every operation instead of one named type); {@code OpenApiContractTest} checks the document and the
- * generated client's test reads every one of these from the running server. Registered by mp.openapi.model.reader.
+ * generated client's test reads every one of these from the running server.
  */
-public class ContractSchemas implements OASModelReader {
+final class ContractSchemas {
 
-    @Override
-    public OpenAPI buildModel() {
+    private ContractSchemas() {}
+
+    static Map<String, Schema> all() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(
                 "Problem",
@@ -297,8 +296,7 @@ public class ContractSchemas implements OASModelReader {
                         props("letter", ref("DeadLetter"), "payload", string("The record's payload")),
                         "letter",
                         "payload"));
-        return OASFactory.createOpenAPI()
-                .components(OASFactory.createComponents().schemas(schemas));
+        return schemas;
     }
 
     private static Schema object(String description, Map<String, Schema> properties, String... required) {
@@ -341,7 +339,7 @@ public class ContractSchemas implements OASModelReader {
         return typed(SchemaType.ARRAY).description(description).items(ref(item));
     }
 
-    private static Schema ref(String name) {
+    static Schema ref(String name) {
         return OASFactory.createSchema().ref(name);
     }
 
@@ -349,7 +347,7 @@ public class ContractSchemas implements OASModelReader {
         return typed(SchemaType.OBJECT).description(description).additionalPropertiesSchema(typed(SchemaType.STRING));
     }
 
-    private static Schema string(String description) {
+    static Schema string(String description) {
         return typed(SchemaType.STRING).description(description);
     }
 
@@ -357,7 +355,7 @@ public class ContractSchemas implements OASModelReader {
         return string(description + " (RFC 3339, UTC)").format("date-time");
     }
 
-    private static Schema integer(String description) {
+    static Schema integer(String description) {
         return typed(SchemaType.INTEGER).format("int64").description(description);
     }
 
@@ -373,7 +371,7 @@ public class ContractSchemas implements OASModelReader {
      * A schema of one type. Payara implements MicroProfile OpenAPI 3 ({@code type(SchemaType)}), WildFly 39 version 4,
      * where a schema has a list of types: this class is compiled against 3 and finds the other at run time.
      */
-    private static Schema typed(SchemaType type) {
+    static Schema typed(SchemaType type) {
         Schema schema = OASFactory.createSchema();
         try {
             return schema.type(type);

@@ -92,19 +92,14 @@ public class QueueResource {
     @Operation(
             operationId = "resizeGroupWorkers",
             summary = "Change a group's number of workers on this server (1-10)",
-            description = "The partitions are shared out anew at once; nothing is lost or delivered twice.")
+            description = "The partitions are shared out anew at once; nothing is lost or delivered twice. Not found "
+                    + "(404) when the group is not subscribed to the topic on this server.")
     @APIResponse(
             responseCode = "200",
             description = "The group with its new workers",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GroupStatus")))
-    @APIResponse(
-            responseCode = "400",
-            description = "Workers outside 1-10",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    @APIResponse(
-            responseCode = "404",
-            description = "The group is not subscribed to the topic on this server",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @RequestBody(
             required = true,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "WorkerCount")))
@@ -126,10 +121,7 @@ public class QueueResource {
             responseCode = "200",
             description = "Dead letters",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeadLetterList")))
-    @APIResponse(
-            responseCode = "400",
-            description = "A limit outside 1-1000",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     public Items<DeadLetter> deadLetters(
             @Parameter(description = "Only this group's") @QueryParam("group") String group,
             @Parameter(
@@ -155,16 +147,8 @@ public class QueueResource {
             responseCode = "200",
             description = "The dead letter",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeadLetterDetail")))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such dead letter",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    public DeadLetterDetail deadLetter(
-            @Parameter(
-                            description = "The dead letter's id",
-                            schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
-                    @PathParam("id")
-                    long id) {
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public DeadLetterDetail deadLetter(@Parameter(ref = "deadLetterId") @PathParam("id") long id) {
         DeadLetter letter = known(id);
         return new DeadLetterDetail(letter, letter.payload());
     }
@@ -174,22 +158,13 @@ public class QueueResource {
     @Operation(
             operationId = "replayDeadLetter",
             summary = "Hand a dead letter to its group again",
-            description = "Only its own group sees it again. On success it is removed from the dead letters.")
+            description = "Only its own group sees it again. On success it is removed from the dead letters; when the "
+                    + "group's listener fails again it stays (409). Not found (404) also when its group is not "
+                    + "subscribed on this server.")
     @APIResponse(responseCode = "204", description = "Processed and removed")
-    @APIResponse(
-            responseCode = "404",
-            description = "No such dead letter, or its group is not subscribed here",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    @APIResponse(
-            responseCode = "409",
-            description = "The group's listener failed again; the dead letter stays",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    public Response replay(
-            @Parameter(
-                            description = "The dead letter's id",
-                            schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
-                    @PathParam("id")
-                    long id) {
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Response replay(@Parameter(ref = "deadLetterId") @PathParam("id") long id) {
         DeadLetter letter = known(id);
         try {
             if (!queue.replay(id, letter.getGroup(), letter.getTopic())) {

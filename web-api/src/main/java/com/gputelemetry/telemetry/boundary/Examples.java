@@ -46,19 +46,6 @@ final class Examples {
             + "{\"hostname\":\"mtv5-dgx1-hgpu-003\",\"gpus\":8}],\"nextCursor\":null}";
     static final String METRICS = "{\"items\":[{\"name\":\"DCGM_FI_DEV_GPU_TEMP\",\"unit\":\"°C\"},"
             + "{\"name\":\"DCGM_FI_DEV_XID_ERRORS\",\"unit\":null}],\"nextCursor\":null}";
-    static final String BAD_START =
-            """
-            {"type":"about:blank","title":"Invalid parameter","status":400,\
-            "detail":"start_time must be an RFC 3339 date-time such as 2025-07-18T20:42:34Z, not 'yesterday'",\
-            "parameter":"start_time"}""";
-    static final String BAD_STEP =
-            """
-            {"type":"about:blank","title":"Invalid parameter","status":400,"detail":\
-            "step must be a positive whole number of s, m, h or d, such as 1m or 1h, not '90'","parameter":"step"}""";
-    static final String UNKNOWN_HOST =
-            """
-            {"type":"about:blank","title":"Not Found","status":404,\
-            "detail":"no GPU on host mtv5-dgx1-hgpu-999 has reported telemetry"}""";
 
     private Examples() {}
 }

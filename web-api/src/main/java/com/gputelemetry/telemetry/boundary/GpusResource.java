@@ -2,14 +2,13 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
-import com.gputelemetry.telemetry.entity.GpuPosition;
 import com.gputelemetry.telemetry.entity.MetricUnit;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
-import com.gputelemetry.telemetry.entity.SeriesPosition;
-import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -46,6 +45,9 @@ public class GpusResource {
     @EJB
     GpuCatalog catalog;
 
+    @Inject
+    GpuLookup lookup;
+
     @GET
     @Operation(
             operationId = "listGpus",
@@ -63,9 +65,7 @@ public class GpusResource {
                             examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
     @APIResponse(responseCode = "400", ref = "BadPaging")
     public Page<Gpu> gpus(
-            @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
-                    @QueryParam("hostname")
-                    String hostname,
+            @Parameter(ref = "hostname") @QueryParam("hostname") String hostname,
             @Parameter(
                             description = "Only GPUs of this model (exact, case-insensitive)",
                             example = "NVIDIA H100 80GB HBM3")
@@ -73,18 +73,10 @@ public class GpusResource {
                     String model,
             @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
             @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
-        return gpuPage(hostname, model, limit, cursor);
-    }
-
-    Page<Gpu> gpuPage(String hostname, String model, String limit, String cursor) {
         int pageSize = QueryParameters.limit(limit);
-        GpuPosition after = QueryParameters.gpuCursor(cursor);
-        List<Gpu> gpus = catalog.gpus(blankToNull(hostname), blankToNull(model), after, pageSize + 1);
-        if (gpus.size() > pageSize) {
-            List<Gpu> page = gpus.subList(0, pageSize);
-            return new Page<>(page, GpuPosition.of(page.get(pageSize - 1)).toCursor());
-        }
-        return new Page<>(gpus, null);
+        GpuLookup.Slice slice =
+                lookup.slice(blankToNull(hostname), blankToNull(model), QueryParameters.gpuCursor(cursor), pageSize);
+        return new Page<>(slice.gpus(), slice.nextCursor());
     }
 
     @GET
@@ -103,11 +95,8 @@ public class GpusResource {
                             schema = @Schema(ref = "GpuDetail"),
                             examples = @ExampleObject(name = "an H100", value = Examples.GPU_DETAIL)))
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
-    public GpuDetail gpu(
-            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
-                    @PathParam("uuid")
-                    String uuid) {
-        Gpu gpu = known(uuid);
+    public GpuDetail gpu(@Parameter(ref = "uuid") @PathParam("uuid") String uuid) {
+        Gpu gpu = lookup.known(uuid);
         Map<String, String> labels = new TreeMap<>(PrometheusLabels.parse(gpu.rawLabels()));
         String driverVersion = labels.get("DCGM_FI_DRIVER_VERSION");
         NOT_GPU_LABELS.forEach(labels::remove);
@@ -159,15 +148,7 @@ public class GpusResource {
                         schema = @Schema(type = SchemaType.STRING),
                         examples = @ExampleObject(name = "NDJSON", value = Examples.SERIES_NDJSON))
             })
-    @APIResponse(
-            responseCode = "400",
-            description =
-                    "A malformed time, end_time before start_time, an unknown metric, a bad limit, order or cursor",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(ref = "Problem"),
-                            examples = @ExampleObject(name = "malformed start", value = Examples.BAD_START)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
     @Produces({
         MediaType.APPLICATION_JSON,
@@ -177,9 +158,7 @@ public class GpusResource {
     })
     public Response telemetry(
             @Context HttpHeaders headers,
-            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
-                    @PathParam("uuid")
-                    String uuid,
+            @Parameter(ref = "uuid") @PathParam("uuid") String uuid,
             @Parameter(
                             description = "Earliest time, inclusive (RFC 3339); default: the beginning",
                             schema = @Schema(type = SchemaType.STRING, format = "date-time"),
@@ -192,11 +171,7 @@ public class GpusResource {
                             example = "2026-11-22T11:00:00Z")
                     @QueryParam("end_time")
                     String endTime,
-            @Parameter(
-                            description = "Only these metrics (repeat the parameter for several); default: all",
-                            example = "DCGM_FI_DEV_GPU_TEMP")
-                    @QueryParam("metric")
-                    List<String> metric,
+            @Parameter(ref = "metric") @QueryParam("metric") List<String> metric,
             @Parameter(
                             description = "asc for oldest first, desc for newest first",
                             schema =
@@ -208,17 +183,15 @@ public class GpusResource {
                     String order,
             @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
             @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
+        SeriesQuery query = SeriesQuery.of(startTime, endTime, metric, order, catalog::metricNames);
         String export = exportType(headers.getAcceptableMediaTypes());
         if (export == null) {
-            return Response.ok(page(uuid, startTime, endTime, metric, order, limit, cursor))
+            return Response.ok(page(uuid, query.page(limit, cursor)))
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .build();
         }
-        TimeWindow window = TimeWindow.of(startTime, endTime);
-        boolean descending = QueryParameters.descending(order);
-        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
-        known(uuid);
-        return Response.ok(new SeriesExport(catalog, uuid, window, metrics, descending, export))
+        lookup.known(uuid);
+        return Response.ok(new SeriesExport(catalog, uuid, query, export))
                 .type(export + "; charset=utf-8")
                 .build();
     }
@@ -232,20 +205,23 @@ public class GpusResource {
             String order,
             String limit,
             String cursor) {
-        TimeWindow window = TimeWindow.of(startTime, endTime);
-        boolean descending = QueryParameters.descending(order);
-        int pageSize = QueryParameters.limit(limit);
-        SeriesPosition after = QueryParameters.seriesCursor(cursor, descending);
-        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
-        known(uuid);
-        List<TelemetryPoint> points =
-                catalog.series(uuid, window.fromMicros(), window.toMicros(), metrics, after, pageSize + 1);
-        if (points.size() > pageSize) {
-            List<TelemetryPoint> page = points.subList(0, pageSize);
-            return new Series(
-                    uuid, page, page.get(pageSize - 1).position(descending).toCursor());
-        }
-        return new Series(uuid, points, null);
+        return page(
+                uuid,
+                SeriesQuery.of(startTime, endTime, metric, order, catalog::metricNames)
+                        .page(limit, cursor));
+    }
+
+    private Series page(String uuid, SeriesQuery query) {
+        lookup.known(uuid);
+        return query.series(
+                uuid,
+                catalog.series(
+                        uuid,
+                        query.window().fromMicros(),
+                        query.window().toMicros(),
+                        query.metrics(),
+                        query.after(),
+                        query.limit() + 1));
     }
 
     /** The export type the client prefers to JSON, if any: the Accept header's first type that names one. */
@@ -264,16 +240,6 @@ public class GpusResource {
             }
         }
         return null;
-    }
-
-    private Gpu known(String uuid) {
-        return known(catalog, uuid);
-    }
-
-    /** The GPU, or a 404 problem when it has not reported telemetry. */
-    static Gpu known(GpuCatalog catalog, String uuid) {
-        return catalog.gpu(uuid)
-                .orElseThrow(() -> Problem.notFound("no GPU with UUID " + uuid + " has reported telemetry"));
     }
 
     private static String blankToNull(String text) {

@@ -2,6 +2,7 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -33,7 +34,7 @@ public class HostsResource {
     GpuCatalog catalog;
 
     @Inject
-    GpusResource gpus;
+    GpuLookup lookup;
 
     @GET
     @Operation(
@@ -79,14 +80,7 @@ public class HostsResource {
                             schema = @Schema(ref = "GpuPage"),
                             examples = @ExampleObject(name = "one GPU", value = Examples.GPU_PAGE)))
     @APIResponse(responseCode = "400", ref = "BadPaging")
-    @APIResponse(
-            responseCode = "404",
-            description = "No GPU on this host has reported telemetry",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(ref = "Problem"),
-                            examples = @ExampleObject(name = "unknown host", value = Examples.UNKNOWN_HOST)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Page<Gpu> gpus(
             @Parameter(description = "The host's name (case-insensitive)", example = "mtv5-dgx1-hgpu-031")
                     @PathParam("hostname")
@@ -96,6 +90,8 @@ public class HostsResource {
         if (catalog.host(hostname).isEmpty()) {
             throw Problem.notFound("no GPU on host " + hostname + " has reported telemetry");
         }
-        return gpus.gpuPage(hostname, null, limit, cursor);
+        int pageSize = QueryParameters.limit(limit);
+        GpuLookup.Slice slice = lookup.slice(hostname, null, QueryParameters.gpuCursor(cursor), pageSize);
+        return new Page<>(slice.gpus(), slice.nextCursor());
     }
 }

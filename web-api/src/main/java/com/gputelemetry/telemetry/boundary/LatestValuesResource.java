@@ -2,12 +2,13 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
-import com.gputelemetry.telemetry.entity.GpuPosition;
 import com.gputelemetry.telemetry.entity.MetricUnit;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -39,6 +40,9 @@ public class LatestValuesResource {
     @EJB
     GpuCatalog catalog;
 
+    @Inject
+    GpuLookup lookup;
+
     @GET
     @Operation(
             operationId = "listLatestValues",
@@ -49,16 +53,10 @@ public class LatestValuesResource {
             responseCode = "200",
             description = "A page of GPUs with their latest values",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LatestPage")))
-    @APIResponse(responseCode = "400", description = "An unknown metric, a bad limit or cursor")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     public LatestPage latest(
-            @Parameter(
-                            description = "The metrics (repeat the parameter for several); default: all",
-                            example = "DCGM_FI_DEV_GPU_UTIL")
-                    @QueryParam("metric")
-                    List<String> metric,
-            @Parameter(description = "Only GPUs on this host (exact, case-insensitive)", example = "mtv5-dgx1-hgpu-031")
-                    @QueryParam("hostname")
-                    String hostname,
+            @Parameter(ref = "metric") @QueryParam("metric") List<String> metric,
+            @Parameter(ref = "hostname") @QueryParam("hostname") String hostname,
             @Parameter(
                             description = "Most GPUs in one page (1-1000)",
                             schema =
@@ -76,16 +74,12 @@ public class LatestValuesResource {
             metrics = List.copyOf(catalog.metricNames());
         }
         int pageSize = QueryParameters.limit(limit, MAX_GPUS);
-        List<Gpu> gpus = catalog.gpus(
+        GpuLookup.Slice slice = lookup.slice(
                 hostname == null || hostname.isBlank() ? null : hostname,
                 null,
                 QueryParameters.gpuCursor(cursor),
-                pageSize + 1);
-        String next = null;
-        if (gpus.size() > pageSize) {
-            gpus = gpus.subList(0, pageSize);
-            next = GpuPosition.of(gpus.get(pageSize - 1)).toCursor();
-        }
+                pageSize);
+        List<Gpu> gpus = slice.gpus();
         Map<String, Map<String, TelemetryPoint>> latest =
                 catalog.latest(gpus.stream().map(Gpu::getUuid).toList(), metrics);
         List<GpuLatest> items = new ArrayList<>();
@@ -106,7 +100,7 @@ public class LatestValuesResource {
                                     values.get(m).getValue()))
                             .toList()));
         }
-        return new LatestPage(items, next);
+        return new LatestPage(items, slice.nextCursor());
     }
 
     /** A GPU of the fleet with its latest values. */

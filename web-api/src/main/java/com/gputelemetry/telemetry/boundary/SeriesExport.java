@@ -24,23 +24,13 @@ final class SeriesExport implements StreamingOutput {
 
     private final GpuCatalog catalog;
     private final String uuid;
-    private final TimeWindow window;
-    private final List<String> metrics;
-    private final boolean descending;
+    private final SeriesQuery query;
     private final boolean csv;
 
-    SeriesExport(
-            GpuCatalog catalog,
-            String uuid,
-            TimeWindow window,
-            List<String> metrics,
-            boolean descending,
-            String mediaType) {
+    SeriesExport(GpuCatalog catalog, String uuid, SeriesQuery query, String mediaType) {
         this.catalog = catalog;
         this.uuid = uuid;
-        this.window = window;
-        this.metrics = metrics;
-        this.descending = descending;
+        this.query = query;
         this.csv = mediaType.equals(CSV);
     }
 
@@ -50,11 +40,12 @@ final class SeriesExport implements StreamingOutput {
         if (csv) {
             out.write("timestamp,metric,value\n");
         }
-        SeriesPosition after = SeriesPosition.start(descending);
+        SeriesPosition after = query.after();
         List<TelemetryPoint> chunk;
         do {
             // Each chunk is a query of its own, outside any transaction: its entities are let go after it.
-            chunk = catalog.series(uuid, window.fromMicros(), window.toMicros(), metrics, after, CHUNK);
+            chunk = catalog.series(
+                    uuid, query.window().fromMicros(), query.window().toMicros(), query.metrics(), after, CHUNK);
             for (TelemetryPoint point : chunk) {
                 if (csv) {
                     out.write(point.getTimestamp() + ',' + csvField(point.getMetric()) + ',' + point.getValue() + '\n');
@@ -64,7 +55,7 @@ final class SeriesExport implements StreamingOutput {
                 }
             }
             if (!chunk.isEmpty()) {
-                after = chunk.get(chunk.size() - 1).position(descending);
+                after = chunk.get(chunk.size() - 1).position(query.descending());
             }
             out.flush();
         } while (chunk.size() == CHUNK);

@@ -2,9 +2,11 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
+import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Micros;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,6 +38,9 @@ public class SeriesSummaryResource {
     @EJB
     GpuCatalog catalog;
 
+    @Inject
+    GpuLookup lookup;
+
     @GET
     @Operation(
             operationId = "getGpuTelemetrySummary",
@@ -51,20 +56,10 @@ public class SeriesSummaryResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(ref = "SeriesSummary"),
                             examples = @ExampleObject(name = "two minutes", value = Examples.SUMMARY)))
-    @APIResponse(
-            responseCode = "400",
-            description = "No or an unknown metric, a malformed time or step, end_time before start_time, or more "
-                    + "than 10000 buckets",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(ref = "Problem"),
-                            examples = @ExampleObject(name = "bad step", value = Examples.BAD_STEP)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
     public SeriesSummary summary(
-            @Parameter(description = "The GPU's UUID", example = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50")
-                    @PathParam("uuid")
-                    String uuid,
+            @Parameter(ref = "uuid") @PathParam("uuid") String uuid,
             @Parameter(
                             description = "The metrics to summarise (repeat the parameter for several); required",
                             required = true,
@@ -102,7 +97,7 @@ public class SeriesSummaryResource {
                     "step " + step + " makes more than " + QueryParameters.MAX_BUCKETS + " buckets in this window");
         }
         List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
-        GpusResource.known(catalog, uuid);
+        lookup.known(uuid);
         List<SeriesSummary.Bucket> buckets = new ArrayList<>();
         for (String name : metrics) {
             for (GpuCatalog.Bucket bucket :
