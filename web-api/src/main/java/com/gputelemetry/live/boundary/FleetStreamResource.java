@@ -52,6 +52,8 @@ public class FleetStreamResource {
                     + "order; after each round of points an event named 'checkpoint' whose id is the stream's "
                     + "position in every partition. Send it back as Last-Event-ID (browsers do it on reconnecting) "
                     + "to get every later point; points after the checkpoint that had already arrived come again. "
+                    + "Where the queue no longer keeps the records after the checkpoint (QUEUE_RETENTION_MINUTES), an "
+                    + "event named 'gap' (data: partition, from, to) says which are missing from the resumed stream. "
                     + "Points of all servers sharing the database are included. A client that falls far behind is "
                     + "disconnected; it resumes with its last checkpoint. Try: curl -N "
                     + "http://localhost:8080/api/v1/telemetry/stream")

@@ -56,7 +56,9 @@ public class GpuStreamResource {
             description = "Each event is one point (event name 'point', data: uuid, hostname, metric, timestamp, "
                     + "value) in the GPU's order, with an id. Send the last id back as the Last-Event-ID header (browsers "
                     + "do it on reconnecting) to go on without a gap or a repeat, as long as the queue still keeps the "
-                    + "records (QUEUE_RETENTION_MINUTES). A comment every 15 s keeps the connection open. A client "
+                    + "records (QUEUE_RETENTION_MINUTES); when it no longer does, an event named 'gap' (data: partition, "
+                    + "from, to: the offsets missing) comes first, and the points stored meanwhile are read from this "
+                    + "GPU's telemetry. A comment every LIVE_KEEP_ALIVE_SECONDS (15) keeps the connection open. A client "
                     + "that falls far behind is disconnected; it resumes with its last id. Try: curl -N "
                     + "http://localhost:8080/api/v1/gpus/{uuid}/telemetry/stream")
     @APIResponse(
