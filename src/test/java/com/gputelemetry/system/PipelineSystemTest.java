@@ -12,11 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +114,8 @@ public abstract class PipelineSystemTest {
         assertThat(gpus).extracting(Gpu::uuid).doesNotHaveDuplicates().allMatch(uuid -> uuid.startsWith("GPU-"));
         assertThat(gpus.stream().map(Gpu::hostname).distinct()).hasSize(31);
 
-        Map<String, Double> sampleValues = sampleValues();
+        SampleValues sample = SampleValues.read();
+        assertThat(sample.size()).isEqualTo(SAMPLE_ROWS);
         for (Gpu gpu : gpus) {
             Series series = get("/api/v1/gpus/" + gpu.uuid() + "/telemetry", Series.class);
             assertThat(series.gpu()).isEqualTo(gpu.uuid());
@@ -126,7 +124,7 @@ public abstract class PipelineSystemTest {
             for (Point point : series.items()) {
                 assertThat(point.value())
                         .as("%s of %s as in the sample", point.metric(), gpu.uuid())
-                        .isEqualTo(sampleValues.get(gpu.uuid() + " " + point.metric()));
+                        .isEqualTo(sample.of(gpu.uuid(), point.metric()));
             }
             List<Instant> times = series.items().stream()
                     .map(p -> Instant.parse(p.timestamp()))
@@ -178,23 +176,6 @@ public abstract class PipelineSystemTest {
         var swaggerUi = HTTP.send(request("/swagger-ui/index.html"), HttpResponse.BodyHandlers.ofString());
         assertThat(swaggerUi.statusCode()).isEqualTo(200);
         assertThat(swaggerUi.body()).contains("SwaggerUIBundle");
-    }
-
-    /** Each (GPU, metric)'s value in the sample, which has one row per GPU and metric. */
-    private static Map<String, Double> sampleValues() throws IOException {
-        Map<String, Double> values = new HashMap<>();
-        try (var parser = CSVFormat.DEFAULT
-                .builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .get()
-                .parse(Files.newBufferedReader(Path.of(Launch.required("sample.csv"))))) {
-            for (CSVRecord row : parser) {
-                values.put(row.get("uuid") + " " + row.get("metric_name"), Double.valueOf(row.get("value")));
-            }
-        }
-        assertThat(values).hasSize(SAMPLE_ROWS);
-        return values;
     }
 
     private static List<Gpu> awaitAllPointsStored() throws Exception {
