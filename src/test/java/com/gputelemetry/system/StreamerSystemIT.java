@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The streamer jar as operators run it, against the packaged server on a real PostgreSQL that requires an ingest
@@ -23,25 +24,18 @@ public class StreamerSystemIT {
     private static final String TOKEN = "system-test-token";
     private static final int SAMPLE_ROWS = 2_470;
 
+    @RegisterExtension
+    static final Closing CLOSING = new Closing();
+
     private static TestPostgres postgres;
     private static PackagedServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = TestPostgres.start();
+        postgres = CLOSING.add(TestPostgres.start());
         var environment = new HashMap<>(postgres.serverEnvironment());
         environment.put("INGEST_TOKEN", TOKEN);
-        server = PackagedServer.start(Map.copyOf(environment), "streamers");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        server = CLOSING.add(PackagedServer.start(Map.copyOf(environment), "streamers"));
     }
 
     @Test
@@ -105,71 +99,110 @@ public class StreamerSystemIT {
     /** A batch size that divides the sample's 2,470 rows: every batch of a looping streamer is full until it stops. */
     private static final int BATCH = 494;
 
+    /**
+     * Four times a streamer is killed with a batch in flight, which a proxy holds for that: twice before the server saw
+     * it, twice after the server stored it but before its answer reached the streamer. Each restart under the same
+     * instance id sends its predecessor's batch in flight again first, the same body under the same sequence, and the
+     * server stores it once either way. At the end the database holds every acknowledged row once, with the sample's
+     * values.
+     */
     @Test
     void aStreamerKilledMidStreamAndRestartedUnderItsInstanceIdStoresEveryAcknowledgedRowOnce() throws Exception {
         StoredTelemetry before = settled();
         String instanceId = "phoenix-" + System.nanoTime();
-        String[] arguments = {
-            "--url",
-            server.baseUrl(),
-            "--token",
-            TOKEN,
-            "--instance-id",
-            instanceId,
-            "--loop",
-            "--interval",
-            "0ms",
-            "--batch-size",
-            Integer.toString(BATCH)
-        };
         Path pending = StreamerProcess.pendingBatch(instanceId);
-        long lastSequence = -1;
-        for (int kill = 0; kill < 4; kill++) {
-            var streamer = StreamerProcess.start("phoenix-" + kill, arguments);
-            // Killed while a batch is in flight, after at least one batch of this run was acknowledged.
-            long previous = lastSequence;
-            // Polled often: a batch is in flight for only tens of milliseconds.
-            Poll.until(
-                    "a batch of this run in flight (its sequence)",
-                    Duration.ofMinutes(1),
-                    Duration.ofMillis(5),
-                    () -> pendingSequence(pending),
-                    sequence -> sequence > previous + 1);
-            streamer.kill();
-            lastSequence = pendingSequence(pending);
-        }
-        // The killed runs sent only full batches; what they had acknowledged, their state says.
-        long acknowledgedBeforeLastRun =
-                Long.parseLong(StreamerProcess.state(instanceId).getProperty("nextSequence"));
-        var last = StreamerProcess.start("phoenix-last", arguments);
-        Thread.sleep(2_000);
-        var result = last.stop();
-        assertThat(result.exitCode()).as("exit; stderr:%n%s", result.stderr()).isZero();
-        assertThat(pending).as("the last run drained: no batch left in flight").doesNotExist();
-        int resent = result.stderr().contains("\"event\":\"resending\"") ? 1 : 0;
-        for (int run = 1; run < 4; run++) {
-            resent += Files.readString(Path.of("target", "phoenix-" + run + "-streamer.err"))
-                            .contains("\"event\":\"resending\"")
-                    ? 1
-                    : 0;
-        }
+        List<Long> heldSequences = new ArrayList<>();
+        try (var proxy = InFlightHoldingProxy.before(server)) {
+            String[] arguments = {
+                "--url",
+                proxy.baseUrl(),
+                "--token",
+                TOKEN,
+                "--instance-id",
+                instanceId,
+                "--loop",
+                "--interval",
+                "0ms",
+                "--batch-size",
+                Integer.toString(BATCH)
+            };
+            long previous = -1;
+            for (int kill = 0; kill < 4; kill++) {
+                InFlightHoldingProxy.Hold hold =
+                        kill % 2 == 0 ? InFlightHoldingProxy.Hold.REQUEST : InFlightHoldingProxy.Hold.ANSWER;
+                // After the predecessor's batch in flight and at least one new batch of this run were acknowledged.
+                var held = proxy.holdFirstBatchFrom(previous + 2, hold);
+                var streamer = StreamerProcess.start("phoenix-" + kill, arguments);
+                long sequence = held.get(1, TimeUnit.MINUTES);
+                assertThat(pendingSequence(pending))
+                        .as("run %d: the batch held is the one its state has in flight", kill)
+                        .isEqualTo(sequence);
+                streamer.kill();
+                assertThat(pendingSequence(pending))
+                        .as("run %d: killed with its batch in flight", kill)
+                        .isEqualTo(sequence);
+                heldSequences.add(sequence);
+                previous = sequence;
+            }
+            // The killed runs sent only full batches; what they had acknowledged, their state says.
+            long acknowledgedBeforeLastRun =
+                    Long.parseLong(StreamerProcess.state(instanceId).getProperty("nextSequence"));
+            assertThat(acknowledgedBeforeLastRun)
+                    .as("the last held batch is the next sequence")
+                    .isEqualTo(previous);
+            var lastRun = StreamerProcess.start("phoenix-last", arguments);
+            Thread.sleep(2_000);
+            var last = lastRun.stop();
+            assertThat(last.exitCode()).as("exit; stderr:%n%s", last.stderr()).isZero();
+            assertThat(pending)
+                    .as("the last run drained: no batch left in flight")
+                    .doesNotExist();
 
-        StoredTelemetry after = settled();
-        assertThat(resent)
-                .as("restarts that found the batch their predecessor had in flight and sent it again")
-                .isGreaterThanOrEqualTo(3);
-        // Every batch of a killed run was full (the size divides the sample); the last run, stopped, sent the rows it
-        // had read as a last, smaller batch, and says how many it had acknowledged (its predecessor's batch in flight
-        // included).
-        long lastRun = result.summary().rowsAcked();
-        assertThat(after.points() - before.points())
-                .as(
-                        "rows of the %d full batches the killed runs had acknowledged, and of the last run",
-                        acknowledgedBeforeLastRun)
-                .isEqualTo(acknowledgedBeforeLastRun * BATCH + lastRun);
-        assertThat(after.distinctPoints())
-                .as("no (gpu, metric, time) twice, whether or not the server had the resent batch")
-                .isEqualTo(after.points());
+            List<String> restarts = List.of("phoenix-1", "phoenix-2", "phoenix-3", "phoenix-last");
+            for (int restart = 0; restart < restarts.size(); restart++) {
+                long resent = heldSequences.get(restart);
+                String log = restart < 3
+                        ? Files.readString(Path.of("target", restarts.get(restart) + "-streamer.err"))
+                        : last.stderr();
+                List<String> resending = log.lines()
+                        .filter(line -> line.contains("\"event\":\"resending\""))
+                        .toList();
+                assertThat(resending)
+                        .as("%s: one batch re-sent, its predecessor's in flight; log:%n%s", restarts.get(restart), log)
+                        .hasSize(1);
+                assertThat(resending.get(0)).contains("\"sequence\":\"" + resent + "\",\"rows\":\"" + BATCH + "\"");
+                List<InFlightHoldingProxy.Sent> sends = proxy.sent().stream()
+                        .filter(sent -> sent.sequence() == resent)
+                        .toList();
+                assertThat(sends).as("batch %d: held, then re-sent", resent).hasSize(2);
+                assertThat(sends.get(1).body())
+                        .as("batch %d re-sent with the same rows and times", resent)
+                        .isEqualTo(sends.get(0).body());
+                boolean serverHadIt = restart % 2 == 1;
+                assertThat(sends.get(1).answer())
+                        .as("batch %d re-sent: the server %s it", resent, serverHadIt ? "had" : "did not have")
+                        .contains("\"duplicate\":" + serverHadIt);
+            }
+
+            // Every batch of a killed run was full (the size divides the sample); the last run, stopped, sent the rows
+            // it had read as a last, smaller batch, and says how many it had acknowledged (its predecessor's batch in
+            // flight included).
+            StoredTelemetry after = settled();
+            assertThat(after.points() - before.points())
+                    .as(
+                            "rows of the %d full batches the killed runs had acknowledged, and of the last run",
+                            acknowledgedBeforeLastRun)
+                    .isEqualTo(
+                            acknowledgedBeforeLastRun * BATCH + last.summary().rowsAcked());
+            assertThat(after.distinctPoints())
+                    .as("no (gpu, metric, time) twice, whether or not the server had the resent batch")
+                    .isEqualTo(after.points());
+            // Row by row with its value: in the log as sent (the sample's value for its GPU and metric), and stored
+            // as logged.
+            LogAudit audit = postgres.logAudit();
+            assertThat(audit.differences()).as("log against stored rows and the sample").isEmpty();
+            assertThat(audit.storedRows()).isEqualTo(after.points());
+        }
     }
 
     /** The sequence of the batch in flight, from the streamer's state file; -1 while none is. */

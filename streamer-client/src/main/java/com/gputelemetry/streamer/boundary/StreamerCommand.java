@@ -234,15 +234,10 @@ public class StreamerCommand implements Callable<Integer> {
             int exit = 0;
             try (var progress = ProgressReporter.start(stats, log)) {
                 streamer.run();
-            } catch (InvalidCsvFileException | IOException e) {
+            } catch (InvalidCsvFileException | IOException | ServerRefusedException | ServerUnreachableException e) {
+                // Ends the run for a reason the operator can act on: the message says what, the exit code which kind.
                 log.log("error", "reason", e.getMessage());
-                exit = EXIT_BAD_INPUT;
-            } catch (ServerRefusedException e) {
-                log.log("error", "reason", e.getMessage());
-                exit = EXIT_BAD_INPUT;
-            } catch (ServerUnreachableException e) {
-                log.log("error", "reason", e.getMessage());
-                exit = EXIT_UNREACHABLE;
+                exit = e instanceof ServerUnreachableException ? EXIT_UNREACHABLE : EXIT_BAD_INPUT;
             } catch (RuntimeException e) {
                 // A bug of ours: still the summary last, and an exit code of its own.
                 log.log("error", "reason", "unexpected internal error, please report it", "detail", String.valueOf(e));

@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Hands batches to the server over a transport and retries what the server could not take: on 429, 5xx or a lost
- * connection it waits (the server's Retry-After, else exponential backoff with full jitter) and sends the same batch
+ * connection it waits (the server's Retry-After, else an exponential backoff with jitter) and sends the same batch
  * under the same sequence again, so the server stores it once. Each retry is logged with its reason and wait, so
  * that an operator sees the pushback.
  */
@@ -23,13 +24,20 @@ public class BatchSender {
     private final StreamStats stats;
     private final EventLog log;
     private final Duration retryBudget;
+    private final Consumer<Duration> pause;
 
     /** @param retryBudget how long one batch may be retried before the server counts as unreachable */
     public BatchSender(Transport transport, StreamStats stats, EventLog log, Duration retryBudget) {
+        this(transport, stats, log, retryBudget, BatchSender::sleep);
+    }
+
+    /** @param pause waits between two attempts for the given time */
+    BatchSender(Transport transport, StreamStats stats, EventLog log, Duration retryBudget, Consumer<Duration> pause) {
         this.transport = transport;
         this.stats = stats;
         this.log = log;
         this.retryBudget = retryBudget;
+        this.pause = pause;
     }
 
     /**
@@ -87,7 +95,7 @@ public class BatchSender {
                     serverAsked.map(d -> Long.toString(d.toSeconds())).orElse(""),
                     "waitMillis",
                     Long.toString(wait.toMillis()));
-            sleep(wait);
+            pause.accept(wait);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
     }
@@ -101,7 +109,8 @@ public class BatchSender {
     }
 
     private static Duration jitter(Duration backoff) {
-        // Full jitter keeps many streamers from retrying in lockstep after a server restart.
+        // Between half and all of the backoff: many streamers do not retry in lockstep after a server restart, and
+        // none comes back at once.
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2, backoff.toMillis() + 1));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -108,18 +109,21 @@ class StreamerCommandTest {
     }
 
     @Test
+    void aTokenTheServerForbidsEndsTheRunWithExitCode2AtTheFirstBatch() throws Exception {
+        answerEveryBatchWith(403, "{\"status\":403,\"title\":\"Forbidden\"}");
+
+        int exit = run("--token", "a-reader-token", "--interval", "0ms", "--batch-size", "100");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("HTTP 403", "--token");
+        assertThat(authorizations).as("one batch tried, not every batch").containsExactly("Bearer a-reader-token");
+        assertThat(summary()).contains("\"rowsAcked\":0");
+    }
+
+    @Test
     void anUnexpectedInternalErrorEndsWithExitCode1AndTheSummaryLast() throws Exception {
         // An answer the streamer cannot read: nothing it knows how to handle, so it stops with exit code 1.
-        server.stop(0);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/v1/ingest", exchange -> {
-            byte[] answer =
-                    "{\"accepted\":\"many\",\"duplicate\":false,\"rejected\":[]}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.start();
+        answerEveryBatchWith(200, "{\"accepted\":\"many\",\"duplicate\":false,\"rejected\":[]}");
 
         int exit = run("--interval", "0ms", "--retry-budget", "1s");
 
@@ -134,6 +138,20 @@ class StreamerCommandTest {
         server.stop(0);
         assertThat(run("--retry-budget", "500ms")).isEqualTo(3);
         assertThat(summary()).contains("\"rowsAcked\":0");
+    }
+
+    private void answerEveryBatchWith(int status, String body) throws IOException {
+        server.stop(0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/ingest", exchange -> {
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getRequestBody().readAllBytes();
+            byte[] answer = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
     }
 
     private int run(String... arguments) {

@@ -15,15 +15,20 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Against a small real HTTP server on loopback that answers like an overloaded, then recovered, ingest endpoint. */
 class BatchSenderTest {
+
+    private static final Pattern LOGGED_WAIT = Pattern.compile("\"event\":\"retrying\".*\"waitMillis\":\"(\\d+)\"");
 
     private HttpServer server;
     private final List<String> sequencesSeen = new CopyOnWriteArrayList<>();
@@ -91,6 +96,91 @@ class BatchSenderTest {
     }
 
     @Test
+    void a408IsRetriedWithTheSameBatchUnderTheSameSequence() throws Exception {
+        var calls = new AtomicInteger();
+        start(calls, 1, 408);
+
+        IngestReply reply =
+                sender(new StreamStats("test"), Duration.ofSeconds(30)).send(batch(7), () -> false);
+
+        assertThat(reply.accepted()).isEqualTo(1);
+        assertThat(calls).hasValue(2);
+        assertThat(sequencesSeen).containsExactly("7", "7");
+        assertThat(bodiesSeen.get(1)).isEqualTo(bodiesSeen.get(0));
+    }
+
+    /**
+     * Without a Retry-After the n-th wait is drawn between half and all of 200 ms * 2^(n-1), at most 10 s: the 7th and
+     * later are at the maximum. The waits are recorded instead of slept (the next test sleeps them), under a retry
+     * budget far beyond them all, so that nothing but the backoff bounds them; the log reports each as it was.
+     */
+    @Test
+    void withoutARetryAfterTheWaitsDoubleFrom200MillisecondsWithJitterAndNeverExceed10Seconds() throws Exception {
+        start(new AtomicInteger(), 20, 503, null);
+        List<Duration> waits = new ArrayList<>();
+        var sender = new BatchSender(
+                new HttpTransport(uri(), "producer-1", Optional.empty()),
+                new StreamStats("test"),
+                log,
+                Duration.ofDays(7),
+                waits::add);
+
+        assertThat(sender.send(batch(3), () -> false).accepted()).isEqualTo(1);
+
+        assertThat(waits).hasSize(20);
+        for (int retry = 0; retry < waits.size(); retry++) {
+            long backoff = Math.min(200L << retry, 10_000);
+            assertThat(waits.get(retry).toMillis())
+                    .as("wait %d of %s", retry + 1, waits)
+                    .isBetween(backoff / 2, backoff);
+        }
+        assertThat(waits.subList(6, 20).stream().distinct().count())
+                .as("the waits at the maximum are jittered, not all alike: %s", waits)
+                .isGreaterThan(1);
+        assertThat(loggedWaits())
+                .isEqualTo(waits.stream().map(Duration::toMillis).toList());
+    }
+
+    @Test
+    void theWaitsWithoutARetryAfterReallyPassBetweenTheAttempts() throws Exception {
+        start(new AtomicInteger(), 4, 503, null);
+
+        sender(new StreamStats("test"), Duration.ofSeconds(30)).send(batch(3), () -> false);
+
+        assertThat(arrivals).hasSize(5);
+        List<Long> waits = loggedWaits();
+        for (int retry = 0; retry < 4; retry++) {
+            long backoff = 200L << retry;
+            long gapMillis = Duration.between(arrivals.get(retry), arrivals.get(retry + 1))
+                    .toMillis();
+            assertThat(waits.get(retry)).as("logged wait %d", retry + 1).isBetween(backoff / 2, backoff);
+            // Above the wait by what one HTTP exchange on loopback takes on a busy machine at most.
+            assertThat(gapMillis)
+                    .as(
+                            "time between attempts %d and %d, after a logged wait of %d ms",
+                            retry + 1, retry + 2, waits.get(retry))
+                    .isBetween(waits.get(retry), waits.get(retry) + 1_000);
+        }
+    }
+
+    /** Recorded instead of slept, as above: a Retry-After beyond the backoff's 10 s is still what the streamer waits. */
+    @Test
+    void aRetryAfterIsWaitedAsAskedAlsoBeyondTheBackoffsMaximum() throws Exception {
+        start(new AtomicInteger(), 3, 429, "30");
+        List<Duration> waits = new ArrayList<>();
+        var sender = new BatchSender(
+                new HttpTransport(uri(), "producer-1", Optional.empty()),
+                new StreamStats("test"),
+                log,
+                Duration.ofMinutes(5),
+                waits::add);
+
+        sender.send(batch(4), () -> false);
+
+        assertThat(waits).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    @Test
     void givesUpWhenTheRetryBudgetIsSpentOrAtShutdown() throws Exception {
         start(new AtomicInteger(), Integer.MAX_VALUE);
         var sender = sender(new StreamStats("test"), Duration.ofMillis(300));
@@ -146,6 +236,7 @@ class BatchSenderTest {
         start(calls, failuresBeforeSuccess, failureStatus, "0");
     }
 
+    /** @param retryAfter the failures' Retry-After header; null for none */
     private void start(AtomicInteger calls, int failuresBeforeSuccess, int failureStatus, String retryAfter)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -157,7 +248,7 @@ class BatchSenderTest {
             boolean fail = calls.getAndIncrement() < failuresBeforeSuccess;
             byte[] body = (fail ? "{\"status\":503}" : "{\"accepted\":1,\"duplicate\":false,\"rejected\":[]}")
                     .getBytes(StandardCharsets.UTF_8);
-            if (fail) {
+            if (fail && retryAfter != null) {
                 exchange.getResponseHeaders().add("Retry-After", retryAfter);
             }
             exchange.sendResponseHeaders(fail ? failureStatus : 200, body.length);
@@ -165,6 +256,16 @@ class BatchSenderTest {
             exchange.close();
         });
         server.start();
+    }
+
+    /** The waits the log reported, in milliseconds, in order. */
+    private List<Long> loggedWaits() {
+        Matcher wait = LOGGED_WAIT.matcher(logged.toString(StandardCharsets.UTF_8));
+        List<Long> waits = new ArrayList<>();
+        while (wait.find()) {
+            waits.add(Long.parseLong(wait.group(1)));
+        }
+        return waits;
     }
 
     private URI uri() {
