@@ -40,7 +40,7 @@ final class FreePorts {
     private static int firstEphemeralPort() throws IOException {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         return Files.exists(range)
-                ? Integer.parseInt(Files.readString(range).strip().split("\\s+")[0])
+                ? Integer.parseInt(Files.readAllLines(range).get(0).strip().split("\\s+")[0])
                 : 32_768;
     }
 

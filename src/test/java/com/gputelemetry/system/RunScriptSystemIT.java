@@ -85,8 +85,8 @@ public class RunScriptSystemIT {
                     .isEqualTo(summary.rowsRead())
                     .isPositive();
             assertThat(Files.readString(Path.of(Launch.required("run.script")).resolveSibling("server.log")))
-                    .as("the server stopped after the streamer, not killed with it")
-                    .contains("Shutdown procedure finished");
+                    .as("the server stopped cleanly after the streamer, not killed with it")
+                    .contains("handed back its partitions of collectors");
         } finally {
             script.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();

@@ -110,6 +110,8 @@ public class MessageQueue {
             group.stop();
             try {
                 leases.releaseAll(group.name(), group.topic(), instanceId);
+                LOG.info(() -> "stopped: " + instanceId + " handed back its partitions of " + group.name() + " on "
+                        + group.topic());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not hand back the leases of " + group.name() + "; they expire", e);
             }
