@@ -279,8 +279,9 @@ class ApiBenchmarkIT {
     }
 
     /**
-     * A 512 MB heap, committed whole from the start as the README advises (a heap that shrank while idle collects its
-     * young generation several times a second, the slow tail); with {@code -Dbenchmark.jfr=true} a flight recording.
+     * A 512 MB heap, committed whole from the start as docs/operations.md advises (a heap that shrank while idle
+     * collects its young generation several times a second, the slow tail); with {@code -Dbenchmark.jfr=true} a flight
+     * recording.
      */
     private static List<String> serverOptions() {
         List<String> options = new ArrayList<>(List.of("-Xms512m", "-Xmx512m"));

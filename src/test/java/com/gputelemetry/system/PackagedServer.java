@@ -85,7 +85,7 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
 
     /**
      * Starts the server (again, after a kill) on the same port and database, and waits until it is ready; prints how
-     * long that took (the README's start-to-ready figure).
+     * long that took (the start-to-ready figure in docs/benchmarks.md).
      */
     void restart() throws IOException, InterruptedException {
         long started = System.nanoTime();
