@@ -84,9 +84,6 @@ public class RunScriptSystemIT {
                     .as("every row read acknowledged: the batch in flight finished before the server stopped")
                     .isEqualTo(summary.rowsRead())
                     .isPositive();
-            assertThat(Files.readString(Path.of(Launch.required("run.script")).resolveSibling("server.log")))
-                    .as("the server stopped cleanly after the streamer, not killed with it")
-                    .contains("handed back its partitions of collectors");
         } finally {
             script.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();

@@ -59,6 +59,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class QueueSemanticsIT {
 
     private static final int MAX_LAG = 300;
+    /** No reader outside the groups holds the partition. */
+    private static final long NOT_HELD = Long.MAX_VALUE;
 
     @Deployment
     static WebArchive deployment() {
@@ -258,10 +260,10 @@ class QueueSemanticsIT {
         long future = System.currentTimeMillis() + 60_000;
         assertEquals(
                 0,
-                retention.purge(topic, 0, List.of("keeper", "never-committed"), future),
+                retention.purge(topic, 0, List.of("keeper", "never-committed"), future, NOT_HELD),
                 "a subscribed group without a committed offset holds the partition");
-        assertEquals(2, retention.purge(topic, 0, List.of("keeper"), future));
-        assertEquals(0, retention.purge(topic, 0, List.of("keeper"), future));
+        assertEquals(2, retention.purge(topic, 0, List.of("keeper"), future, NOT_HELD));
+        assertEquals(0, retention.purge(topic, 0, List.of("keeper"), future, NOT_HELD));
 
         var stats = statistics.topics().stream()
                 .filter(t -> t.topic().equals(topic))
@@ -273,7 +275,7 @@ class QueueSemanticsIT {
     }
 
     @Test
-    void retentionKeepsWhatTheSlowestGroupHasNotCommittedAndWhatIsNotOldEnough() throws Exception {
+    void retentionKeepsWhatTheSlowestGroupHasNotCommittedWhatIsNotOldEnoughAndWhatAReaderHolds() throws Exception {
         String topic = unique("retention-two-groups");
         var fast = new Recorder();
         var slow = new Recorder();
@@ -301,12 +303,13 @@ class QueueSemanticsIT {
         List<String> groups = List.of("fast", "slow");
         long future = System.currentTimeMillis() + 60_000;
         long past = System.currentTimeMillis() - 60_000;
-        assertEquals(0, retention.purge(topic, 0, groups, past), "records younger than the retention period stay");
-        assertEquals(1, retention.purge(topic, 0, groups, future), "only offset 0: the slow group is at 1");
+        assertEquals(0, retention.purge(topic, 0, groups, past, NOT_HELD), "records younger than the retention period stay");
+        assertEquals(1, retention.purge(topic, 0, groups, future, NOT_HELD), "only offset 0: the slow group is at 1");
 
         release.countDown();
         await(() -> slow.count() == 4);
-        assertEquals(3, retention.purge(topic, 0, groups, future));
+        assertEquals(1, retention.purge(topic, 0, groups, future, 2), "offset 1: a reader still has offset 2 to read");
+        assertEquals(2, retention.purge(topic, 0, groups, future, NOT_HELD));
     }
 
     @Test

@@ -41,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -89,6 +90,7 @@ public class MessageQueue {
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
     /** The topics this server has seen, with their partition counts. */
     private final Map<String, Integer> topics = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<long[]>> holds = new ConcurrentHashMap<>();
 
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private volatile long lastPollMillis;
@@ -308,6 +310,24 @@ public class MessageQueue {
     /** This server's name among the servers that share the database. */
     public String instanceId() {
         return instanceId;
+    }
+
+    /**
+     * Lets a reader on this server that is not a consumer group (the live feed, which follows what the groups have
+     * processed) hold the log from its positions on: retention keeps what it has not read, however soon after
+     * processing it would delete it otherwise.
+     *
+     * @param positions the next offset the reader reads in each partition; null while it reads nothing
+     */
+    public void hold(String topic, Supplier<long[]> positions) {
+        holds.put(topic, positions);
+    }
+
+    /** The oldest offset of the partition a reader holds; {@code Long.MAX_VALUE} when none does. */
+    public long heldFrom(String topic, int partition) {
+        Supplier<long[]> reader = holds.get(topic);
+        long[] positions = reader == null ? null : reader.get();
+        return positions == null || partition >= positions.length ? Long.MAX_VALUE : positions[partition];
     }
 
     /** The topics this server has used, with their partition counts. */

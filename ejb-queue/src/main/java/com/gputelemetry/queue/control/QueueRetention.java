@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 /**
  * Keeps the queue's log for {@code QUEUE_RETENTION_MINUTES} after every group subscribed here has processed it, and
  * deletes older records in the background, every {@code QUEUE_RETENTION_CHECK_SECONDS}: room to replay, a bounded
- * disk.
+ * disk. What a reader outside the groups on this server still has to read (the live feed) is kept too.
  */
 @Singleton
 @Startup
@@ -65,7 +65,7 @@ public class QueueRetention {
             long deleted = 0;
             try {
                 for (int partition = 0; partition < partitions; partition++) {
-                    deleted += retention.purge(topic, partition, active, cutoff);
+                    deleted += retention.purge(topic, partition, active, cutoff, queue.heldFrom(topic, partition));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "retention on " + topic + " failed; trying again later", e);

@@ -17,9 +17,14 @@ public class Retention {
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
-    /** @return the number of records deleted */
+    /**
+     * @param heldFrom the oldest offset a reader outside the groups (this server's live feed) has yet to read; {@code
+     *     Long.MAX_VALUE} when none holds the partition
+     * @return the number of records deleted
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int purge(String topic, int partition, List<String> activeGroups, long appendedBeforeMillis) {
+    public int purge(
+            String topic, int partition, List<String> activeGroups, long appendedBeforeMillis, long heldFrom) {
         List<Object[]> committed = em.createQuery(
                         "SELECT c.group, c.nextOffset FROM CommittedOffset c WHERE c.topic = :topic AND c.partition = :partition",
                         Object[].class)
@@ -33,10 +38,10 @@ public class Retention {
         if (groupsWithOffsets == 0 || !everyActiveGroupCommitted) {
             return 0;
         }
-        long safeBelow = committed.stream()
+        long safeBelow = Math.min(heldFrom, committed.stream()
                 .mapToLong(row -> ((Number) row[1]).longValue())
                 .min()
-                .orElse(0);
+                .orElse(0));
         return em.createQuery(
                         """
                         DELETE FROM LogRecord r

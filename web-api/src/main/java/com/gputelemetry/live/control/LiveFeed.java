@@ -99,12 +99,18 @@ public class LiveFeed {
         if (positions == null) {
             positions = log.positions(GROUP, TOPIC, partitions());
             lastKeepAlive = System.currentTimeMillis();
+            // The queue's retention may follow the collectors closely: it keeps what this feed has yet to read.
+            queue.hold(TOPIC, this::heldPositions);
         }
         subscribers.add(subscriber);
         if (rounds == null) {
             rounds = scheduler.scheduleWithFixedDelay(this::round, roundMillis, roundMillis, TimeUnit.MILLISECONDS);
         }
         return positions.clone();
+    }
+
+    private synchronized long[] heldPositions() {
+        return positions == null ? null : positions.clone();
     }
 
     void leave(Subscriber subscriber, boolean tooSlow) {
