@@ -12,7 +12,7 @@
 # Starts the domain when it is not running. Running it again redeploys; everything else it leaves as it finds it.
 set -euo pipefail
 source "$(dirname "$0")/../deploy-functions.sh"
-log() { echo "[payara-server] $*"; }
+log() { echo "[payara-server ${SECONDS}s] $*"; }
 prepare PAYARA_HOME "$@"
 
 domain="${PAYARA_DOMAIN:-domain1}"

@@ -12,7 +12,7 @@
 # 9990+offset). Starts the server when it is not running. Running it again redeploys; the rest it leaves as it finds it.
 set -euo pipefail
 source "$(dirname "$0")/../deploy-functions.sh"
-log() { echo "[wildfly] $*"; }
+log() { echo "[wildfly ${SECONDS}s] $*"; }
 prepare WILDFLY_HOME "$@"
 
 offset="${WILDFLY_PORT_OFFSET:-0}"

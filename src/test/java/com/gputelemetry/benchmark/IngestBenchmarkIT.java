@@ -103,6 +103,7 @@ class IngestBenchmarkIT {
                                 .map(seconds -> String.format(Locale.ROOT, "%.1f s", seconds))
                                 .toList());
                 line("| **ratio end to end / COPY** | **%.2f** |", pipeline / copy);
+                line("| COPY's time per row | %.1f µs |", 1e6 / copy);
             }
             line(
                     "| acknowledgement p50 / p99 / max (worst streamer) | %s |",
@@ -110,8 +111,15 @@ class IngestBenchmarkIT {
             line("| retries (429/503 answered) | %,d |", flatOut.acknowledged().retries());
             line("| server RSS max | %,d MB |", flatOut.peakRssMb());
             line("| CPU seconds: server / PostgreSQL / streamers | %s |", flatOut.cpu());
+            line("| CPU per stored row: server / PostgreSQL / streamers | %s µs |", flatOut.microsPerRow());
             line("");
             line("Collectors' lag (records) every 5 s: %s", flatOut.lag());
+        }
+        if (Boolean.getBoolean("benchmark.jfr")) {
+            line("");
+            line("## Where the server's time goes (its flight recording, samples by the first frame of a known part)");
+            line("");
+            JfrShares.of(Path.of("target", "ingest-benchmark.jfr")).forEach(share -> line("- %s", share));
         }
         Path file = Path.of("target", "ingest-benchmark.md");
         Files.write(file, report);
@@ -180,7 +188,27 @@ class IngestBenchmarkIT {
         QueueProgress.awaitCollectorsCaughtUp(server);
     }
 
-    private record FlatOut(Acknowledged acknowledged, Instant allStored, long peakRssMb, String cpu, String lag) {}
+    /** What flat out measured; the CPU seconds of the server, PostgreSQL and the streamers. */
+    private record FlatOut(
+            Acknowledged acknowledged,
+            Instant allStored,
+            long peakRssMb,
+            double serverCpu,
+            double postgresCpu,
+            double streamersCpu,
+            String lag) {
+
+        String cpu() {
+            return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", serverCpu, postgresCpu, streamersCpu);
+        }
+
+        /** Microseconds of CPU per stored row, of each. */
+        String microsPerRow() {
+            double rows = acknowledged.rows() / 1e6;
+            return String.format(
+                    Locale.ROOT, "%.1f / %.1f / %.1f", serverCpu / rows, postgresCpu / rows, streamersCpu / rows);
+        }
+    }
 
     /** What the streamers' summaries say: rows acknowledged, retries, the worst streamer's acknowledgement times. */
     private record Acknowledged(long rows, long retries, long p50, long p99, long max) {
@@ -239,13 +267,14 @@ class IngestBenchmarkIT {
             }
             Instant allStored = Instant.now();
             Map<String, Long> cpuAfter = cpu(server, postgres, List.of());
-            String cpu = String.format(
-                    Locale.ROOT,
-                    "%.0f / %.0f / %.0f",
+            return new FlatOut(
+                    Acknowledged.by(summaries),
+                    allStored,
+                    peakRss,
                     (cpuAfter.get("server") - cpuBefore.get("server")) / 100.0,
                     (cpuAfter.get("postgres") - cpuBefore.get("postgres")) / 100.0,
-                    cpuStreaming.get("streamers") / 100.0);
-            return new FlatOut(Acknowledged.by(summaries), allStored, peakRss, cpu, lag.toString());
+                    cpuStreaming.get("streamers") / 100.0,
+                    lag.toString());
         } finally {
             streamers.forEach(StreamerProcess.Running::close);
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -116,6 +117,13 @@ abstract class ApplicationServer implements RunningServer, AutoCloseable {
     public String readToken() {
         String tokens = settings.get("READ_TOKEN");
         return tokens == null ? null : tokens.split(",")[0].strip();
+    }
+
+    /** The lines the deploy script wrote itself (not the server's tools), each with its elapsed seconds. */
+    String scriptSteps() throws IOException {
+        return Files.readAllLines(deployLog()).stream()
+                .filter(line -> line.matches("\\[[a-z-]+ \\d+s\\] .*"))
+                .collect(Collectors.joining("\n"));
     }
 
     /** What the deploy script printed, over all its runs on this server. */

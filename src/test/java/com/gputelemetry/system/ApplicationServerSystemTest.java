@@ -63,7 +63,8 @@ public abstract class ApplicationServerSystemTest {
         String version = server.version();
         Duration took = server.deploy(firstRun());
         System.out.printf(
-                "%s: the EAR deployed by %s and ready in %.1f s%n", version, server.deployScript(), seconds(took));
+                "%s: the EAR deployed by %s and ready in %.1f s; its steps, with the seconds since it started:%n%s%n",
+                version, server.deployScript(), seconds(took), server.scriptSteps());
     }
 
     /**

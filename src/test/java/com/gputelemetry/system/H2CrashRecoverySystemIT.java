@@ -9,7 +9,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Not part of the default run: with H2 2.2.224 (the version Payara bundles) the database file was left
  * unreadable ("File corrupted while reading record ... Double mark", an MVStore free-space bug, h2database issue
- * 2752) in 2 of 5 runs after the kills, although the restarted servers themselves recovered; when the file opened,
+ * 2752) in some runs after the kills, although the restarted servers themselves recovered; when the file opened,
  * every acknowledged row was there exactly once. PostgreSQL, the production database, passes the same test in
  * every build. Run it with {@code -Dh2.crash.test=true}.
  */

@@ -359,7 +359,9 @@ public class LiveDashboardSystemIT {
                     checkpoint = event.lines().toList().get(1).substring("id: ".length());
                 }
             }
-            System.out.printf("slow client: dropped after %d of %d points%n", points, acked);
+            System.out.printf(
+                    "slow client: dropped after %d of %d points, %,d bytes received in all%n",
+                    points, acked, received.size());
             assertThat(points).isLessThan(acked);
             assertThat(checkpoint).as("a checkpoint before the drop").isNotNull();
 
