@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gputelemetry.Poll;
 import com.gputelemetry.Problem;
+import com.gputelemetry.TelemetryCsv;
 import com.gputelemetry.ingest.boundary.IngestResource;
 import com.gputelemetry.ingest.entity.IngestReceipt;
 import com.gputelemetry.ingest.entity.RowRejection;
@@ -34,7 +36,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -49,15 +50,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class PipelineIT {
 
-    private static final String HEADER =
-            "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw\n";
     private static final List<String> METRICS =
             List.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED");
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00.000001Z");
 
     @Deployment
     static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"))
+                .addClasses(TelemetryCsv.class, Poll.class);
     }
 
     @Inject
@@ -80,7 +80,7 @@ class PipelineIT {
 
     @Test
     void ingestedRowsAreStoredExactlyOnceAndServedInTimeOrder() throws Exception {
-        List<String> uuids = List.of(newGpu(), newGpu(), newGpu());
+        List<String> uuids = List.of(TelemetryCsv.newGpu(), TelemetryCsv.newGpu(), TelemetryCsv.newGpu());
         List<String> rows = new ArrayList<>();
         for (int second = 0; second < METRICS.size(); second++) {
             for (int gpu = 0; gpu < uuids.size(); gpu++) {
@@ -90,13 +90,14 @@ class PipelineIT {
         // One bad row in the middle of the batch, on line 7 (the header is line 1); the others still go through.
         rows.add(5, T0 + ",DCGM_FI_DEV_GPU_UTIL,0,nvidia0," + uuids.get(0) + ",NVIDIA H100,host-a,n/a,\n");
 
-        IngestReceipt receipt = post("it-producer-" + UUID.randomUUID(), 0, HEADER + String.join("", rows));
+        IngestReceipt receipt =
+                post("it-producer-" + UUID.randomUUID(), 0, TelemetryCsv.HEADER + String.join("", rows));
         assertEquals(12, receipt.accepted());
         assertFalse(receipt.duplicate());
         assertEquals(List.of(new RowRejection(7, "value is not a number: 'n/a'")), receipt.rejected());
 
         for (String uuid : uuids) {
-            await(() -> storedPoints(uuid) == METRICS.size());
+            Poll.until("the stored points", Duration.ofSeconds(30), () -> storedPoints(uuid) == METRICS.size());
             Series series = gpus.page(uuid, null, null, List.of(), "asc", "1000", null);
             List<String> times =
                     series.items().stream().map(TelemetryPoint::getTimestamp).toList();
@@ -111,16 +112,16 @@ class PipelineIT {
 
     @Test
     void aRetriedBatchIsAcknowledgedButNotStoredAgain() throws Exception {
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         String producer = "it-retry-" + UUID.randomUUID();
-        String csv = HEADER + row(uuid, 1, METRICS.get(0), T0, 1) + row(uuid, 1, METRICS.get(1), T0, 2);
+        String csv = TelemetryCsv.HEADER + row(uuid, 1, METRICS.get(0), T0, 1) + row(uuid, 1, METRICS.get(1), T0, 2);
 
         assertFalse(post(producer, 7, csv).duplicate());
         IngestReceipt retry = post(producer, 7, csv);
         assertTrue(retry.duplicate());
         assertEquals(2, retry.accepted());
 
-        await(() -> storedPoints(uuid) == 2);
+        Poll.until("the stored points", Duration.ofSeconds(30), () -> storedPoints(uuid) == 2);
         assertEveryPartitionCommittedToItsHead();
         assertEquals(
                 2,
@@ -136,7 +137,7 @@ class PipelineIT {
     @Test
     void aDeliveryThatFailsAfterItsWritesLeavesNoneOfThemAndTheRedeliveryStoresThemOnce() throws Exception {
         String topic = "it-mid-transaction-" + UUID.randomUUID();
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         var attempts = new AtomicInteger();
         var seenInsideTheTransaction = new CopyOnWriteArrayList<Integer>();
         queue.subscribe("it-writers", topic, 1, record -> {
@@ -157,7 +158,7 @@ class PipelineIT {
                 List.of(new PartitionedMessage(0, TelemetryRow.toPayload(rows))));
 
         // The second attempt counts itself before its commit: wait for what it committed.
-        await(() -> attempts.get() == 2 && points(uuid) > 0);
+        Poll.until("the stored points", Duration.ofSeconds(30), () -> attempts.get() == 2 && points(uuid) > 0);
         assertEquals(List.of(METRICS.size(), METRICS.size()), seenInsideTheTransaction, "written in each attempt");
         assertEquals(METRICS.size(), points(uuid), "the failed attempt's writes were rolled back");
     }
@@ -169,13 +170,13 @@ class PipelineIT {
 
     @Test
     void timeWindowsAreInclusiveAndPagesFollowTheCursor() throws Exception {
-        String uuid = newGpu();
-        var csv = new StringBuilder(HEADER);
+        String uuid = TelemetryCsv.newGpu();
+        var csv = new StringBuilder(TelemetryCsv.HEADER);
         for (int second = 0; second < 5; second++) {
             csv.append(row(uuid, 2, METRICS.get(0), T0.plusSeconds(second), second));
         }
         post("it-window-" + UUID.randomUUID(), 0, csv.toString());
-        await(() -> storedPoints(uuid) == 5);
+        Poll.until("the stored points", Duration.ofSeconds(30), () -> storedPoints(uuid) == 5);
 
         Series window = gpus.page(
                 uuid, T0.plusSeconds(1).toString(), T0.plusSeconds(3).toString(), List.of(), "asc", "1000", null);
@@ -201,12 +202,24 @@ class PipelineIT {
                 400,
                 "end_time",
                 () -> gpus.page(
-                        newGpu(), "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", List.of(), "asc", "10", null));
-        assertProblem(400, "start_time", () -> gpus.page(newGpu(), "2026-13-01", null, List.of(), "asc", "10", null));
-        assertProblem(400, "limit", () -> gpus.page(newGpu(), null, null, List.of(), "asc", "0", null));
-        assertProblem(400, "cursor", () -> gpus.page(newGpu(), null, null, List.of(), "asc", "10", "not-a-cursor"));
-        assertProblem(404, null, () -> gpus.page(newGpu(), null, null, List.of(), "asc", "10", null));
-        assertProblem(400, "Producer-Sequence", () -> ingest.ingest("p", "minus one", body(HEADER)));
+                        TelemetryCsv.newGpu(),
+                        "2026-01-02T00:00:00Z",
+                        "2026-01-01T00:00:00Z",
+                        List.of(),
+                        "asc",
+                        "10",
+                        null));
+        assertProblem(
+                400,
+                "start_time",
+                () -> gpus.page(TelemetryCsv.newGpu(), "2026-13-01", null, List.of(), "asc", "10", null));
+        assertProblem(400, "limit", () -> gpus.page(TelemetryCsv.newGpu(), null, null, List.of(), "asc", "0", null));
+        assertProblem(
+                400,
+                "cursor",
+                () -> gpus.page(TelemetryCsv.newGpu(), null, null, List.of(), "asc", "10", "not-a-cursor"));
+        assertProblem(404, null, () -> gpus.page(TelemetryCsv.newGpu(), null, null, List.of(), "asc", "10", null));
+        assertProblem(400, "Producer-Sequence", () -> ingest.ingest("p", "minus one", body(TelemetryCsv.HEADER)));
         assertProblem(400, "body", () -> ingest.ingest("p", "1", body("uuid,value\nGPU-1,3\n")));
     }
 
@@ -214,7 +227,7 @@ class PipelineIT {
         int partitions = queue.partitioner(TelemetryRow.TOPIC).partitions();
         for (int p = 0; p < partitions; p++) {
             int partition = p;
-            await(() -> {
+            Poll.until("the stored points", Duration.ofSeconds(30), () -> {
                 List<LogRecord> records = delivery.read(TelemetryRow.TOPIC, partition, 0, 100_000);
                 long head =
                         records.isEmpty() ? 0 : records.get(records.size() - 1).offset() + 1;
@@ -258,22 +271,9 @@ class PipelineIT {
         return new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A row of host-a's GPU, with the exporter's labels. */
     private static String row(String uuid, int gpu, String metric, Instant time, double value) {
-        return time + "," + metric + "," + gpu + ",nvidia" + gpu + "," + uuid + ",NVIDIA H100 80GB HBM3,host-a," + value
-                + ",\"gpu=\"\"" + gpu + "\"\",job=\"\"dcgm\"\"\"\n";
-    }
-
-    private static String newGpu() {
-        return "GPU-" + UUID.randomUUID();
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(100);
-        }
+        return TelemetryCsv.row(
+                time, metric, gpu, uuid, "NVIDIA H100 80GB HBM3", "host-a", value, "gpu=\"" + gpu + "\",job=\"dcgm\"");
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gputelemetry.Poll;
+import com.gputelemetry.TelemetryCsv;
 import com.gputelemetry.TestDatabase;
 import com.gputelemetry.operations.boundary.QueueResource;
 import com.gputelemetry.queue.boundary.MessageListener;
@@ -32,12 +34,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -65,7 +65,7 @@ class QueueSemanticsIT {
     @Deployment
     static WebArchive deployment() {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"))
-                .addClass(TestDatabase.class);
+                .addClasses(TestDatabase.class, TelemetryCsv.class, Poll.class);
     }
 
     @EJB
@@ -85,7 +85,7 @@ class QueueSemanticsIT {
 
     @Test
     void everyGroupGetsEveryRecordInPartitionOrder() throws Exception {
-        String topic = unique("fanout");
+        String topic = TelemetryCsv.unique("it-fanout");
         var first = new Recorder();
         var second = new Recorder();
         queue.subscribe("first", topic, 3, first);
@@ -93,14 +93,15 @@ class QueueSemanticsIT {
 
         int records = publishAcrossPartitions(topic, 5, 40);
 
-        await(() -> first.count() == records && second.count() == records);
+        Poll.until(
+                "the deliveries", Duration.ofSeconds(60), () -> first.count() == records && second.count() == records);
         first.assertEachOnceInOrder(records);
         second.assertEachOnceInOrder(records);
     }
 
     @Test
     void aRecordThatKeepsFailingGoesToTheDeadLettersAndThePartitionFlowsOn() throws Exception {
-        String topic = unique("poison");
+        String topic = TelemetryCsv.unique("it-poison");
         var processed = new CopyOnWriteArrayList<String>();
         var attempted = new CopyOnWriteArrayList<String>();
         var healed = new boolean[] {false};
@@ -121,7 +122,7 @@ class QueueSemanticsIT {
                         new PartitionedMessage(2, "poison"),
                         new PartitionedMessage(2, "after")));
 
-        await(() -> processed.equals(List.of("before", "after")));
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> processed.equals(List.of("before", "after")));
         assertEquals(
                 List.of("before", "poison", "before"),
                 attempted.subList(0, 3),
@@ -144,7 +145,7 @@ class QueueSemanticsIT {
 
     @Test
     void theAdminResourceListsAndReplaysDeadLettersToTheirOwnGroupAndResizesWithinBounds() throws Exception {
-        String topic = unique("admin");
+        String topic = TelemetryCsv.unique("it-admin");
         var processed = new CopyOnWriteArrayList<String>();
         var healed = new boolean[] {false};
         var bystander = new Recorder();
@@ -157,9 +158,12 @@ class QueueSemanticsIT {
         queue.subscribe("bystander", topic, 1, bystander);
         queue.publish(
                 topic, producer(), 0, List.of(new PartitionedMessage(3, "fine"), new PartitionedMessage(3, "poison")));
-        await(() -> processed.equals(List.of("fine"))
-                && bystander.count() == 2
-                && !letters("picky", topic).isEmpty());
+        Poll.until(
+                "the deliveries",
+                Duration.ofSeconds(60),
+                () -> processed.equals(List.of("fine"))
+                        && bystander.count() == 2
+                        && !letters("picky", topic).isEmpty());
 
         DeadLetter letter = letters("picky", topic).get(0);
         assertEquals("poison", letter.payload());
@@ -204,7 +208,7 @@ class QueueSemanticsIT {
 
     @Test
     void publishingIsRefusedWhileAGroupLagsTooFarAndResumesWhenItCatchesUp() throws Exception {
-        String topic = unique("backpressure");
+        String topic = TelemetryCsv.unique("it-backpressure");
         var release = new CountDownLatch(1);
         var delivered = new CopyOnWriteArrayList<Long>();
         queue.subscribe("slow", topic, 1, record -> {
@@ -227,14 +231,14 @@ class QueueSemanticsIT {
         queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(1, "elsewhere")));
 
         release.countDown();
-        await(() -> delivered.size() == MAX_LAG + 1);
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> delivered.size() == MAX_LAG + 1);
         var receipt = queue.publish(topic, producer, 1, List.of(new PartitionedMessage(0, "one too many")));
         assertFalse(receipt.duplicate(), "the refused batch left no trace: its sequence is still free");
     }
 
     @Test
     void resizingWhileDeliveringLosesAndRepeatsNothing() throws Exception {
-        String topic = unique("rebalance");
+        String topic = TelemetryCsv.unique("it-rebalance");
         var recorder = new Recorder(2);
         queue.subscribe("elastic", topic, 1, recorder);
         int records = publishAcrossPartitions(topic, 10, 40);
@@ -244,18 +248,18 @@ class QueueSemanticsIT {
             assertTrue(queue.resize("elastic", topic, workers).isPresent());
         }
 
-        await(() -> recorder.count() == records);
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> recorder.count() == records);
         recorder.assertEachOnceInOrder(records);
         assertTrue(queue.resize("nobody", topic, 2).isEmpty());
     }
 
     @Test
     void retentionDeletesOnlyWhatEveryGroupHasCommittedPast() throws Exception {
-        String topic = unique("retention");
+        String topic = TelemetryCsv.unique("it-retention");
         var recorder = new Recorder();
         queue.subscribe("keeper", topic, 2, recorder);
         queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(0, "a"), new PartitionedMessage(0, "b")));
-        await(() -> recorder.count() == 2);
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> recorder.count() == 2);
 
         long future = System.currentTimeMillis() + 60_000;
         assertEquals(
@@ -276,7 +280,7 @@ class QueueSemanticsIT {
 
     @Test
     void retentionKeepsWhatTheSlowestGroupHasNotCommittedWhatIsNotOldEnoughAndWhatAReaderHolds() throws Exception {
-        String topic = unique("retention-two-groups");
+        String topic = TelemetryCsv.unique("it-retention-two-groups");
         var fast = new Recorder();
         var slow = new Recorder();
         var release = new CountDownLatch(1);
@@ -290,7 +294,7 @@ class QueueSemanticsIT {
         // Published apart: the slow group commits offset 0 on its own, then blocks on the next delivery.
         String producer = producer();
         queue.publish(topic, producer, 0, List.of(new PartitionedMessage(0, "a")));
-        await(() -> fast.count() == 1 && slow.count() == 1);
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> fast.count() == 1 && slow.count() == 1);
         queue.publish(
                 topic,
                 producer,
@@ -298,16 +302,17 @@ class QueueSemanticsIT {
                 List.of("b", "c", "d").stream()
                         .map(payload -> new PartitionedMessage(0, payload))
                         .toList());
-        await(() -> fast.count() == 4);
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> fast.count() == 4);
 
         List<String> groups = List.of("fast", "slow");
         long future = System.currentTimeMillis() + 60_000;
         long past = System.currentTimeMillis() - 60_000;
-        assertEquals(0, retention.purge(topic, 0, groups, past, NOT_HELD), "records younger than the retention period stay");
+        assertEquals(
+                0, retention.purge(topic, 0, groups, past, NOT_HELD), "records younger than the retention period stay");
         assertEquals(1, retention.purge(topic, 0, groups, future, NOT_HELD), "only offset 0: the slow group is at 1");
 
         release.countDown();
-        await(() -> slow.count() == 4);
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> slow.count() == 4);
         assertEquals(1, retention.purge(topic, 0, groups, future, 2), "offset 1: a reader still has offset 2 to read");
         assertEquals(2, retention.purge(topic, 0, groups, future, NOT_HELD));
     }
@@ -315,12 +320,12 @@ class QueueSemanticsIT {
     @Test
     @EnabledIfSystemProperty(named = "test.db", matches = "postgres")
     void onPostgresqlADeliveryCommitsWithoutWaitingForTheDiskAndEverythingElseWaits() throws Exception {
-        String topic = unique("commit");
+        String topic = TelemetryCsv.unique("it-commit");
         var seen = new CopyOnWriteArrayList<String>();
         queue.subscribe("committer", topic, 1, record -> seen.add(synchronousCommit()));
         queue.publish(topic, producer(), 0, List.of(new PartitionedMessage(0, "x")));
 
-        await(() -> !seen.isEmpty());
+        Poll.until("the deliveries", Duration.ofSeconds(60), () -> !seen.isEmpty());
         assertEquals("off", seen.get(0), "inside a delivery: its records stay in the log until it is durable");
         assertEquals("on", synchronousCommit(), "anywhere else, on a pooled connection a delivery may have used too");
     }
@@ -351,7 +356,7 @@ class QueueSemanticsIT {
                         .findFirst()
                         .orElseThrow()
                         .partitionCount());
-        assertEquals(16, queue.partitioner(unique("default")).partitions());
+        assertEquals(16, queue.partitioner(TelemetryCsv.unique("it-default")).partitions());
     }
 
     private int publishAcrossPartitions(String topic, int batches, int perBatch) {
@@ -370,12 +375,8 @@ class QueueSemanticsIT {
         return batches * perBatch;
     }
 
-    private static String unique(String name) {
-        return "it-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static String producer() {
-        return "it-" + UUID.randomUUID();
+        return TelemetryCsv.unique("it-producer");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -383,16 +384,6 @@ class QueueSemanticsIT {
             latch.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            Thread.sleep(50);
         }
     }
 

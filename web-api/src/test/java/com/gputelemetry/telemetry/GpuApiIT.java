@@ -3,6 +3,8 @@ package com.gputelemetry.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.gputelemetry.Poll;
+import com.gputelemetry.TelemetryCsv;
 import com.gputelemetry.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -22,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -42,8 +43,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({TestDatabase.class, ArquillianExtension.class})
 class GpuApiIT {
 
-    private static final String HEADER =
-            "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value,labels_raw\n";
     private static final String TEMP = "DCGM_FI_DEV_GPU_TEMP";
     private static final String POWER = "DCGM_FI_DEV_POWER_USAGE";
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00.000001Z");
@@ -60,17 +59,17 @@ class GpuApiIT {
 
     @Test
     void theGpuListFiltersByHostAndModelAndPagesWithACursor() throws Exception {
-        String host = unique("it-host");
-        String model = unique("Model X");
+        String host = TelemetryCsv.unique("it-host");
+        String model = TelemetryCsv.unique("Model X");
         List<String> uuids = new ArrayList<>();
-        var csv = new StringBuilder(HEADER);
+        var csv = new StringBuilder(TelemetryCsv.HEADER);
         for (int index = 4; index >= 0; index--) {
-            String uuid = newGpu();
+            String uuid = TelemetryCsv.newGpu();
             uuids.add(0, uuid);
-            csv.append(row(T0, TEMP, index, uuid, model, host, 40, ""));
+            csv.append(TelemetryCsv.row(T0, TEMP, index, uuid, model, host, 40, ""));
         }
-        String otherUuid = newGpu();
-        csv.append(row(T0, TEMP, 0, otherUuid, model, unique("it-other"), 40, ""));
+        String otherUuid = TelemetryCsv.newGpu();
+        csv.append(TelemetryCsv.row(T0, TEMP, 0, otherUuid, model, TelemetryCsv.unique("it-other"), 40, ""));
         ingestAndWait(csv.toString(), 6);
 
         JsonObject byHost = json("/api/v1/gpus?hostname=" + encode(host.toUpperCase()));
@@ -100,13 +99,13 @@ class GpuApiIT {
 
     @Test
     void aGpusDetailShowsItsLabelsDriverAndTheLatestValueOfEachMetric() throws Exception {
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         String labels = "DCGM_FI_DRIVER_VERSION=\"535.129.03\",Hostname=\"h\",__name__=\"" + TEMP
                 + "\",gpu=\"3\",job=\"dgx_dcgm_exporter\"";
-        String csv = HEADER
-                + row(T0, TEMP, 3, uuid, "H100", "h", 40, labels)
-                + row(T0.plusSeconds(10), TEMP, 3, uuid, "H100", "h", 44, labels)
-                + row(T0.plusSeconds(5), POWER, 3, uuid, "H100", "h", 112.5, labels);
+        String csv = TelemetryCsv.HEADER
+                + TelemetryCsv.row(T0, TEMP, 3, uuid, "H100", "h", 40, labels)
+                + TelemetryCsv.row(T0.plusSeconds(10), TEMP, 3, uuid, "H100", "h", 44, labels)
+                + TelemetryCsv.row(T0.plusSeconds(5), POWER, 3, uuid, "H100", "h", 112.5, labels);
         ingestAndWait(csv, 3);
 
         JsonObject detail = json("/api/v1/gpus/" + uuid);
@@ -128,16 +127,16 @@ class GpuApiIT {
         assertThat(temp.getString("timestamp")).isEqualTo(T0.plusSeconds(10).toString());
         assertThat(temp.getJsonNumber("value").doubleValue()).isEqualTo(44);
 
-        assertProblem("/api/v1/gpus/" + newGpu(), 404, null);
+        assertProblem("/api/v1/gpus/" + TelemetryCsv.newGpu(), 404, null);
     }
 
     @Test
     void boundsAreInclusiveAndMetricAndOrderSelectThePoints() throws Exception {
-        String uuid = newGpu();
-        var csv = new StringBuilder(HEADER);
+        String uuid = TelemetryCsv.newGpu();
+        var csv = new StringBuilder(TelemetryCsv.HEADER);
         for (int second = 0; second < 5; second++) {
-            csv.append(row(T0.plusSeconds(second), TEMP, 0, uuid, "H100", "h", second, ""));
-            csv.append(row(T0.plusSeconds(second), POWER, 0, uuid, "H100", "h", 100 + second, ""));
+            csv.append(TelemetryCsv.row(T0.plusSeconds(second), TEMP, 0, uuid, "H100", "h", second, ""));
+            csv.append(TelemetryCsv.row(T0.plusSeconds(second), POWER, 0, uuid, "H100", "h", 100 + second, ""));
         }
         ingestAndWait(csv.toString(), 10);
         String series = "/api/v1/gpus/" + uuid + "/telemetry";
@@ -165,12 +164,12 @@ class GpuApiIT {
         assertProblem(series + "?metric=NO_SUCH_METRIC", 400, "metric");
         assertProblem(series + "?order=sideways", 400, "order");
         assertProblem(series + "?limit=0", 400, "limit");
-        assertProblem("/api/v1/gpus/" + newGpu() + "/telemetry", 404, null);
+        assertProblem("/api/v1/gpus/" + TelemetryCsv.newGpu() + "/telemetry", 404, null);
     }
 
     @Test
     void pagingByCursorNeitherRepeatsNorSkipsWhileNewPointsArrive() throws Exception {
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         ingestAndWait(points(uuid, 0, 50), 50);
         String series = "/api/v1/gpus/" + uuid + "/telemetry?limit=7";
 
@@ -190,7 +189,7 @@ class GpuApiIT {
 
     @Test
     void theExportStreamsTheWholeSelectionAsCsvOrNdjson() throws Exception {
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         int points = 12_000;
         ingestAndWait(points(uuid, 0, points), points);
         String series = "/api/v1/gpus/" + uuid + "/telemetry";
@@ -219,7 +218,7 @@ class GpuApiIT {
         assertThat(objects.get(0).getJsonNumber("value").doubleValue()).isEqualTo(99.0);
         assertThat(objects.get(99).getString("timestamp")).isEqualTo(T0.toString());
 
-        HttpResponse<String> unknown = get("/api/v1/gpus/" + newGpu() + "/telemetry", "text/csv");
+        HttpResponse<String> unknown = get("/api/v1/gpus/" + TelemetryCsv.newGpu() + "/telemetry", "text/csv");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
@@ -227,14 +226,14 @@ class GpuApiIT {
 
     @Test
     void summariesGiveMinMaxAverageAndCountPerStep() throws Exception {
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         Instant minute = Instant.parse("2030-01-01T00:10:00Z");
-        var csv = new StringBuilder(HEADER);
+        var csv = new StringBuilder(TelemetryCsv.HEADER);
         // Minute 10: 10, 20, 30; minute 11: 5; minute 13: 7 and 9. A point on the window's end is included.
         double[][] values = {{0, 10}, {20, 20}, {59.999999, 30}, {60, 5}, {180, 7}, {190, 9}};
         for (double[] v : values) {
             Instant at = minute.plusNanos((long) (v[0] * 1_000_000_000L));
-            csv.append(row(at, TEMP, 0, uuid, "H100", "h", v[1], ""));
+            csv.append(TelemetryCsv.row(at, TEMP, 0, uuid, "H100", "h", v[1], ""));
         }
         ingestAndWait(csv.toString(), values.length);
         String summary =
@@ -252,17 +251,17 @@ class GpuApiIT {
         assertProblem(summary + window + "&step=0m", 400, "step");
         assertProblem(summary + "&step=1s&start_time=2029-01-01T00:00:00Z", 400, "step");
         assertProblem("/api/v1/gpus/" + uuid + "/telemetry/summary", 400, "metric");
-        assertProblem("/api/v1/gpus/" + newGpu() + "/telemetry/summary?metric=" + TEMP, 404, null);
+        assertProblem("/api/v1/gpus/" + TelemetryCsv.newGpu() + "/telemetry/summary?metric=" + TEMP, 404, null);
     }
 
     @Test
     void aSummaryWithoutAWindowCoversTheLastHour() throws Exception {
-        String uuid = newGpu();
+        String uuid = TelemetryCsv.newGpu();
         Instant now = Instant.now();
         ingestAndWait(
-                HEADER
-                        + row(now.minus(Duration.ofMinutes(30)), TEMP, 0, uuid, "H100", "h", 50, "")
-                        + row(now.minus(Duration.ofMinutes(90)), TEMP, 0, uuid, "H100", "h", 70, ""),
+                TelemetryCsv.HEADER
+                        + TelemetryCsv.row(now.minus(Duration.ofMinutes(30)), TEMP, 0, uuid, "H100", "h", 50, "")
+                        + TelemetryCsv.row(now.minus(Duration.ofMinutes(90)), TEMP, 0, uuid, "H100", "h", 70, ""),
                 2);
 
         JsonArray buckets = json("/api/v1/gpus/" + uuid + "/telemetry/summary?metric=" + TEMP + "&step=1d")
@@ -282,10 +281,10 @@ class GpuApiIT {
 
     @Test
     void hostsAreListedWithTheirGpuCountsAndTheMetricsWithTheirUnits() throws Exception {
-        String host = unique("it-rack");
-        var csv = new StringBuilder(HEADER);
+        String host = TelemetryCsv.unique("it-rack");
+        var csv = new StringBuilder(TelemetryCsv.HEADER);
         for (int index = 0; index < 3; index++) {
-            csv.append(row(T0, POWER, index, newGpu(), "H100", host, 100, ""));
+            csv.append(TelemetryCsv.row(T0, POWER, index, TelemetryCsv.newGpu(), "H100", host, 100, ""));
         }
         ingestAndWait(csv.toString(), 3);
 
@@ -305,7 +304,7 @@ class GpuApiIT {
                 .satisfies(h -> assertThat(h.getJsonNumber("gpus").longValue()).isEqualTo(3));
         assertThat(json("/api/v1/hosts/" + host + "/gpus").getJsonArray("items"))
                 .hasSize(3);
-        assertProblem("/api/v1/hosts/" + unique("nowhere") + "/gpus", 404, null);
+        assertProblem("/api/v1/hosts/" + TelemetryCsv.unique("nowhere") + "/gpus", 404, null);
         assertProblem("/api/v1/hosts?limit=-1", 400, "limit");
 
         JsonArray metrics = json("/api/v1/telemetry-metrics").getJsonArray("items");
@@ -327,23 +326,10 @@ class GpuApiIT {
 
     /** A CSV of {@code count} temperature points of one GPU, one second apart from T0 + {@code from} s, valued by second. */
     private static String points(String uuid, int from, int count) {
-        return HEADER
+        return TelemetryCsv.HEADER
                 + IntStream.range(from, from + count)
-                        .mapToObj(s -> row(T0.plusSeconds(s), TEMP, 0, uuid, "H100", "h", s, ""))
+                        .mapToObj(s -> TelemetryCsv.row(T0.plusSeconds(s), TEMP, 0, uuid, "H100", "h", s, ""))
                         .collect(Collectors.joining());
-    }
-
-    private static String row(
-            Instant time,
-            String metric,
-            int index,
-            String uuid,
-            String model,
-            String host,
-            double value,
-            String labels) {
-        return time + "," + metric + "," + index + ",nvidia" + index + "," + uuid + "," + model + "," + host + ","
-                + value + ",\"" + labels.replace("\"", "\"\"") + "\"\n";
     }
 
     /** Posts the rows and waits until the collectors have stored {@code storedPoints} points of the GPUs in it. */
@@ -360,7 +346,10 @@ class GpuApiIT {
         assertThat(response.body()).contains("\"rejected\":[]");
         List<String> uuids =
                 csv.lines().skip(1).map(line -> line.split(",")[4]).distinct().toList();
-        await(() -> uuids.stream().mapToInt(this::storedPoints).sum() == storedPoints);
+        Poll.until(
+                storedPoints + " points stored",
+                Duration.ofSeconds(60),
+                () -> uuids.stream().mapToInt(this::storedPoints).sum() == storedPoints);
     }
 
     private int storedPoints(String uuid) {
@@ -432,23 +421,7 @@ class GpuApiIT {
         return all;
     }
 
-    private static String newGpu() {
-        return "GPU-" + UUID.randomUUID();
-    }
-
-    private static String unique(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within 60 s").isLessThan(deadline);
-            Thread.sleep(200);
-        }
     }
 }
