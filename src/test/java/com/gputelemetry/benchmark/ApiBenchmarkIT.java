@@ -1,8 +1,8 @@
 package com.gputelemetry.benchmark;
 
-import com.gputelemetry.system.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package com.gputelemetry.benchmark;
 
-import com.gputelemetry.system.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -119,7 +119,8 @@ public class DatabaseOutageSystemIT {
                                 + point.getJsonNumber("value").doubleValue();
                     })
                     .toList();
-            assertThat(pushedPoints.stream().filter(point -> !Instant.parse(point.split(" ")[0]).isBefore(from)))
+            assertThat(pushedPoints.stream()
+                            .filter(point -> !Instant.parse(point.split(" ")[0]).isBefore(from)))
                     .as("pushed as stored since the subscription")
                     .containsExactlyInAnyOrderElementsOf(stored);
             assertThat(points(WATCHED_GPU, Instant.EPOCH))
@@ -184,8 +185,7 @@ public class DatabaseOutageSystemIT {
             assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
             var pushed = host.next("point", 1, Duration.ofSeconds(30));
             assertThat(json(pushed.get(0).data()).getString("uuid")).isEqualTo("GPU-antidote");
-            assertThat(host.rest(server))
-                    .noneMatch(event -> event.name().equals("point"));
+            assertThat(host.rest(server)).noneMatch(event -> event.name().equals("point"));
 
             postgres.execute("DROP TRIGGER refuse_poison ON telemetry_point", "DROP FUNCTION refuse_poison()");
             var replay = Http.send(HttpRequest.newBuilder(
@@ -244,7 +244,8 @@ public class DatabaseOutageSystemIT {
         return Http.ingest(
                 server,
                 TelemetryCsv.HEADER + "\n"
-                        + TelemetryCsv.row(Instant.now().toString(), "DCGM_FI_DEV_GPU_TEMP", uuid, "poison-host", value));
+                        + TelemetryCsv.row(
+                                Instant.now().toString(), "DCGM_FI_DEV_GPU_TEMP", uuid, "poison-host", value));
     }
 
     private static JsonObject json(String text) {

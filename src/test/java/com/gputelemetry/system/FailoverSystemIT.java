@@ -163,8 +163,7 @@ public class FailoverSystemIT {
         List<SseSubscription.Event> onAnother;
         try (var resumed = SseSubscription.open(stopped, stream, lastId)) {
             onAnother = resumed.next("point", missed, Duration.ofSeconds(30));
-            assertThat(resumed.rest(stopped))
-                    .noneMatch(event -> event.name().equals("point"));
+            assertThat(resumed.rest(stopped)).noneMatch(event -> event.name().equals("point"));
         }
         try (var resumed = SseSubscription.open(killed, stream, lastId)) {
             assertThat(resumed.next("point", missed, Duration.ofSeconds(30)))

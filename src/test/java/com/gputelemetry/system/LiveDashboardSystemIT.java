@@ -13,7 +13,6 @@ import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +42,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -163,9 +152,7 @@ public class LiveDashboardSystemIT {
     private static List<String> gpusOf(String hostname) throws Exception {
         var gpus = Http.getJson(server, "/api/v1/hosts/" + hostname + "/gpus", Map.class);
         return ((List<?>) gpus.get("items"))
-                .stream()
-                .map(gpu -> (String) ((Map<?, ?>) gpu).get("uuid"))
-                .toList();
+                .stream().map(gpu -> (String) ((Map<?, ?>) gpu).get("uuid")).toList();
     }
 
     /** The record's offset and the point's index: an event id's order within one GPU's partition. */
@@ -247,8 +234,7 @@ public class LiveDashboardSystemIT {
             assertThat(resumed.next("point", GPUS_ON_HOST * METRICS, WAIT))
                     .extracting(SseSubscription.Event::data)
                     .containsExactlyInAnyOrderElementsOf(afterCheckpoint);
-            assertThat(resumed.rest(server))
-                    .noneMatch(e -> e.name().equals("point"));
+            assertThat(resumed.rest(server)).noneMatch(e -> e.name().equals("point"));
         }
     }
 
@@ -269,14 +255,12 @@ public class LiveDashboardSystemIT {
                     .isEqualTo(HOST));
             checkpoint = fleet.next("checkpoint", 1, WAIT).get(0).id();
             assertThat(checkpoint).startsWith("v1.");
-            assertThat(fleet.rest(server))
-                    .noneMatch(e -> e.name().equals("point"));
+            assertThat(fleet.rest(server)).noneMatch(e -> e.name().equals("point"));
         }
         ingestSample("live-fleet-2");
         try (var resumed = SseSubscription.open(server.uri("/api/v1/telemetry/stream?hostname=" + HOST), checkpoint)) {
             assertThat(resumed.next("point", GPUS_ON_HOST * METRICS, WAIT)).hasSize(GPUS_ON_HOST * METRICS);
-            assertThat(resumed.rest(server))
-                    .noneMatch(e -> e.name().equals("point"));
+            assertThat(resumed.rest(server)).noneMatch(e -> e.name().equals("point"));
         }
     }
 
@@ -397,7 +381,9 @@ public class LiveDashboardSystemIT {
                 assertThat(again).as("nothing from before the checkpoint again").doesNotContainAnyElementsOf(hadBefore);
                 Set<String> all = new HashSet<>(hadBefore);
                 all.addAll(again);
-                assertThat(all).as("the host's points got before the drop and after resuming").isEqualTo(expected);
+                assertThat(all)
+                        .as("the host's points got before the drop and after resuming")
+                        .isEqualTo(expected);
             }
         }
         // The server goes on serving: a new subscriber gets the next points.
@@ -462,13 +448,17 @@ public class LiveDashboardSystemIT {
             assertThat(browser().driver().findElements(By.cssSelector("[data-testid=gpu-row]")))
                     .hasSize(247);
             // The sample was stored moments ago: nothing is flagged as stopped.
-            assertThat(browser().driver()
+            assertThat(browser()
+                            .driver()
                             .findElement(By.cssSelector("[data-testid=stale-count]"))
                             .getText())
                     .isEqualTo("0");
             screenshot("fleet");
 
-            browser().driver().findElement(By.cssSelector("[data-testid=search]")).sendKeys(HOST);
+            browser()
+                    .driver()
+                    .findElement(By.cssSelector("[data-testid=search]"))
+                    .sendKeys(HOST);
             new WebDriverWait(browser().driver(), WAIT)
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=gpu-row]")).stream()
                                     .filter(WebElement::isDisplayed)
@@ -529,7 +519,8 @@ public class LiveDashboardSystemIT {
                     .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
                                     .size()
                             == METRICS);
-            assertThat(browser().driver()
+            assertThat(browser()
+                            .driver()
                             .findElement(By.cssSelector("[data-testid=windows] a[aria-current=true]"))
                             .getText())
                     .isEqualTo("24h");
@@ -559,30 +550,32 @@ public class LiveDashboardSystemIT {
             browser().driver().findElement(By.id("token")).click();
             browser().driver().findElement(By.id("token-value")).sendKeys(ADMIN_TOKEN, Keys.ENTER);
             WebElement group = await(By.cssSelector("[data-testid=group-collectors]"));
-            new WebDriverWait(browser().driver(), WAIT).until(driver -> group.getText().startsWith("workers here: "));
+            new WebDriverWait(browser().driver(), WAIT)
+                    .until(driver -> group.getText().startsWith("workers here: "));
             await(By.cssSelector("[data-testid=partitions-telemetry] tbody tr"));
             assertThat(browser().driver().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr")))
                     .hasSize(16);
             // Per partition: number, head, oldest, then the collectors' committed offset, lag and owner.
-            var cells = browser().driver().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr td"));
+            var cells =
+                    browser().driver().findElements(By.cssSelector("[data-testid=partitions-telemetry] tbody tr td"));
             assertThat(cells).hasSize(16 * 6);
             assertThat(cells.subList(0, 5))
                     .allSatisfy(cell -> assertThat(cell.getText()).matches("\\d+"));
 
-            WebElement workers = browser().driver().findElement(By.cssSelector("[data-testid=workers-input-collectors]"));
+            WebElement workers =
+                    browser().driver().findElement(By.cssSelector("[data-testid=workers-input-collectors]"));
             workers.clear();
             workers.sendKeys("2");
-            browser().driver()
+            browser()
+                    .driver()
                     .findElement(By.cssSelector("[data-testid=scale-collectors]"))
                     .click();
             new WebDriverWait(browser().driver(), WAIT)
                     .withMessage("the collectors' worker count on the page")
                     .until(driver -> group.getText().startsWith("workers here: 2 "));
-            var groups = Http.CLIENT
-                    .send(
-                            HttpRequest.newBuilder(server.uri("/api/v1/queue/groups"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            var groups = Http.CLIENT.send(
+                    HttpRequest.newBuilder(server.uri("/api/v1/queue/groups")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(json(groups.body())
                             .getJsonArray("items")
                             .getJsonObject(0)

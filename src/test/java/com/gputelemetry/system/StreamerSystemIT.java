@@ -200,7 +200,9 @@ public class StreamerSystemIT {
             // Row by row with its value: in the log as sent (the sample's value for its GPU and metric), and stored
             // as logged.
             LogAudit audit = postgres.logAudit();
-            assertThat(audit.differences()).as("log against stored rows and the sample").isEmpty();
+            assertThat(audit.differences())
+                    .as("log against stored rows and the sample")
+                    .isEmpty();
             assertThat(audit.storedRows()).isEqualTo(after.points());
         }
     }

@@ -90,6 +90,7 @@ public class MessageQueue {
     private final Map<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
     /** The topics this server has seen, with their partition counts. */
     private final Map<String, Integer> topics = new ConcurrentHashMap<>();
+
     private final Map<String, Supplier<long[]>> holds = new ConcurrentHashMap<>();
 
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();

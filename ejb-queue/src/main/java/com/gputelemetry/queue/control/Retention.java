@@ -23,8 +23,7 @@ public class Retention {
      * @return the number of records deleted
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int purge(
-            String topic, int partition, List<String> activeGroups, long appendedBeforeMillis, long heldFrom) {
+    public int purge(String topic, int partition, List<String> activeGroups, long appendedBeforeMillis, long heldFrom) {
         List<Object[]> committed = em.createQuery(
                         "SELECT c.group, c.nextOffset FROM CommittedOffset c WHERE c.topic = :topic AND c.partition = :partition",
                         Object[].class)
@@ -38,10 +37,12 @@ public class Retention {
         if (groupsWithOffsets == 0 || !everyActiveGroupCommitted) {
             return 0;
         }
-        long safeBelow = Math.min(heldFrom, committed.stream()
-                .mapToLong(row -> ((Number) row[1]).longValue())
-                .min()
-                .orElse(0));
+        long safeBelow = Math.min(
+                heldFrom,
+                committed.stream()
+                        .mapToLong(row -> ((Number) row[1]).longValue())
+                        .min()
+                        .orElse(0));
         return em.createQuery(
                         """
                         DELETE FROM LogRecord r
