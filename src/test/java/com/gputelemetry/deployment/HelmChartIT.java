@@ -1,5 +1,7 @@
 package com.gputelemetry.deployment;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import com.gputelemetry.system.SystemTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +22,7 @@ import org.yaml.snakeyaml.Yaml;
  * The Helm chart, linted and rendered by Helm itself (its Go library, from Maven), and the rendered manifests read
  * back as YAML: what Kubernetes would be given.
  */
+@ResourceLock(SystemTests.MACHINE)
 class HelmChartIT {
 
     private static final Path CHART = Path.of(System.getProperty("helm.chart", "../server-config/helm/gpu-telemetry"));

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 /**
@@ -30,6 +33,10 @@ import org.openqa.selenium.By;
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The two servers' tests run at the same time, and only with each other: each spends most of its time waiting for
+// its server and its deploy script.
+@ResourceLock(value = SystemTests.MACHINE, mode = ResourceAccessMode.READ)
 public abstract class ApplicationServerSystemTest {
 
     private static final int WORKERS = 3;
@@ -39,13 +46,11 @@ public abstract class ApplicationServerSystemTest {
     private static final String ADMIN_TOKEN = "system-test-admin";
     private static final String READ_TOKEN = "system-test-read";
 
-    @RegisterExtension
-    static final Closing CLOSING = new Closing();
-
-    static TestPostgres postgres;
-    static ApplicationServer server;
+    private final Closing closing = new Closing();
+    TestPostgres postgres;
+    ApplicationServer server;
     /** Rows the streamers had acknowledged, over all tests so far: what the log must hold and the store too. */
-    private static long acknowledged;
+    private long acknowledged;
 
     public record Check(String name, String status, Map<String, Object> data) {}
 
@@ -56,9 +61,9 @@ public abstract class ApplicationServerSystemTest {
     public record GpuPage(List<Gpu> items, String nextCursor) {}
 
     /** Deploys the EAR to the server with the operator's script, and says which server and how long it took. */
-    static void deploy(ApplicationServer applicationServer) throws Exception {
-        postgres = CLOSING.add(TestPostgres.start());
-        server = CLOSING.add(applicationServer);
+    void deploy(ApplicationServer applicationServer) throws Exception {
+        postgres = closing.add(TestPostgres.start());
+        server = closing.add(applicationServer);
         acknowledged = 0;
         String version = server.version();
         Duration took = server.deploy(firstRun());
@@ -71,7 +76,7 @@ public abstract class ApplicationServerSystemTest {
      * The first run: the database, an ingest token, and settings the application must see. No admin or read token:
      * a later run adds them to the running server.
      */
-    private static Map<String, String> firstRun() {
+    private Map<String, String> firstRun() {
         var environment = new HashMap<>(database());
         environment.putAll(Map.of(
                 "INGEST_TOKEN",
@@ -88,7 +93,7 @@ public abstract class ApplicationServerSystemTest {
         return environment;
     }
 
-    private static Map<String, String> database() {
+    private Map<String, String> database() {
         return Map.of(
                 "TELEMETRY_DB_URL",
                 postgres.jdbcUrl(),
@@ -98,10 +103,15 @@ public abstract class ApplicationServerSystemTest {
                 "postgres");
     }
 
-    private static Map<String, String> laterRun(Map<String, String> settings) {
+    private Map<String, String> laterRun(Map<String, String> settings) {
         var environment = new HashMap<>(database());
         environment.putAll(settings);
         return environment;
+    }
+
+    @AfterAll
+    void undeploy() throws Exception {
+        closing.close();
     }
 
     @Test
@@ -288,7 +298,7 @@ public abstract class ApplicationServerSystemTest {
                 records -> records == 0);
     }
 
-    private static void assertAdminClosed() throws Exception {
+    private void assertAdminClosed() throws Exception {
         var closed = resize(2, ADMIN_TOKEN);
         assertThat(closed.statusCode()).as(closed.body()).isEqualTo(403);
         assertThat(closed.body()).contains("the admin endpoints are closed: the server has no ADMIN_TOKEN");
@@ -298,7 +308,7 @@ public abstract class ApplicationServerSystemTest {
      * Every row acknowledged so far is in the queue's log and stored once, with the value it was sent with: (GPU,
      * metric, time, value) row by row.
      */
-    private static void assertStoredExactlyOnceAsAcknowledged() throws Exception {
+    private void assertStoredExactlyOnceAsAcknowledged() throws Exception {
         QueueProgress.awaitCollectorsCaughtUp(server);
         LogAudit audit = postgres.logAudit();
         assertThat(audit.differences()).as("log against stored rows").isEmpty();
@@ -309,7 +319,7 @@ public abstract class ApplicationServerSystemTest {
         assertThat(postgres.storedTelemetry().gpus()).isEqualTo(TelemetryCsv.SAMPLE_GPUS);
     }
 
-    private static HttpResponse<String> ingest(String token) throws Exception {
+    private HttpResponse<String> ingest(String token) throws Exception {
         var request = HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
                 .POST(HttpRequest.BodyPublishers.ofString(
                         String.join("\n", TelemetryCsv.sampleLines().subList(0, 2))))
@@ -322,7 +332,7 @@ public abstract class ApplicationServerSystemTest {
         return Http.send(request.build());
     }
 
-    private static HttpResponse<String> resize(int workers, String token) throws Exception {
+    private HttpResponse<String> resize(int workers, String token) throws Exception {
         return Http.send(HttpRequest.newBuilder(server.uri("/api/v1/queue/groups/collectors/workers"))
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"workers\":" + workers + "}"))
                 .header("Content-Type", "application/json")
@@ -330,7 +340,7 @@ public abstract class ApplicationServerSystemTest {
                 .build());
     }
 
-    private static HttpResponse<String> get(String path, String token) throws Exception {
+    private HttpResponse<String> get(String path, String token) throws Exception {
         var request = HttpRequest.newBuilder(server.uri(path));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -342,7 +352,7 @@ public abstract class ApplicationServerSystemTest {
         return response.statusCode();
     }
 
-    private static Health health(String path) throws Exception {
+    private Health health(String path) throws Exception {
         // A server that is down answers 503 with the same JSON: read it either way.
         var response = Http.send(HttpRequest.newBuilder(server.health(path)).build());
         return Http.fromJson(response.body(), Health.class);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * before the database it uses. Registered as a static field with {@code @RegisterExtension}; each thing is handed
  * to it as it is opened, so that what opened before a failure is closed all the same.
  */
-public final class Closing implements AfterAllCallback {
+public final class Closing implements AfterAllCallback, AutoCloseable {
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
@@ -21,7 +21,13 @@ public final class Closing implements AfterAllCallback {
     }
 
     @Override
-    public synchronized void afterAll(ExtensionContext context) throws Exception {
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
+    /** For a test instance's own things, where the class has one instance for all its tests. */
+    @Override
+    public synchronized void close() throws Exception {
         Exception first = null;
         while (!opened.isEmpty()) {
             try {

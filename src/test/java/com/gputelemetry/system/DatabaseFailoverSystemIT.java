@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * and the server carries on by itself on the new primary. Synchronous replication means a commit the primary answered
  * is on the standby too: every acknowledged row is there, once, with its value.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class DatabaseFailoverSystemIT {
 
     @Test

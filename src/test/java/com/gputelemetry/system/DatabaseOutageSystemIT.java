@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.Json;
@@ -22,15 +23,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database fails the server in the ways databases do, on a real PostgreSQL: it goes away (stopped "fast", then
- * "immediate" as in a crash, each time for 20 s while a streamer sends flat out), it refuses to store some rows (a
+ * "immediate" as in a crash, each time for 10 s while a streamer sends flat out), it refuses to store some rows (a
  * trigger, as a constraint would), it refuses a query (a table gone). The server answers each the way its clients can
  * act on: 503 + Retry-After while away, redelivery and then a dead letter for what cannot be stored, a 500 with an
  * incident id for what is a bug; nothing acknowledged is lost or stored twice. Each test measures what it changes
  * against what was there before it, so that the order they run in does not matter.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class DatabaseOutageSystemIT {
 
-    private static final Duration DOWN = Duration.ofSeconds(20);
+    private static final Duration DOWN = Duration.ofSeconds(10);
     private static final String ADMIN_TOKEN = "outage-admin";
     private static final int MAX_ATTEMPTS = 5;
     private static final String WATCHED_GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";

@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Then one is killed with SIGKILL and the other two take its partitions over once its leases expire. Every
  * acknowledged row is still stored exactly once.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class FailoverSystemIT {
 
     private static final int SERVERS = 3;

@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * with openapi-generator (Java, library native), and this test uses nothing else against the packaged server. If the
  * document and the server disagree (a name, a type, a required field), this is where it shows.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class GeneratedClientSystemIT {
 
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";

@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * every build. Run it with {@code -Dh2.crash.test=true}.
  */
 @EnabledIfSystemProperty(named = "h2.crash.test", matches = "true", disabledReason = "H2 MVStore bug, see Javadoc")
+@ResourceLock(SystemTests.MACHINE)
 class H2CrashRecoverySystemIT extends CrashRecoverySystemTest {
 
     @Override

@@ -1,9 +1,11 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The pipeline on the default embedded H2 database, kept in files of a fresh directory. */
+@ResourceLock(SystemTests.MACHINE)
 class H2PipelineSystemIT extends PipelineSystemTest {
 
     @BeforeAll

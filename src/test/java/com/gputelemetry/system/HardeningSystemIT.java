@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A server as an operator hardens it, on H2: tokens for every role, two of each for rotation. Who may do what, and
  * what those without a credential get.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class HardeningSystemIT {
 
     private static final String INGEST = "ingest-token-1,ingest-token-2";

@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * HTTP as curl sees them, then the dashboard in a real browser (Debian's Chromium, headless, driven by Selenium).
  * Screenshots of every page go to target/screenshots on every run.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class LiveDashboardSystemIT {
 
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
@@ -140,6 +143,36 @@ public class LiveDashboardSystemIT {
             assertThat(json(temperatures.get(0).data()).getString("metric")).isEqualTo("DCGM_FI_DEV_GPU_TEMP");
             assertThat(temperature.rest(server)).isEmpty();
         }
+    }
+
+    /**
+     * The body of an HTTP/1.1 response as read off the socket, its chunks joined (an event may be split between two),
+     * as far as it came: the server may cut the connection inside a chunk.
+     */
+    private static byte[] body(byte[] response) {
+        String text = new String(response, StandardCharsets.ISO_8859_1);
+        int headersEnd = text.indexOf("\r\n\r\n");
+        assertThat(headersEnd).as("the response's headers").isPositive();
+        String headers = text.substring(0, headersEnd).toLowerCase(Locale.ROOT);
+        int at = headersEnd + 4;
+        if (!headers.contains("transfer-encoding: chunked")) {
+            return Arrays.copyOfRange(response, at, response.length);
+        }
+        var body = new ByteArrayOutputStream();
+        while (at < response.length) {
+            int lineEnd = text.indexOf("\r\n", at);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+            if (size == 0) {
+                break;
+            }
+            int start = lineEnd + 2;
+            body.write(response, start, Math.min(size, response.length - start));
+            at = start + size + 2;
+        }
+        return body.toByteArray();
     }
 
     /** A pushed point as GPU, metric and time: what names it. */
@@ -339,7 +372,7 @@ public class LiveDashboardSystemIT {
             List<String> sinceCheckpoint = new ArrayList<>();
             String checkpoint = null;
             long points = 0;
-            for (String event : received.toString(StandardCharsets.UTF_8).split("\n\n")) {
+            for (String event : new String(body(received.toByteArray()), StandardCharsets.UTF_8).split("\n\n")) {
                 if (event.startsWith("event: point\ndata: ")) {
                     sinceCheckpoint.add(event.substring("event: point\ndata: ".length()));
                     points++;

@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -16,15 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ten streamers, half over HTTP and half over WebSocket, flat out against one server with a 512 MB heap on PostgreSQL
- * that requires an ingest token, for {@code overload.seconds} (60 s in
+ * that requires an ingest token, for {@code overload.seconds} (30 s in
  * the test command; {@code -Poverload} runs 5 minutes): the queue pushes back with 429 + Retry-After, the streamers
  * wait as long as told (the server counts the ones that come back early) and retry, the server neither runs out of
  * memory nor loses or doubles an acknowledged row.
  */
+@ResourceLock(SystemTests.MACHINE)
 public class OverloadSystemIT {
 
     private static final int STREAMERS = 10;
-    private static final long SECONDS = Long.getLong("overload.seconds", 60);
+    private static final long SECONDS = Long.getLong("overload.seconds", 30);
     private static final String TOKEN = "overload-ingest-token";
 
     @Test

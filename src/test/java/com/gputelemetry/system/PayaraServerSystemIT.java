@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class PayaraServerSystemIT extends ApplicationServerSystemTest {
 
     @BeforeAll
-    static void deploy() throws Exception {
+    void deploy() throws Exception {
         deploy(PayaraServer.unpack());
     }
 

@@ -1,10 +1,12 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kill and restart on a real PostgreSQL server. */
+@ResourceLock(SystemTests.MACHINE)
 class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
 
     @RegisterExtension

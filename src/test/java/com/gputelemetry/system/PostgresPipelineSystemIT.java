@@ -1,8 +1,10 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The pipeline on a real PostgreSQL server, selected by environment variables only: the same jar as for H2. */
+@ResourceLock(SystemTests.MACHINE)
 class PostgresPipelineSystemIT extends PipelineSystemTest {
 
     @BeforeAll

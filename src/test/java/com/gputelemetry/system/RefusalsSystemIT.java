@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.bind.Jsonb;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(SystemTests.MACHINE)
 public class RefusalsSystemIT {
 
     private static final int MAX_BATCH_BYTES = 200_000;

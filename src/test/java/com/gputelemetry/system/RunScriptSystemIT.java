@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * foreground group at once. Both must stop, the streamer after its batch in flight, and its summary must be printed.
  * (The script writes {@code server.log} beside itself, as it always does.)
  */
+@ResourceLock(SystemTests.MACHINE)
 public class RunScriptSystemIT {
 
     @Test

@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * token: a refused token, a streamer killed and restarted, an answer lost on the way. Each test compares what the
  * database holds before and after it. (Ten instances at once over both transports: {@link OverloadSystemIT}.)
  */
+@ResourceLock(SystemTests.MACHINE)
 public class StreamerSystemIT {
 
     private static final String TOKEN = "system-test-token";

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 class WildFlySystemIT extends ApplicationServerSystemTest {
 
     @BeforeAll
-    static void deploy() throws Exception {
+    void deploy() throws Exception {
         deploy(WildFlyServer.unpack());
     }
 }
