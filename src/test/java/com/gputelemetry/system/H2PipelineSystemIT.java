@@ -1,8 +1,8 @@
 package com.gputelemetry.system;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The pipeline on the default embedded H2 database, kept in files of a fresh directory. */
 @ResourceLock(SystemTests.MACHINE)

@@ -1,6 +1,5 @@
 package com.gputelemetry.system;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -40,6 +39,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -164,7 +164,8 @@ public class LiveDashboardSystemIT {
             if (lineEnd < 0) {
                 break;
             }
-            int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+            int size =
+                    Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
             if (size == 0) {
                 break;
             }

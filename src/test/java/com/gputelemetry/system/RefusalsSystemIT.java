@@ -1,6 +1,5 @@
 package com.gputelemetry.system;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.bind.Jsonb;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every way the ingest boundary refuses a batch, over the wire as a producer meets it, on both transports: a missing
