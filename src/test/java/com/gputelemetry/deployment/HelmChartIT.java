@@ -3,7 +3,6 @@ package com.gputelemetry.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.gputelemetry.system.SystemTests;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -15,14 +14,12 @@ import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Helm chart, linted and rendered by Helm itself (its Go library, from Maven), and the rendered manifests read
  * back as YAML: what Kubernetes would be given.
  */
-@ResourceLock(SystemTests.MACHINE)
 class HelmChartIT {
 
     private static final Path CHART = Path.of(System.getProperty("helm.chart", "../server-config/helm/gpu-telemetry"));

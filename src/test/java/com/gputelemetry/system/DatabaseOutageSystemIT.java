@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The database fails the server in the ways databases do, on a real PostgreSQL: it goes away (stopped "fast", then
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * incident id for what is a bug; nothing acknowledged is lost or stored twice. Each test measures what it changes
  * against what was there before it, so that the order they run in does not matter.
  */
-@ResourceLock(SystemTests.MACHINE)
 public class DatabaseOutageSystemIT {
 
     private static final Duration DOWN = Duration.ofSeconds(10);

@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Three servers started at the same moment on an empty PostgreSQL: one migrates the schema while the others wait for
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * Then one is killed with SIGKILL and the other two take its partitions over once its leases expire. Every
  * acknowledged row is still stored exactly once.
  */
-@ResourceLock(SystemTests.MACHINE)
 public class FailoverSystemIT {
 
     private static final int SERVERS = 3;

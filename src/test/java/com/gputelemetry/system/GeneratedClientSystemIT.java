@@ -30,14 +30,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The API through a client nobody here wrote: the build generates it from the committed {@code web-api/openapi.json}
  * with openapi-generator (Java, library native), and this test uses nothing else against the packaged server. If the
  * document and the server disagree (a name, a type, a required field), this is where it shows.
  */
-@ResourceLock(SystemTests.MACHINE)
 public class GeneratedClientSystemIT {
 
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";

@@ -3,7 +3,6 @@ package com.gputelemetry.system;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Kill and restart on the embedded H2 file database.
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * every build. Run it with {@code -Dh2.crash.test=true}.
  */
 @EnabledIfSystemProperty(named = "h2.crash.test", matches = "true", disabledReason = "H2 MVStore bug, see Javadoc")
-@ResourceLock(SystemTests.MACHINE)
 class H2CrashRecoverySystemIT extends CrashRecoverySystemTest {
 
     @Override

@@ -2,10 +2,8 @@ package com.gputelemetry.system;
 
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The pipeline on the default embedded H2 database, kept in files of a fresh directory. */
-@ResourceLock(SystemTests.MACHINE)
 class H2PipelineSystemIT extends PipelineSystemTest {
 
     @BeforeAll

@@ -29,13 +29,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A server as an operator hardens it, on H2: tokens for every role, two of each for rotation. Who may do what, and
  * what those without a credential get.
  */
-@ResourceLock(SystemTests.MACHINE)
 public class HardeningSystemIT {
 
     private static final String INGEST = "ingest-token-1,ingest-token-2";

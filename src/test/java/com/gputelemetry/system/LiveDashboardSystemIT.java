@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -53,7 +52,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * HTTP as curl sees them, then the dashboard in a real browser (Debian's Chromium, headless, driven by Selenium).
  * Screenshots of every page go to target/screenshots on every run.
  */
-@ResourceLock(SystemTests.MACHINE)
 public class LiveDashboardSystemIT {
 
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";

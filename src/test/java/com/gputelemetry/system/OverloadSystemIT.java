@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Ten streamers, half over HTTP and half over WebSocket, flat out against one server with a 512 MB heap on PostgreSQL
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * wait as long as told (the server counts the ones that come back early) and retry, the server neither runs out of
  * memory nor loses or doubles an acknowledged row.
  */
-@ResourceLock(SystemTests.MACHINE)
 public class OverloadSystemIT {
 
     private static final int STREAMERS = 10;

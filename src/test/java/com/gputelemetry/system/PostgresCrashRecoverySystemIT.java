@@ -3,10 +3,8 @@ package com.gputelemetry.system;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Kill and restart on a real PostgreSQL server. */
-@ResourceLock(SystemTests.MACHINE)
 class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
 
     @RegisterExtension

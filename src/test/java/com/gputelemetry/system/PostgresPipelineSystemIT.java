@@ -1,10 +1,8 @@
 package com.gputelemetry.system;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The pipeline on a real PostgreSQL server, selected by environment variables only: the same jar as for H2. */
-@ResourceLock(SystemTests.MACHINE)
 class PostgresPipelineSystemIT extends PipelineSystemTest {
 
     @BeforeAll

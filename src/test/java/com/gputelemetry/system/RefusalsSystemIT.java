@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every way the ingest boundary refuses a batch, over the wire as a producer meets it, on both transports: a missing
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ResourceLock(SystemTests.MACHINE)
 public class RefusalsSystemIT {
 
     private static final int MAX_BATCH_BYTES = 200_000;

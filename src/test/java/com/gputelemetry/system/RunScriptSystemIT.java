@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The README's one command to run everything, {@code ./run.sh}, as a user runs it in a terminal, on what the build
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * foreground group at once. Both must stop, the streamer after its batch in flight, and its summary must be printed.
  * (The script writes {@code server.log} beside itself, as it always does.)
  */
-@ResourceLock(SystemTests.MACHINE)
 public class RunScriptSystemIT {
 
     @Test

@@ -13,14 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The streamer jar as operators run it, against the packaged server on a real PostgreSQL that requires an ingest
  * token: a refused token, a streamer killed and restarted, an answer lost on the way. Each test compares what the
  * database holds before and after it. (Ten instances at once over both transports: {@link OverloadSystemIT}.)
  */
-@ResourceLock(SystemTests.MACHINE)
 public class StreamerSystemIT {
 
     private static final String TOKEN = "system-test-token";
