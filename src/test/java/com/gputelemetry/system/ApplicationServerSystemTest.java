@@ -8,21 +8,31 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 
 /**
- * The EAR on one real application server, as an operator gets it there: a stock distribution from Maven unpacked
- * afresh, the operator's deploy script deploying the EAR onto it against an embedded PostgreSQL. Its steps check the
- * pipeline over HTTP and in a browser, each building on the state the ones before left (a server costs a minute to set
- * up): readiness with the application's own checks, the OpenAPI document, the sample end to end (stored once with its
- * values, pushed live, on the dashboard), a collectors' rebalance while streaming, a SIGKILL mid-stream with streamers
- * on both transports after which every acknowledged row is stored exactly once. Settings reach the application only
- * through runs of the deploy script on the running server, each step's run named in its name, and the settings of a
- * run hold until a later run changes them: the script sees nothing of the test's own environment but where programs
- * are. {@link ApplicationServersSystemIT} runs the steps on Payara Server and WildFly at once.
+ * Black box: the EAR on a real application server, as an operator gets it there. A stock distribution from Maven is
+ * unpacked afresh, the operator's deploy script deploys the EAR onto it against an embedded PostgreSQL, and then the
+ * pipeline is checked over HTTP and in a browser: readiness with the application's own checks, the OpenAPI document,
+ * the sample end to end (stored once with its values, pushed live, on the dashboard), a collectors' rebalance while
+ * streaming, a SIGKILL mid-stream with streamers on both transports after which every acknowledged row is stored
+ * exactly once. Settings reach the application only through runs of the deploy script on the running server, each
+ * test's run named in its name: the script sees nothing of the test's own environment but where programs are.
+ * Each server gets a subclass.
+ *
+ * <p>The methods run in this order on one deployment, each building on the state the ones before left (a server costs
+ * a minute to set up): the settings of a run hold until a later run changes them.
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
-public final class ApplicationServerScenario implements AutoCloseable {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ApplicationServerSystemTest {
 
     private static final int WORKERS = 3;
     private static final int DEFAULT_WORKERS = 4;
@@ -32,8 +42,8 @@ public final class ApplicationServerScenario implements AutoCloseable {
     private static final String READ_TOKEN = "system-test-read";
 
     private final Closing closing = new Closing();
-    private final ApplicationServer server;
-    private TestPostgres postgres;
+    TestPostgres postgres;
+    ApplicationServer server;
     /** Rows the streamers had acknowledged, over all tests so far: what the log must hold and the store too. */
     private long acknowledged;
 
@@ -45,24 +55,16 @@ public final class ApplicationServerScenario implements AutoCloseable {
 
     public record GpuPage(List<Gpu> items, String nextCursor) {}
 
-    private ApplicationServerScenario(ApplicationServer server) {
-        this.server = closing.add(server);
-    }
-
     /** Deploys the EAR to the server with the operator's script, and says which server and how long it took. */
-    static ApplicationServerScenario deployTo(ApplicationServer server) throws Exception {
-        var scenario = new ApplicationServerScenario(server);
-        scenario.postgres = scenario.closing.add(TestPostgres.start());
+    void deploy(ApplicationServer applicationServer) throws Exception {
+        postgres = closing.add(TestPostgres.start());
+        server = closing.add(applicationServer);
+        acknowledged = 0;
         String version = server.version();
-        Duration took = server.deploy(scenario.firstRun());
+        Duration took = server.deploy(firstRun());
         System.out.printf(
                 "%s: the EAR deployed by %s and ready in %.1f s; its steps, with the seconds since it started:%n%s%n",
                 version, server.deployScript(), seconds(took), server.scriptSteps());
-        return scenario;
-    }
-
-    String name() {
-        return server.name;
     }
 
     /**
@@ -102,12 +104,13 @@ public final class ApplicationServerScenario implements AutoCloseable {
         return environment;
     }
 
-    /** Stops the server, then its database. */
-    @Override
-    public void close() throws Exception {
+    @AfterAll
+    void undeploy() throws Exception {
         closing.close();
     }
 
+    @Test
+    @Order(10)
     void readinessAndLivenessIncludeTheApplicationsOwnChecks() throws Exception {
         Health ready = health("/health/ready");
         assertThat(ready.status()).isEqualTo("UP");
@@ -125,6 +128,8 @@ public final class ApplicationServerScenario implements AutoCloseable {
         assertThat(live.checks()).extracting(Check::name).contains("queue-dispatcher");
     }
 
+    @Test
+    @Order(20)
     void theOpenApiDocumentListsTheApi() throws Exception {
         var openApi = Http.get(server, "/openapi");
         assertThat(openApi.statusCode()).isEqualTo(200);
@@ -132,6 +137,8 @@ public final class ApplicationServerScenario implements AutoCloseable {
     }
 
     /** The script starts the server without them in its environment: they come from the server's configuration. */
+    @Test
+    @Order(30)
     void theFirstRunsSettingsReachTheApplication() throws Exception {
         assertThat(System.getenv()).doesNotContainKeys("ADMIN_TOKEN", "READ_TOKEN", "INGEST_TOKEN");
         assertThat(QueueProgress.collectors(server).workers()).isEqualTo(WORKERS);
@@ -147,6 +154,8 @@ public final class ApplicationServerScenario implements AutoCloseable {
                 .isEqualTo(200);
     }
 
+    @Test
+    @Order(40)
     void theSampleIsStoredOnceWithItsValuesPushedLiveAndShownOnTheDashboard() throws Exception {
         StreamerProcess.Summary summary;
         try (var fleet = SseSubscription.open(server, "/api/v1/telemetry/stream", null)) {
@@ -188,15 +197,12 @@ public final class ApplicationServerScenario implements AutoCloseable {
         }
     }
 
-    /** Every documented metric has the value the queue reports: on a server with MicroProfile Metrics. */
-    void everyDocumentedMetricHasTheValueTheQueueReports() throws Exception {
-        ServerMetrics.assertAgreeWithTheQueueOfALoneServer(server);
-    }
-
     /**
      * A second run on the running server gives it admin and read tokens: reads need one now, and the admin token
      * rebalances the collectors while a streamer sends. Nothing is lost or doubled.
      */
+    @Test
+    @Order(50)
     void aSecondRunAddsAdminAndReadTokensAndTheAdminRebalancesTheCollectorsWhileStreaming() throws Exception {
         server.deploy(laterRun(Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "READ_TOKEN", READ_TOKEN)));
         assertThat(server.readToken()).isEqualTo(READ_TOKEN);
@@ -230,6 +236,8 @@ public final class ApplicationServerScenario implements AutoCloseable {
         assertStoredExactlyOnceAsAcknowledged();
     }
 
+    @Test
+    @Order(60)
     void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowOverEitherTransport() throws Exception {
         long seed = System.nanoTime();
         long killAfterMillis = new java.util.Random(seed).nextLong(3_000, 6_000);
@@ -264,6 +272,8 @@ public final class ApplicationServerScenario implements AutoCloseable {
      * setting falls back to its default, the admin endpoints close again. Were the server reading its settings from
      * the environment it was started with, it would still see the earlier runs' values.
      */
+    @Test
+    @Order(70)
     void aThirdRunClearsSettingsAndEachFallsBackToItsDefault() throws Exception {
         server.deploy(laterRun(
                 Map.of("ADMIN_TOKEN", "", "READ_TOKEN", "", "COLLECTOR_WORKERS", "", "QUEUE_RETENTION_MINUTES", "0")));
