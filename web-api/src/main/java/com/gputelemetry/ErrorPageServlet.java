@@ -1,14 +1,11 @@
 package com.gputelemetry;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The error page of the web module (WEB-INF/web.xml): what the container itself refuses before JAX-RS sees a request
@@ -16,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  */
 @WebServlet("/error-page")
 public class ErrorPageServlet extends HttpServlet {
-
-    private static final Jsonb JSON = JsonbBuilder.create();
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -36,10 +31,6 @@ public class ErrorPageServlet extends HttpServlet {
                 };
         // Never the container's message or exception: they can name classes and paths of the server.
         String detail = status == 404 ? "nothing is served at this path" : title.toLowerCase();
-        response.setStatus(status);
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.getOutputStream()
-                .write(JSON.toJson(new Problem("about:blank", title, status, detail, null))
-                        .getBytes(StandardCharsets.UTF_8));
+        new Problem("about:blank", title, status, detail, null).send(response);
     }
 }

@@ -57,6 +57,9 @@ import java.util.logging.Logger;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class MessageQueue {
 
+    /** Where the keys of one-off batches live among the producers' ids; no producer may take an id starting so. */
+    public static final String ONCE_PREFIX = "once:";
+
     private static final Logger LOG = Logger.getLogger(MessageQueue.class.getName());
 
     @PersistenceContext(unitName = "telemetry")
@@ -123,6 +126,17 @@ public class MessageQueue {
 
     public Partitioner partitioner(String topic) {
         return new Partitioner(ensureTopic(topic));
+    }
+
+    /**
+     * Appends a batch that has a key of its own instead of a producer and a sequence (a request that a client retries
+     * whole, such as Prometheus' remote write): a batch whose key was used before is acknowledged as a duplicate and
+     * not appended again. Keys are remembered for {@code QUEUE_ONCE_KEYS_HOURS}.
+     *
+     * @throws QueueFullException as {@link #publish}
+     */
+    public PublishReceipt publishOnce(String topic, String batchKey, List<PartitionedMessage> messages) {
+        return publish(topic, ONCE_PREFIX + batchKey, 0, messages);
     }
 
     /**

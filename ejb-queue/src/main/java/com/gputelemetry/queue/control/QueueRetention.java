@@ -58,6 +58,7 @@ public class QueueRetention {
     }
 
     private void apply() {
+        forgetOldOnceKeys();
         long cutoff = System.currentTimeMillis()
                 - Duration.ofMinutes(settings.retentionMinutes()).toMillis();
         queue.topics().forEach((topic, partitions) -> {
@@ -75,5 +76,18 @@ public class QueueRetention {
                 LOG.info(() -> "retention deleted " + total + " records of " + topic);
             }
         });
+    }
+
+    private void forgetOldOnceKeys() {
+        long cutoff = System.currentTimeMillis()
+                - Duration.ofHours(settings.onceKeysHours()).toMillis();
+        try {
+            int forgotten = retention.forgetOnceKeys(MessageQueue.ONCE_PREFIX, cutoff);
+            if (forgotten > 0) {
+                LOG.fine(() -> "retention forgot " + forgotten + " keys of one-off batches");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "forgetting old keys of one-off batches failed; trying again later", e);
+        }
     }
 }

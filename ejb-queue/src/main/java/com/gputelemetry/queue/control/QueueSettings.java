@@ -39,6 +39,10 @@ public class QueueSettings {
     long retentionCheckSeconds;
 
     @Inject
+    @ConfigProperty(name = "QUEUE_ONCE_KEYS_HOURS")
+    long onceKeysHours;
+
+    @Inject
     @ConfigProperty(name = "QUEUE_INSTANCE_ID")
     Optional<String> instanceId;
 
@@ -70,6 +74,10 @@ public class QueueSettings {
 
     public long retentionCheckSeconds() {
         return retentionCheckSeconds;
+    }
+
+    public long onceKeysHours() {
+        return onceKeysHours;
     }
 
     public Optional<String> instanceId() {

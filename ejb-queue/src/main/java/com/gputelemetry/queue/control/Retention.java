@@ -54,4 +54,19 @@ public class Retention {
                 .setParameter("cutoff", appendedBeforeMillis)
                 .executeUpdate();
     }
+
+    /**
+     * Forgets the keys of one-off batches ({@code MessageQueue.publishOnce}) last used before {@code usedBeforeMillis}:
+     * a producer that retries one of those after so long would have it stored again.
+     *
+     * @return the number of keys forgotten
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int forgetOnceKeys(String prefix, long usedBeforeMillis) {
+        return em.createQuery(
+                        "DELETE FROM ProducerState p WHERE p.producerId LIKE :prefix AND p.updatedAtMillis < :cutoff")
+                .setParameter("prefix", prefix + "%")
+                .setParameter("cutoff", usedBeforeMillis)
+                .executeUpdate();
+    }
 }

@@ -3,8 +3,6 @@ package com.gputelemetry.access.boundary;
 import com.gputelemetry.Problem;
 import com.gputelemetry.access.control.Tokens;
 import com.gputelemetry.access.entity.Role;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -12,7 +10,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -20,15 +17,16 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Lets a request under {@code /api} through only with a token of the role it needs: 401 with {@code
+ * Lets a request under {@code /api} or {@code /prometheus} through only with a token of the role it needs: 401 with {@code
  * WWW-Authenticate} without a valid token, 403 with a valid token of another role. Ingest and read are open while
  * their setting is empty; admin is closed then.
  */
-@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
+@WebFilter(
+        urlPatterns = {"/api/*", "/prometheus/*"},
+        asyncSupported = true)
 public class AccessFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(AccessFilter.class.getName());
-    private static final Jsonb JSON = JsonbBuilder.create();
     private static final String BEARER = "Bearer ";
     /** For EventSource, which cannot send headers: a token as a query parameter, on the live streams only. */
     private static final String QUERY_TOKEN = "access_token";
@@ -125,9 +123,6 @@ public class AccessFilter extends HttpFilter {
 
     private static void refuse(HttpServletResponse response, int status, String title, String detail)
             throws IOException {
-        response.setStatus(status);
-        response.setContentType(Problem.MEDIA_TYPE);
-        var problem = new Problem("about:blank", title, status, detail, "Authorization");
-        response.getOutputStream().write(JSON.toJson(problem).getBytes(StandardCharsets.UTF_8));
+        new Problem("about:blank", title, status, detail, "Authorization").send(response);
     }
 }

@@ -18,12 +18,18 @@ public enum Role {
 
     /**
      * What a request needs, from its method and its path below the context root (decoded). Every change is admin's
-     * except sending telemetry; of the reads, only a dead letter's payload is.
+     * except sending telemetry (CSV, or Prometheus' remote write); of the reads, only a dead letter's payload is. Under
+     * {@code /prometheus} everything else reads, also by POST, as Prometheus' query API does.
      */
     public static Role requiredFor(String method, String path) {
         String normalised = normalise(path);
-        if (normalised.equals("/api/v1/ingest") || normalised.startsWith("/api/v1/ingest/")) {
+        if (normalised.equals("/api/v1/ingest")
+                || normalised.startsWith("/api/v1/ingest/")
+                || normalised.matches("/prometheus/api/v1/write/?")) {
             return INGEST;
+        }
+        if (normalised.startsWith("/prometheus/")) {
+            return READ;
         }
         boolean reading = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
         if (!reading || normalised.matches("/api/v1/queue/dead-letters/[^/]+/?")) {

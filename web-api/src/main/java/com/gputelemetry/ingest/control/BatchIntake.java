@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -47,9 +48,14 @@ public class BatchIntake {
      */
     public IngestReceipt take(
             String producerParameter, String producerId, String sequenceParameter, String sequenceText, String body) {
-        if (producerId == null || producerId.isBlank() || producerId.length() > 200) {
+        if (producerId == null
+                || producerId.isBlank()
+                || producerId.length() > 200
+                || producerId.startsWith(MessageQueue.ONCE_PREFIX)) {
             throw IngestRefusal.badParameter(
-                    producerParameter, "the " + producerParameter + " is required (1-200 characters)");
+                    producerParameter,
+                    "the " + producerParameter + " is required (1-200 characters, not starting with '"
+                            + MessageQueue.ONCE_PREFIX + "')");
         }
         long sequence = sequence(sequenceParameter, sequenceText);
         pushbacks.arrived(producerId);
@@ -59,20 +65,53 @@ public class BatchIntake {
         } catch (InvalidCsvException e) {
             throw IngestRefusal.badParameter("body", e.getMessage());
         }
-        PublishReceipt receipt;
+        PublishReceipt receipt = append(
+                producerId,
+                "batch " + sequence + " of " + producerId,
+                messages -> queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages),
+                batch.rows());
+        return IngestReceipt.of(batch.rows().size(), receipt.duplicate(), batch.rejections());
+    }
+
+    /**
+     * Appends rows that came as one request a client retries whole, known by {@code batchKey} (a digest of the
+     * request): the same request again is acknowledged as a duplicate and not stored twice.
+     *
+     * @throws IngestRefusal when the rows could not be stored now: nothing was
+     */
+    public PublishReceipt takeOnce(String batchKey, List<TelemetryRow> rows) {
+        String producer = MessageQueue.ONCE_PREFIX + batchKey;
+        pushbacks.arrived(producer);
+        return append(
+                producer,
+                "request " + batchKey,
+                messages -> queue.publishOnce(TelemetryRow.TOPIC, batchKey, messages),
+                rows);
+    }
+
+    private PublishReceipt append(
+            String producer,
+            String what,
+            Function<List<PartitionedMessage>, PublishReceipt> publish,
+            List<TelemetryRow> rows) {
         try {
-            receipt = queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages(batch.rows()));
+            return publish.apply(messages(rows));
         } catch (QueueFullException e) {
-            pushbacks.refused(producerId, e.retryAfterSeconds());
+            pushbacks.refused(producer, e.retryAfterSeconds());
             throw IngestRefusal.overloaded(e.getMessage(), e.retryAfterSeconds());
         } catch (EJBException e) {
-            if (!DatabaseOutage.causes(e)) {
-                throw e; // a bug: a 500 with an incident id, not a retry for the producer's whole retry budget
+            if (DatabaseOutage.causes(e)) {
+                LOG.log(Level.WARNING, "could not append " + what + ": database away", e);
+                throw IngestRefusal.unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS);
             }
-            LOG.log(Level.WARNING, "could not append batch " + sequence + " of " + producerId + ": database away", e);
-            throw IngestRefusal.unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS);
+            if (UniqueKeyClash.causes(e)) {
+                // The same producer's first batch twice at once: one of them stored it; this one's retry will be
+                // acknowledged as the duplicate it is.
+                LOG.log(Level.INFO, "{0} arrived twice at the same moment; the second asked to retry", what);
+                throw IngestRefusal.unavailable(1);
+            }
+            throw e; // a bug: a 500 with an incident id, not a retry for the producer's whole retry budget
         }
-        return IngestReceipt.of(batch.rows().size(), receipt.duplicate(), batch.rejections());
     }
 
     private List<PartitionedMessage> messages(List<TelemetryRow> rows) {

@@ -2,6 +2,8 @@ package com.gputelemetry.operations.boundary;
 
 import com.gputelemetry.collector.boundary.CollectorStartup;
 import com.gputelemetry.ingest.control.Pushbacks;
+import com.gputelemetry.prometheus.control.RemoteWriteCounters;
+import com.gputelemetry.prometheus.entity.SkipReason;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.QueueStatistics;
@@ -32,6 +34,9 @@ public class QueueMetrics {
 
     @Inject
     Pushbacks pushbacks;
+
+    @Inject
+    RemoteWriteCounters remoteWrite;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         String topic = TelemetryRow.TOPIC;
@@ -84,6 +89,26 @@ public class QueueMetrics {
                 "ingest_retried_early",
                 "Refused batches whose producer came back before the Retry-After had passed",
                 pushbacks::early);
+        gauge(
+                "prometheus_write_requests",
+                "Remote-write requests this server took (their GPU samples stored), duplicates not counted",
+                remoteWrite::requests);
+        gauge(
+                "prometheus_write_duplicates",
+                "Remote-write requests that came again after they were stored, acknowledged without storing",
+                remoteWrite::duplicates);
+        gauge(
+                "prometheus_write_invalid",
+                "Remote-write requests refused with 400: not snappy, not protobuf, labels without names",
+                remoteWrite::invalid);
+        gauge("prometheus_write_samples", "Remote-written samples stored", remoteWrite::samples);
+        for (SkipReason reason : SkipReason.values()) {
+            gauge(
+                    "prometheus_write_samples_skipped",
+                    "Remote-written samples not stored, by reason",
+                    () -> remoteWrite.skipped(reason),
+                    new Tag("reason", reason.metricTag()));
+        }
     }
 
     private void gauge(String name, String description, Supplier<Long> value, Tag... tags) {
