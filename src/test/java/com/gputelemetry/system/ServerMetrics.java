@@ -38,6 +38,17 @@ record ServerMetrics(String text) {
         return (long) Double.parseDouble(value.group(2));
     }
 
+    /** The value of one metric with the tag given, among its others. */
+    long value(String name, String tag, String tagValue) {
+        Matcher value = Pattern.compile("(?m)^" + name + "\\{[^}]*\\b" + tag + "=\"" + Pattern.quote(tagValue)
+                        + "\"[^}]*} ([0-9.eE+-]+)$")
+                .matcher(text);
+        assertThat(value.find())
+                .as("%s{%s=\"%s\"} in%n%s", name, tag, tagValue, text)
+                .isTrue();
+        return (long) Double.parseDouble(value.group(1));
+    }
+
     /**
      * Waits until every documented metric agrees with the queue's own figures at {@code /api/v1/queue}, on a server
      * whose collectors have stored everything, never failed a delivery, were never resized (their counters start

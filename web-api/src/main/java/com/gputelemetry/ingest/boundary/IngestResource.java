@@ -33,9 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "ingest", description = "Telemetry intake from the streamer clients")
 public class IngestResource {
 
-    /** How much of a body over the limit is read and dropped so that the client gets its 413. */
-    private static final long DRAIN_AT_MOST_BYTES = 256L * 1024 * 1024;
-
     @Inject
     BatchIntake intake;
 
@@ -122,7 +119,7 @@ public class IngestResource {
                                 "a batch may be at most " + maxBatchBytes + " bytes; send smaller batches",
                                 "body")
                         .toResponse();
-                if (!drained(body)) {
+                if (!OversizedBody.drain(body)) {
                     tooLarge.header("Connection", "close");
                 }
                 throw new WebApplicationException(tooLarge.build());
@@ -131,19 +128,5 @@ public class IngestResource {
         } catch (IOException e) {
             throw Problem.badParameter("body", "the request body could not be read: " + e.getMessage());
         }
-    }
-
-    /**
-     * Reads and drops the rest of a body that is too large: clients such as the JDK's read the answer only once their
-     * request is out, and would wait for a 413 until they time out. A body beyond any reason is cut off instead.
-     */
-    private static boolean drained(InputStream body) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = DRAIN_AT_MOST_BYTES;
-        int read;
-        while (left > 0 && (read = body.read(buffer)) >= 0) {
-            left -= read;
-        }
-        return left > 0;
     }
 }

@@ -1,6 +1,7 @@
 package com.gputelemetry.prometheus.boundary;
 
 import com.gputelemetry.Problem;
+import com.gputelemetry.ingest.boundary.OversizedBody;
 import com.gputelemetry.ingest.control.IngestRefusal;
 import com.gputelemetry.prometheus.control.InvalidWriteRequestException;
 import com.gputelemetry.prometheus.control.RemoteWriteIntake;
@@ -38,7 +39,9 @@ public class RemoteWriteServlet extends HttpServlet {
         }
         byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
         if (body.length > maxBodyBytes) {
-            response.setHeader("Connection", "close");
+            if (!OversizedBody.drain(request.getInputStream())) {
+                response.setHeader("Connection", "close");
+            }
             refuse(413, "Content Too Large", "a request may be at most " + maxBodyBytes + " bytes", "body")
                     .send(response);
             return;

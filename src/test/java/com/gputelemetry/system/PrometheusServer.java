@@ -1,0 +1,97 @@
+package com.gputelemetry.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's Prometheus (the test command installs the package when it is missing), started with a configuration the
+ * test writes, its data in a directory of its own. Its query API tells what it scraped.
+ */
+final class PrometheusServer implements AutoCloseable {
+
+    private final Process process;
+    private final URI uri;
+    private final Path log;
+
+    private PrometheusServer(Process process, URI uri, Path log) {
+        this.process = process;
+        this.uri = uri;
+        this.log = log;
+    }
+
+    static PrometheusServer start(String configuration) throws Exception {
+        String executable = System.getenv().getOrDefault("PROMETHEUS", "/usr/bin/prometheus");
+        assertThat(Path.of(executable))
+                .as("%s: the test command installs the package prometheus when missing", executable)
+                .isExecutable();
+        Path directory = Files.createTempDirectory(Path.of("target"), "prometheus-");
+        Path config = Files.writeString(directory.resolve("prometheus.yml"), configuration);
+        Path log = directory.resolve("prometheus.log");
+        int port = FreePorts.one();
+        Process process = new ProcessBuilder(
+                        executable,
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + directory.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        var prometheus = new PrometheusServer(process, URI.create("http://127.0.0.1:" + port), log);
+        Poll.until(
+                "Prometheus ready (log: " + log + ")",
+                Duration.ofSeconds(60),
+                () -> prometheus.readyStatus(),
+                status -> status == 200);
+        return prometheus;
+    }
+
+    private int readyStatus() throws InterruptedException {
+        assertThat(process.isAlive()).as("Prometheus running; its log: %s", log).isTrue();
+        try {
+            return Http.send(HttpRequest.newBuilder(uri.resolve("/-/ready")).build())
+                    .statusCode();
+        } catch (IOException notYet) {
+            return -1;
+        }
+    }
+
+    /** An instant query's result at {@code time}, as Prometheus answers it. */
+    QueryResult query(String promql, Instant time) throws IOException, InterruptedException {
+        var response = Http.send(HttpRequest.newBuilder(uri.resolve("/api/v1/query?query="
+                        + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time="
+                        + time.toEpochMilli() / 1000.0))
+                .build());
+        assertThat(response.statusCode()).as("%s: %s", promql, response.body()).isEqualTo(200);
+        return Http.fromJson(response.body(), QueryResult.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Prometheus' answer to a query: a vector has a value per series, a matrix values. */
+    public record QueryResult(String status, Data data) {
+
+        public record Data(String resultType, List<Series> result) {}
+
+        /** Each value is [seconds since the epoch, value as text]. */
+        public record Series(Map<String, String> metric, List<List<Object>> value, List<List<Object>> values) {}
+    }
+}
