@@ -89,6 +89,18 @@ public class RefusalsSystemIT {
         assertProblem(response, 400);
         assertThat(JSON.fromJson(response.body(), Problem.class).parameter()).isEqualTo("Producer-Id");
 
+        // The ids the queue keeps for one-off batches (Prometheus' remote write) are no producer's to take.
+        var reserved = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", "once:0123")
+                        .header("Producer-Sequence", "0")
+                        .POST(HttpRequest.BodyPublishers.ofString(rows(10)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(reserved, 400);
+        assertThat(JSON.fromJson(reserved.body(), Problem.class).detail()).contains("not starting with 'once:'");
+
         try (var socket = Socket.open(server, null)) {
             Reply reply = socket.send("1\n" + rows(10));
             assertThat(reply.status()).isEqualTo(400);
