@@ -1,5 +1,6 @@
 package com.gputelemetry.streamer.boundary;
 
+import com.gputelemetry.streamer.control.BatchDelivery;
 import com.gputelemetry.streamer.control.BatchSender;
 import com.gputelemetry.streamer.control.CsvInput;
 import com.gputelemetry.streamer.control.EventLog;
@@ -13,10 +14,14 @@ import com.gputelemetry.streamer.control.Streamer;
 import com.gputelemetry.streamer.control.Transport;
 import com.gputelemetry.streamer.control.WebSocketTransport;
 import com.gputelemetry.streamer.entity.StreamStats;
+import com.gputelemetry.streamer.scrape.control.ScrapeSchedule;
+import com.gputelemetry.streamer.scrape.control.ScrapeStreamer;
+import com.gputelemetry.streamer.scrape.control.ScrapeTargets;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -35,14 +40,16 @@ import sun.misc.SignalHandler;
         versionProvider = StreamerCommand.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Streams DCGM telemetry from CSV files to the GPU Telemetry Pipeline server in batches.%n"
-                + "Each row is stamped with the time it is processed; the file's own timestamp travels along.%n"
+        description = "Streams DCGM telemetry from CSV files, or scraped from dcgm-exporters, to the GPU Telemetry "
+                + "Pipeline server in batches.%n"
+                + "Each row is stamped with the time it is processed (a scrape's start); the file's or exporter's "
+                + "own timestamp travels along.%n"
                 + "The last line on standard output is a JSON summary; log lines go to standard error.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:done (also after SIGINT/SIGTERM or --duration)",
             "1:an unexpected internal error (the summary is still the last line)",
-            "2:bad usage, unreadable CSV input, or a token the server refuses",
+            "2:bad usage, unreadable CSV input or targets file, or a token the server refuses",
             "3:server unreachable after the retry budget"
         })
 public class StreamerCommand implements Callable<Integer> {
@@ -50,6 +57,10 @@ public class StreamerCommand implements Callable<Integer> {
     static final int EXIT_INTERNAL = 1;
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_UNREACHABLE = 3;
+    /** How often targets that are down or changed are logged, and every how many such reports all of them are. */
+    private static final Duration TARGET_REPORT_EVERY = Duration.ofSeconds(10);
+
+    private static final int TARGET_FULL_REPORT_EVERY = 6;
 
     /** How batches travel to the server. */
     enum TransportKind {
@@ -64,6 +75,48 @@ public class StreamerCommand implements Callable<Integer> {
             description = "DCGM CSV file, directory (every *.csv in it, by name) or - for standard input "
                     + "(env CSV_PATH; default: the bundled sample scrape)")
     String csvPath;
+
+    @Option(
+            names = "--scrape",
+            defaultValue = "${env:SCRAPE_URLS}",
+            split = ",",
+            paramLabel = "URL",
+            description = "Scrape these dcgm-exporters instead of reading a CSV: host:port (http, /metrics) or full "
+                    + "URLs, comma-separated or repeated (env SCRAPE_URLS)")
+    List<String> scrapeUrls;
+
+    @Option(
+            names = "--scrape-targets",
+            defaultValue = "${env:SCRAPE_TARGETS}",
+            paramLabel = "FILE",
+            description = "Scrape the targets of this Prometheus file_sd file (JSON or YAML), read again when it "
+                    + "changes (env SCRAPE_TARGETS)")
+    Path scrapeTargets;
+
+    @Option(
+            names = "--scrape-interval",
+            defaultValue = "${env:SCRAPE_INTERVAL:-30s}",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How often each target is scraped (env SCRAPE_INTERVAL; default: ${DEFAULT-VALUE})")
+    Duration scrapeInterval;
+
+    @Option(
+            names = "--scrape-timeout",
+            defaultValue = "${env:SCRAPE_TIMEOUT:-10s}",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long one scrape may take, at most the interval (env SCRAPE_TIMEOUT; "
+                    + "default: ${DEFAULT-VALUE})")
+    Duration scrapeTimeout;
+
+    @Option(
+            names = "--scrape-buffer",
+            defaultValue = "${env:SCRAPE_BUFFER:-20000}",
+            paramLabel = "ROWS",
+            description = "Scraped rows that may wait for their batch; while it is full, scrapes are skipped and "
+                    + "logged (env SCRAPE_BUFFER; default: ${DEFAULT-VALUE})")
+    int scrapeBuffer;
 
     @Option(
             names = "--url",
@@ -93,8 +146,8 @@ public class StreamerCommand implements Callable<Integer> {
             defaultValue = "${env:STREAM_INTERVAL:-1s}",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description =
-                    "Pause between batches, e.g. 0ms, 100ms, 1s, 1m (env STREAM_INTERVAL; default: ${DEFAULT-VALUE})")
+            description = "Pause between batches, e.g. 0ms, 100ms, 1s, 1m; when scraping, the longest a scraped row "
+                    + "waits for its batch to fill (env STREAM_INTERVAL; default: ${DEFAULT-VALUE})")
     Duration interval;
 
     @Option(
@@ -180,14 +233,22 @@ public class StreamerCommand implements Callable<Integer> {
                 explicitId ? instanceId : "streamer-" + ProcessHandle.current().pid();
         var log = new EventLog(System.err, System.console() != null);
         var stats = new StreamStats(id);
-        CsvInput input;
+        CsvInput input = null;
+        ScrapeTargets targets = null;
         try {
-            input = CsvInput.of(csvPath);
+            if (scraping()) {
+                targets = new ScrapeTargets(scrapeUrls == null ? List.of() : scrapeUrls, scrapeTargets);
+            } else {
+                input = CsvInput.of(csvPath);
+            }
         } catch (InvalidCsvFileException | IOException e) {
             log.log("error", "reason", e.getMessage());
             return summary(stats, EXIT_BAD_INPUT);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--scrape / --scrape-targets: " + e.getMessage());
         }
-        if (loop && !input.repeatable()) {
+        if (loop && input != null && !input.repeatable()) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--loop cannot replay standard input; drop --loop or give a file");
         }
@@ -203,17 +264,46 @@ public class StreamerCommand implements Callable<Integer> {
                 Transport wire = transport == TransportKind.websocket
                         ? new WebSocketTransport(url, checkpoint.producerId(), bearer)
                         : new HttpTransport(url, checkpoint.producerId(), bearer)) {
-            var streamer = new Streamer(
-                    input,
-                    new BatchSender(wire, stats, log, retryBudget),
-                    checkpoint,
-                    stats,
-                    log,
-                    new Streamer.Settings(batchSize, interval, rate, loop, drainTimeout));
-            stopOnSignals(streamer, stats, log);
+            var sender = new BatchSender(wire, stats, log, retryBudget);
+            Runnable stop;
+            Run run;
+            String description;
+            if (targets != null) {
+                var scraper = new ScrapeStreamer(
+                        targets,
+                        new BatchDelivery(sender, checkpoint, stats, log),
+                        stats,
+                        log,
+                        new ScrapeStreamer.Settings(
+                                batchSize,
+                                interval,
+                                drainTimeout,
+                                scrapeBuffer,
+                                new ScrapeSchedule.Settings(
+                                        scrapeInterval,
+                                        scrapeTimeout,
+                                        ScrapeStreamer.BODY_CAP,
+                                        TARGET_REPORT_EVERY,
+                                        TARGET_FULL_REPORT_EVERY)));
+                stop = scraper::stop;
+                run = scraper::run;
+                description = "scrape of " + targets.description() + " every " + scrapeInterval.toMillis() + " ms";
+            } else {
+                var streamer = new Streamer(
+                        input,
+                        sender,
+                        checkpoint,
+                        stats,
+                        log,
+                        new Streamer.Settings(batchSize, interval, rate, loop, drainTimeout));
+                stop = streamer::stop;
+                run = streamer::run;
+                description = input.description();
+            }
+            stopOnSignals(stop, stats, log);
             if (duration != null) {
                 CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS)
-                        .execute(streamer::stop);
+                        .execute(stop);
             }
             log.log(
                     "started",
@@ -228,12 +318,12 @@ public class StreamerCommand implements Callable<Integer> {
                     "transport",
                     transport.name(),
                     "input",
-                    input.description(),
+                    description,
                     "loop",
                     Boolean.toString(loop));
             int exit = 0;
             try (var progress = ProgressReporter.start(stats, log)) {
-                streamer.run();
+                run.run();
             } catch (InvalidCsvFileException | IOException | ServerRefusedException | ServerUnreachableException e) {
                 // Ends the run for a reason the operator can act on: the message says what, the exit code which kind.
                 log.log("error", "reason", e.getMessage());
@@ -247,6 +337,16 @@ public class StreamerCommand implements Callable<Integer> {
         }
     }
 
+    /** A stream's run: the CSV file's or the scrapes'. */
+    @FunctionalInterface
+    private interface Run {
+        void run() throws IOException;
+    }
+
+    private boolean scraping() {
+        return (scrapeUrls != null && !scrapeUrls.isEmpty()) || scrapeTargets != null;
+    }
+
     private void validate() {
         if (batchSize < 1 || batchSize > 10_000) {
             throw new CommandLine.ParameterException(
@@ -257,6 +357,41 @@ public class StreamerCommand implements Callable<Integer> {
         }
         if (duration != null && duration.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be more than 0");
+        }
+        if (scraping()) {
+            validateScraping();
+        }
+    }
+
+    private void validateScraping() {
+        if (csvPath != null && !csvPath.isBlank()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--scrape/--scrape-targets and --csv-path (or CSV_PATH) exclude each other: scrape exporters "
+                            + "or read a CSV, not both");
+        }
+        if (loop || rate > 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--loop and --rate are for CSV input; scrapes follow --scrape-interval");
+        }
+        if (scrapeInterval.isZero()
+                || scrapeInterval.isNegative()
+                || scrapeTimeout.isZero()
+                || scrapeTimeout.isNegative()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--scrape-interval and --scrape-timeout must be more than 0");
+        }
+        if (scrapeTimeout.compareTo(scrapeInterval) > 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--scrape-timeout (" + scrapeTimeout.toMillis() + " ms) must be at most --scrape-interval ("
+                            + scrapeInterval.toMillis() + " ms)");
+        }
+        if (scrapeBuffer < batchSize) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--scrape-buffer must hold at least one batch (--batch-size " + batchSize + "), not "
+                            + scrapeBuffer);
         }
     }
 
@@ -274,10 +409,10 @@ public class StreamerCommand implements Callable<Integer> {
      * shutdown hooks such as a coverage agent's included). Should draining hang past its timeout, the summary is
      * printed and the process exits anyway.
      */
-    private void stopOnSignals(Streamer streamer, StreamStats stats, EventLog log) {
+    private void stopOnSignals(Runnable stop, StreamStats stats, EventLog log) {
         SignalHandler handler = signal -> {
             log.log("stopping", "signal", signal.getName());
-            streamer.stop();
+            stop.run();
             CompletableFuture.delayedExecutor(drainTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
                     .execute(() -> {
                         log.log("error", "reason", "the batch in flight was not acknowledged within the drain timeout");

@@ -7,7 +7,7 @@ import java.util.Set;
  * DCGM's "blank" values: markers for not found, not supported or not permitted, written where a measurement would
  * be (just below the top of the int32 and int64 ranges, and 2^47 for doubles). The streamer never sends them.
  */
-final class DcgmSentinel {
+public final class DcgmSentinel {
 
     private static final Set<BigDecimal> VALUES = Set.of(
             new BigDecimal("2147483632"), new BigDecimal("2147483633"),
@@ -19,7 +19,7 @@ final class DcgmSentinel {
 
     private DcgmSentinel() {}
 
-    static boolean matches(String value) {
+    public static boolean matches(String value) {
         try {
             return VALUES.contains(new BigDecimal(value).stripTrailingZeros().setScale(0));
         } catch (NumberFormatException | ArithmeticException e) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -27,14 +26,12 @@ public class Streamer {
             int batchSize, Duration interval, double rowsPerSecond, boolean loop, Duration drainTimeout) {}
 
     private final CsvInput input;
-    private final BatchSender sender;
-    private final ProducerCheckpoint checkpoint;
+    private final BatchDelivery delivery;
     private final StreamStats stats;
     private final EventLog log;
     private final Settings settings;
     private final RateLimit rateLimit;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile long drainDeadlineNanos = Long.MAX_VALUE;
 
     public Streamer(
             CsvInput input,
@@ -44,8 +41,7 @@ public class Streamer {
             EventLog log,
             Settings settings) {
         this.input = input;
-        this.sender = sender;
-        this.checkpoint = checkpoint;
+        this.delivery = new BatchDelivery(sender, checkpoint, stats, log);
         this.stats = stats;
         this.log = log;
         this.settings = settings;
@@ -55,7 +51,7 @@ public class Streamer {
     /** Stops reading; the batch being filled is still sent, within the drain timeout. */
     public void stop() {
         if (stopped.getCount() > 0) {
-            drainDeadlineNanos = System.nanoTime() + settings.drainTimeout().toNanos();
+            delivery.drainWithin(settings.drainTimeout());
             stopped.countDown();
         }
     }
@@ -69,18 +65,7 @@ public class Streamer {
      * @throws ServerRefusedException when the server refuses this streamer altogether
      */
     public void run() throws IOException {
-        Optional<Batch> pending = checkpoint.pending();
-        if (pending.isPresent()) {
-            log.log(
-                    "resending",
-                    "sequence",
-                    Long.toString(pending.get().sequence()),
-                    "rows",
-                    Integer.toString(pending.get().size()),
-                    "reason",
-                    "in flight when the previous run stopped");
-            send(pending.get(), List.of());
-        }
+        delivery.resendPending();
         do {
             try (CsvInput.Pass pass = input.open()) {
                 streamOnePass(pass);
@@ -89,7 +74,7 @@ public class Streamer {
     }
 
     private void streamOnePass(CsvInput.Pass pass) throws IOException {
-        Batch batch = new Batch(checkpoint.nextSequence());
+        Batch batch = new Batch(delivery.nextSequence());
         List<CsvRow> rows = new ArrayList<>(settings.batchSize());
         while (awaitTurn()) {
             CsvRow row = pass.next(this::report);
@@ -101,7 +86,7 @@ public class Streamer {
             rows.add(row);
             if (batch.size() == settings.batchSize()) {
                 send(batch, rows);
-                batch = new Batch(checkpoint.nextSequence());
+                batch = new Batch(delivery.nextSequence());
                 rows.clear();
                 if (!pause()) {
                     break;
@@ -123,20 +108,7 @@ public class Streamer {
     }
 
     private void send(Batch batch, List<CsvRow> rows) {
-        checkpoint.sending(batch);
-        long sent = System.nanoTime();
-        IngestReply reply = sender.send(batch, () -> System.nanoTime() > drainDeadlineNanos);
-        checkpoint.acknowledged(batch.sequence());
-        stats.acknowledged(reply.accepted(), System.nanoTime() - sent);
-        stats.rejected(reply.rejectedRows());
-        for (IngestReply.Rejection rejection : reply.rejected()) {
-            // Body line 1 is the header, so body line n carries the batch's row n - 2.
-            int index = (int) rejection.bodyLine() - 2;
-            String line = index >= 0 && index < rows.size()
-                    ? Long.toString(rows.get(index).line())
-                    : "batch";
-            log.log("rejected-by-server", "line", line, "reason", rejection.reason());
-        }
+        delivery.send(batch, rows);
     }
 
     private void report(RowProblem problem) {

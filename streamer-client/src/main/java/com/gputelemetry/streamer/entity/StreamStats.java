@@ -12,7 +12,9 @@ public class StreamStats {
     private final AtomicLong rowsRejected = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
-    private final AckLatency ackLatency = new AckLatency();
+    private final LatencyHistogram ackLatency = new LatencyHistogram();
+    private final ScrapeFigures scrapes = new ScrapeFigures();
+    private volatile boolean scraping;
 
     public StreamStats(String instanceId) {
         this.instanceId = instanceId;
@@ -20,6 +22,10 @@ public class StreamStats {
 
     public void read() {
         rowsRead.incrementAndGet();
+    }
+
+    public void read(long rows) {
+        rowsRead.addAndGet(rows);
     }
 
     public void rejected(long rows) {
@@ -35,6 +41,15 @@ public class StreamStats {
 
     public void retried() {
         retries.incrementAndGet();
+    }
+
+    /** Adds the scrape figures to the progress and summary lines: the streamer scrapes exporters. */
+    public void scraping() {
+        scraping = true;
+    }
+
+    public ScrapeFigures scrapes() {
+        return scrapes;
     }
 
     public long rowsRead() {
@@ -72,6 +87,6 @@ public class StreamStats {
         return ",\"rowsRead\":" + rowsRead + ",\"rowsAcked\":" + rowsAcked + ",\"rowsRejected\":" + rowsRejected
                 + ",\"batches\":" + batches + ",\"retries\":" + retries + ",\"ackMillisP50\":"
                 + ackLatency.percentileMillis(50) + ",\"ackMillisP99\":" + ackLatency.percentileMillis(99)
-                + ",\"ackMillisMax\":" + ackLatency.maxMillis();
+                + ",\"ackMillisMax\":" + ackLatency.maxMillis() + (scraping ? scrapes.figures() : "");
     }
 }

@@ -2,6 +2,8 @@ package com.gputelemetry.streamer.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.streamer.process.FakeExporters;
+import com.gputelemetry.streamer.process.SampleExposition;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -138,6 +140,57 @@ class StreamerCommandTest {
         server.stop(0);
         assertThat(run("--retry-budget", "500ms")).isEqualTo(3);
         assertThat(summary()).contains("\"rowsAcked\":0");
+    }
+
+    @Test
+    void scrapingAndACsvInputExcludeEachOtherAndTheScrapeSettingsAreChecked() throws Exception {
+        Path targets = state.resolve("targets.json");
+        Files.writeString(targets, "[]");
+
+        assertThat(run("--scrape", "node:9400", "--csv-path", "x.csv")).isEqualTo(2);
+        assertThat(run("--scrape-targets", targets.toString(), "--csv-path", "-"))
+                .isEqualTo(2);
+        assertThat(run("--scrape", "node:9400", "--scrape-interval", "1s", "--scrape-timeout", "2s"))
+                .isEqualTo(2);
+        assertThat(run("--scrape", "node:9400", "--loop")).isEqualTo(2);
+        assertThat(run("--scrape", "ftp://node:9400")).isEqualTo(2);
+        assertThat(run("--scrape-targets", state.resolve("absent.yml").toString()))
+                .isEqualTo(2);
+
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "exclude each other", "--scrape-timeout (2000 ms) must be at most --scrape-interval (1000 ms)")
+                .contains("not http", "absent.yml: no such file");
+        assertThat(authorizations).as("nothing sent").isEmpty();
+    }
+
+    @Test
+    void aScrapeRunSendsWhatItScrapedAndEndsWithTheSummaryOfItsScrapes() throws Exception {
+        var sample = SampleExposition.load();
+        try (var exporter = FakeExporters.serving(sample.text("mtv5-dgx1-hgpu-031"))) {
+            int exit = run(
+                    "--scrape",
+                    exporter.url("/metrics") + "," + exporter.url("/absent"),
+                    "--scrape-interval",
+                    "400ms",
+                    "--scrape-timeout",
+                    "300ms",
+                    "--interval",
+                    "50ms",
+                    "--duration",
+                    "1500ms");
+
+            assertThat(exit).isZero();
+            String summary = summary();
+            long ok = Long.parseLong(summary.replaceAll(".*\"scrapesOk\":(\\d+).*", "$1"));
+            long failed = Long.parseLong(summary.replaceAll(".*\"scrapesFailed\":(\\d+).*", "$1"));
+            assertThat(ok).isBetween(3L, 5L);
+            assertThat(failed).isBetween(3L, 5L);
+            assertThat(summary)
+                    .startsWith("{\"event\":\"summary\"")
+                    .contains("\"rowsRead\":" + ok * 80, "\"rowsAcked\":" + ok * 80, "\"samples\":" + ok * 80);
+            assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("\"event\":\"scrape-failed\"", "HTTP 404");
+        }
     }
 
     private void answerEveryBatchWith(int status, String body) throws IOException {

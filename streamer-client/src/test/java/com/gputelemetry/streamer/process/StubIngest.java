@@ -4,14 +4,17 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An ingest endpoint on loopback that acknowledges every batch at once, as the server does when all goes well
  * ({@code {"accepted":n,"duplicate":false,"rejected":[]}}), and counts what it received: the streamer is then all
- * that runs.
+ * that runs. On demand it keeps the bodies it acknowledged, and pushes back like an overloaded server (429 with a
+ * Retry-After).
  */
 public final class StubIngest implements AutoCloseable {
 
@@ -19,9 +22,21 @@ public final class StubIngest implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final Set<String> producers = ConcurrentHashMap.newKeySet();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final AtomicLong pushBacks = new AtomicLong();
+    private final AtomicLong pushedBack = new AtomicLong();
+    private volatile boolean recording;
+    private volatile int retryAfterSeconds;
 
     private StubIngest(HttpServer server) {
         this.server = server;
+    }
+
+    /** A stub that also keeps the body of every batch it acknowledges. */
+    public static StubIngest recording() throws IOException {
+        var stub = start();
+        stub.recording = true;
+        return stub;
     }
 
     public static StubIngest start() throws IOException {
@@ -29,8 +44,21 @@ public final class StubIngest implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         var stub = new StubIngest(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
         stub.server.createContext("/api/v1/ingest", exchange -> {
+            byte[] received = exchange.getRequestBody().readAllBytes();
+            if (stub.pushBacks.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                stub.pushedBack.incrementAndGet();
+                byte[] problem = "{\"status\":429,\"title\":\"Too Many Requests\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Retry-After", Integer.toString(stub.retryAfterSeconds));
+                exchange.sendResponseHeaders(429, problem.length);
+                exchange.getResponseBody().write(problem);
+                exchange.close();
+                return;
+            }
+            if (stub.recording) {
+                stub.bodies.add(new String(received, StandardCharsets.UTF_8));
+            }
             long lines = 0;
-            for (byte b : exchange.getRequestBody().readAllBytes()) {
+            for (byte b : received) {
                 if (b == '\n') {
                     lines++;
                 }
@@ -61,6 +89,22 @@ public final class StubIngest implements AutoCloseable {
 
     public long rows() {
         return rows.get();
+    }
+
+    /** Answers the next {@code batches} batches with 429 and this Retry-After, as a server with a full queue does. */
+    public void pushBack(int batches, int retryAfterSeconds) {
+        this.retryAfterSeconds = retryAfterSeconds;
+        pushBacks.set(batches);
+    }
+
+    /** How many batches were answered with 429. */
+    public long pushedBack() {
+        return pushedBack.get();
+    }
+
+    /** The bodies of the batches acknowledged, in order (only for a stub made by {@link #recording()}). */
+    public List<String> bodies() {
+        return List.copyOf(bodies);
     }
 
     /** The producer ids of the batches received. */

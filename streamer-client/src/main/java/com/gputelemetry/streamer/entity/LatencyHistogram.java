@@ -1,12 +1,12 @@
 package com.gputelemetry.streamer.entity;
 
 /**
- * How long batches waited for their acknowledgement, from the first send to the server's 200 (retries included): a
- * histogram of whole milliseconds, so that a streamer looping for days keeps a fixed, small footprint.
+ * How long something took (a batch's wait for its acknowledgement, retries included; a scrape): a histogram of whole
+ * milliseconds, so that a streamer running for days keeps a fixed, small footprint.
  */
-public class AckLatency {
+public class LatencyHistogram {
 
-    /** Beyond this, a batch counts in the last bucket: the retry budget is far shorter than that in practice. */
+    /** Beyond this, a duration counts in the last bucket: the retry budget and scrape timeouts are far shorter. */
     private static final int MAX_MILLIS = 60_000;
 
     private final long[] counts = new long[MAX_MILLIS + 1];
@@ -20,7 +20,7 @@ public class AckLatency {
         max = Math.max(max, millis);
     }
 
-    /** The smallest whole millisecond that at least {@code percent} of the batches did not exceed; 0 without any. */
+    /** The smallest whole millisecond that at least {@code percent} of the durations did not exceed; 0 without any. */
     public synchronized long percentileMillis(double percent) {
         long needed = (long) Math.ceil(total * percent / 100);
         long seen = 0;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class AckLatencyTest {
+class LatencyHistogramTest {
 
     @Test
     void percentilesAreTheSmallestMillisecondThatEnoughBatchesDidNotExceed() {
-        var latency = new AckLatency();
+        var latency = new LatencyHistogram();
         for (int millis = 1; millis <= 100; millis++) {
             latency.record(millis * 1_000_000L + 999_999);
         }
@@ -19,7 +19,7 @@ class AckLatencyTest {
 
     @Test
     void withoutBatchesEveryFigureIsZeroAndAnHourLongWaitCountsAsTheLongestBucket() {
-        var latency = new AckLatency();
+        var latency = new LatencyHistogram();
         assertThat(latency.percentileMillis(99)).isZero();
         latency.record(3_600_000_000_000L);
         assertThat(latency.percentileMillis(50)).isEqualTo(60_000);
