@@ -3,6 +3,7 @@ package com.gputelemetry.system;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
@@ -32,12 +34,25 @@ final class FakeDcgmExporter implements AutoCloseable {
         this.server = server;
     }
 
+    /** The sample as it is, at every scrape. */
     static FakeDcgmExporter start() throws IOException {
-        byte[] exposition = exposition().getBytes(StandardCharsets.UTF_8);
+        byte[] exposition = exposition(0, null).getBytes(StandardCharsets.UTF_8);
+        return serve(scrape -> exposition);
+    }
+
+    /**
+     * GPUs of their own (each UUID tagged), whose utilisation, temperature and power change from scrape to scrape,
+     * and an energy counter that grows (GPU 0's restarts from 0 every 25 scrapes, as after an exporter's restart).
+     */
+    static FakeDcgmExporter varying(String tag) throws IOException {
+        return serve(scrape -> exposition(scrape, tag).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FakeDcgmExporter serve(LongFunction<byte[]> body) throws IOException {
         var server = HttpServer.create(new InetSocketAddress("127.0.0.1", FreePorts.one()), 0);
         var exporter = new FakeDcgmExporter(server);
         server.createContext("/metrics", exchange -> {
-            exporter.scrapes.incrementAndGet();
+            byte[] exposition = body.apply(exporter.scrapes.incrementAndGet());
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, exposition.length);
             exchange.getResponseBody().write(exposition);
@@ -65,28 +80,52 @@ final class FakeDcgmExporter implements AutoCloseable {
         return labels;
     }
 
-    private static String exposition() {
+    private static String exposition(long scrape, String tag) {
         Map<String, StringBuilder> byMetric = new LinkedHashMap<>();
         for (CSVRecord row : sampleRows()) {
-            String metric = row.get("metric_name");
-            StringBuilder lines = byMetric.computeIfAbsent(
-                    metric,
-                    name -> new StringBuilder(
-                            "# HELP " + name + " " + name + " from the sample.\n# TYPE " + name + " gauge\n"));
-            var text = new StringBuilder();
-            labels(row.get("labels_raw")).forEach((name, value) -> text.append(text.isEmpty() ? "" : ",")
-                    .append(name)
-                    .append("=\"")
-                    .append(value)
-                    .append('"'));
-            lines.append(metric)
-                    .append('{')
-                    .append(text)
-                    .append("} ")
-                    .append(row.get("value"))
-                    .append('\n');
+            Map<String, String> labels = labels(row.get("labels_raw"));
+            double value = Double.parseDouble(row.get("value"));
+            if (tag != null) {
+                labels.put("UUID", labels.get("UUID").replace("GPU-", "GPU-" + tag + "-"));
+                value = varied(row.get("metric_name"), value, scrape, Integer.parseInt(labels.get("gpu")));
+                if (row.get("metric_name").equals("DCGM_FI_DEV_POWER_USAGE")) {
+                    double power = Double.parseDouble(row.get("value"));
+                    long scrapes = labels.get("gpu").equals("0") ? scrape % 25 : scrape;
+                    line(byMetric, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", labels, scrapes * power * 1000);
+                }
+            }
+            line(byMetric, row.get("metric_name"), "gauge", labels, value);
         }
         return String.join("", byMetric.values());
+    }
+
+    private static double varied(String metric, double value, long scrape, int gpu) {
+        return switch (metric) {
+            case "DCGM_FI_DEV_GPU_UTIL" -> (value + 7 * scrape + gpu) % 101;
+            case "DCGM_FI_DEV_GPU_TEMP" -> value + (scrape + gpu) % 5;
+            case "DCGM_FI_DEV_POWER_USAGE" -> value + (scrape % 10) * 0.5;
+            default -> value;
+        };
+    }
+
+    private static void line(
+            Map<String, StringBuilder> byMetric, String metric, String type, Map<String, String> labels, double value) {
+        StringBuilder lines = byMetric.computeIfAbsent(
+                metric,
+                name -> new StringBuilder(
+                        "# HELP " + name + " " + name + " from the sample.\n# TYPE " + name + " " + type + "\n"));
+        var text = new StringBuilder();
+        labels.forEach((name, labelValue) -> text.append(text.isEmpty() ? "" : ",")
+                .append(name)
+                .append("=\"")
+                .append(labelValue)
+                .append('"'));
+        lines.append(metric)
+                .append('{')
+                .append(text)
+                .append("} ")
+                .append(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString())
+                .append('\n');
     }
 
     /** A {@code labels_raw} field as the exporter's labels: without the name, job and instance. Values stay escaped. */

@@ -68,6 +68,10 @@ final class PrometheusServer implements AutoCloseable {
         }
     }
 
+    URI uri(String path) {
+        return uri.resolve(path);
+    }
+
     /** An instant query's result at {@code time}, as Prometheus answers it. */
     QueryResult query(String promql, Instant time) throws IOException, InterruptedException {
         var response = Http.send(HttpRequest.newBuilder(uri.resolve("/api/v1/query?query="

@@ -82,6 +82,32 @@ public class GpuCatalog {
         return Optional.ofNullable(em.find(Gpu.class, uuid, READ_ONLY));
     }
 
+    /** Every GPU with its labels and the metrics it reports: the series a Prometheus query chooses among. */
+    public List<Gpu> everyGpu() {
+        return readOnly(em.createQuery("SELECT g FROM Gpu g ORDER BY g.uuid", Gpu.class))
+                .getResultList();
+    }
+
+    /**
+     * The points of one metric of some GPUs with {@code fromMicros <= time <= toMicros}, by GPU and then time, as
+     * rows of GPU UUID, time (µs) and value; at most {@code limit} rows.
+     */
+    public List<Object[]> points(String metric, List<String> uuids, long fromMicros, long toMicros, int limit) {
+        return em.createQuery(
+                        """
+                        SELECT p.gpuUuid, p.timeMicros, p.value FROM TelemetryPoint p
+                        WHERE p.metric = :metric AND p.gpuUuid IN :uuids
+                          AND p.timeMicros >= :from AND p.timeMicros <= :to
+                        ORDER BY p.gpuUuid, p.timeMicros, p.id""",
+                        Object[].class)
+                .setParameter("metric", metric)
+                .setParameter("uuids", uuids)
+                .setParameter("from", fromMicros)
+                .setParameter("to", toMicros)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
     /** Hosts after {@code afterHostname} in name order, each with its number of GPUs. */
     public List<Host> hosts(String afterHostname, int limit) {
         return em

@@ -3,8 +3,13 @@ package com.gputelemetry.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +33,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A real Prometheus scrapes a dcgm-exporter made of the sample and forwards what it scraped to the packaged server by
  * remote write, on PostgreSQL, with the ingest token: each sample is stored once, at its own time, with its value, and
  * each GPU keeps every label Prometheus sent. The answer to Prometheus' first request is lost on the way, so that
- * Prometheus sends that request again, and the server recognises it.
+ * Prometheus sends that request again, and the server recognises it. Then the server's query API answers every query
+ * of its PromQL subset as that Prometheus does on the same samples, and {@code promtool} queries it.
  */
-public class PrometheusRemoteWriteSystemIT {
+public class PrometheusSystemIT {
 
     private static final String TOKEN = "remote-write-token";
+
+    /** The query test's GPUs: the sample's, their UUIDs tagged, apart from the remote-write test's. */
+    private static final String QUERIED = "GPU-query-";
 
     @RegisterExtension
     static final Closing CLOSING = new Closing();
@@ -93,6 +103,138 @@ public class PrometheusRemoteWriteSystemIT {
         }
     }
 
+    /** The PromQL subset, each with the job's matcher where %s stands. */
+    private static final List<String> QUERIES = List.of(
+            "DCGM_FI_DEV_GPU_TEMP{%s}",
+            "DCGM_FI_DEV_GPU_UTIL{%s, Hostname=\"mtv5-dgx1-hgpu-031\"}",
+            "DCGM_FI_DEV_GPU_UTIL{%s, Hostname!=\"mtv5-dgx1-hgpu-031\"}",
+            "DCGM_FI_DEV_GPU_UTIL{%s, Hostname=~\"mtv5-dgx1-hgpu-00.*\"}",
+            "DCGM_FI_DEV_GPU_UTIL{%s, Hostname!~\"mtv5-dgx1-hgpu-0[0-2].*\", gpu=\"3\"}",
+            "{__name__=~\"DCGM_FI_DEV_(GPU|MEM)_.*\", %s, gpu=\"0\"}",
+            "{__name__=\"DCGM_FI_DEV_POWER_USAGE\", %s, modelName=~\".*H100.*\"}",
+            "DCGM_FI_DEV_GPU_TEMP{%s} offset 10s",
+            "avg_over_time(DCGM_FI_DEV_GPU_UTIL{%s}[20s])",
+            "min_over_time(DCGM_FI_DEV_GPU_UTIL{%s}[20s])",
+            "max_over_time(DCGM_FI_DEV_GPU_UTIL{%s}[20s])",
+            "sum_over_time(DCGM_FI_DEV_GPU_UTIL{%s}[20s])",
+            "count_over_time(DCGM_FI_DEV_GPU_UTIL{%s}[20s])",
+            "last_over_time(DCGM_FI_DEV_GPU_UTIL{%s}[20s])",
+            "max_over_time(DCGM_FI_DEV_GPU_TEMP{%s}[30s] offset 10s)",
+            "rate(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{%s}[30s])",
+            "increase(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{%s}[30s])",
+            "rate(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{%s}[15s] offset 5s)",
+            "increase(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{%s, gpu=\"0\"}[45s])",
+            "sum(DCGM_FI_DEV_POWER_USAGE{%s})",
+            "sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE{%s})",
+            "avg by (Hostname) (DCGM_FI_DEV_GPU_TEMP{%s})",
+            "max by (modelName) (DCGM_FI_DEV_GPU_TEMP{%s})",
+            "min without (gpu, UUID, device) (DCGM_FI_DEV_GPU_TEMP{%s})",
+            "count by (Hostname) (DCGM_FI_DEV_GPU_UTIL{%s} > 50)",
+            "sum(rate(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{%s}[30s])) by (Hostname)",
+            "avg(avg_over_time(DCGM_FI_DEV_GPU_TEMP{%s}[30s])) by (Hostname)",
+            "topk(5, DCGM_FI_DEV_POWER_USAGE{%s})",
+            "bottomk(3, DCGM_FI_DEV_POWER_USAGE{%s})",
+            "topk by (Hostname) (1, DCGM_FI_DEV_POWER_USAGE{%s})",
+            "DCGM_FI_DEV_FB_USED{%s} / 1024",
+            "DCGM_FI_DEV_FB_USED{%s} * 100 / (DCGM_FI_DEV_FB_USED{%s} + DCGM_FI_DEV_FB_FREE{%s})",
+            "273.15 + DCGM_FI_DEV_GPU_TEMP{%s}",
+            "-DCGM_FI_DEV_GPU_TEMP{%s}",
+            "DCGM_FI_DEV_GPU_TEMP{%s} % 7",
+            "DCGM_FI_DEV_GPU_TEMP{%s} ^ 2",
+            "DCGM_FI_DEV_GPU_TEMP{%s} > 40",
+            "DCGM_FI_DEV_GPU_TEMP{%s} >= 45",
+            "DCGM_FI_DEV_GPU_UTIL{%s} < 10",
+            "DCGM_FI_DEV_GPU_UTIL{%s} <= 20",
+            "DCGM_FI_DEV_GPU_UTIL{%s} == 100",
+            "DCGM_FI_DEV_GPU_UTIL{%s} != 100",
+            "DCGM_FI_DEV_GPU_TEMP{%s} > bool 40",
+            "50 < DCGM_FI_DEV_GPU_TEMP{%s}",
+            "1 + 2 * 3",
+            "sum(DCGM_FI_DEV_POWER_USAGE{%s}) / count(DCGM_FI_DEV_POWER_USAGE{%s})");
+
+    @Test
+    void everyQueryOfTheSubsetIsAnsweredAsPrometheusAnswersItOnTheSameSamples() throws Exception {
+        String job = "job=\"dcgm-query\"";
+        try (var exporter = FakeDcgmExporter.varying("query");
+                var prometheus = PrometheusServer.start(
+                        configuration("dcgm-query", "2s", exporter.target(), server.baseUrl()))) {
+            Poll.until("45 s of scrapes", Duration.ofSeconds(120), exporter::scrapes, scrapes -> scrapes >= 23);
+            Instant at = Instant.now().minusSeconds(4);
+            assertThat(prometheus
+                            .query("min_over_time(up{" + job + "}[10m])", at)
+                            .data()
+                            .result())
+                    .as("every scrape succeeded (a failed one makes Prometheus mark its series stale, which this"
+                            + " server does not keep)")
+                    .singleElement()
+                    .satisfies(up -> assertThat(up.value().get(1)).isEqualTo("1"));
+            long held = Long.parseLong(prometheus
+                    .query("sum(count_over_time({__name__=~\"DCGM_.+\", " + job + "}[10m]))", at)
+                    .data()
+                    .result()
+                    .get(0)
+                    .value()
+                    .get(1)
+                    .toString());
+            Poll.until(
+                    "the server holding what Prometheus holds",
+                    Duration.ofSeconds(60),
+                    () -> queriedCount(at),
+                    count -> count >= held);
+
+            String time =
+                    Long.toString(at.toEpochMilli() / 1000) + "." + String.format("%03d", at.toEpochMilli() % 1000);
+            String range = "&start=" + (at.getEpochSecond() - 40) + "&end=" + time + "&step=3";
+            List<String> differences = new ArrayList<>();
+            int answered = 0;
+            for (String template : QUERIES) {
+                String query = template.replace("%s", job);
+                String encoded = URLEncoder.encode(query, StandardCharsets.UTF_8);
+                for (String form :
+                        List.of("query?query=" + encoded + "&time=" + time, "query_range?query=" + encoded + range)) {
+                    QueryAnswers theirs = QueryAnswers.read(get(prometheus.uri("/api/v1/" + form)));
+                    QueryAnswers ours = QueryAnswers.read(get(server.uri("/prometheus/api/v1/" + form)));
+                    ours.differencesFrom(theirs)
+                            .forEach(difference -> differences.add(
+                                    query + " [" + form.substring(0, form.indexOf('?')) + "] " + difference));
+                    answered += theirs.series().isEmpty() ? 0 : 1;
+                }
+            }
+            assertThat(differences)
+                    .as("our answers where they differ from Prometheus'")
+                    .isEmpty();
+            assertThat(answered)
+                    .as("queries with answers to compare, of %d", 2 * QUERIES.size())
+                    .isGreaterThanOrEqualTo(2 * QUERIES.size() - 4);
+
+            for (String expr : dashboardQueries()) {
+                String query = URLEncoder.encode(expr.replace("$host", ".*"), StandardCharsets.UTF_8);
+                assertThat(QueryAnswers.read(
+                                        get(server.uri("/prometheus/api/v1/query?query=" + query + "&time=" + time)))
+                                .series())
+                        .as("the Grafana dashboard's %s", expr)
+                        .isNotEmpty();
+            }
+
+            String url = server.baseUrl().replaceAll("/$", "") + "/prometheus";
+            assertThat(promtool("query", "instant", url, "sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE{" + job + "})"))
+                    .contains("{Hostname=\"mtv5-dgx1-hgpu-031\"} =>");
+            assertThat(promtool("query", "series", "--match=DCGM_FI_DEV_GPU_TEMP{" + job + "}", url)
+                            .lines())
+                    .hasSize(TelemetryCsv.SAMPLE_GPUS);
+            assertThat(promtool("query", "labels", url, "Hostname").lines()).hasSize(31);
+            assertThat(promtool(
+                            "query",
+                            "range",
+                            "--start=" + (at.getEpochSecond() - 20),
+                            "--end=" + time,
+                            "--step=5s",
+                            url,
+                            "max(DCGM_FI_DEV_GPU_TEMP{" + job + "})"))
+                    .contains("{} =>");
+        }
+    }
+
     @Test
     void bodiesThatAreNoRemoteWriteRequestAreRefusedSayingWhyAndNothingIsStored() throws Exception {
         QueueProgress.awaitCollectorsCaughtUp(server);
@@ -117,6 +259,51 @@ public class PrometheusRemoteWriteSystemIT {
                 .isGreaterThanOrEqualTo(2);
     }
 
+    /** The queries of the Grafana dashboard in {@code server-config/grafana}. */
+    @SuppressWarnings("unchecked")
+    private static List<String> dashboardQueries() throws Exception {
+        Map<String, Object> dashboard =
+                Http.fromJson(Files.readString(Path.of(Launch.required("grafana.dashboard"))), Map.class);
+        List<String> queries = new ArrayList<>();
+        for (Map<String, Object> panel : (List<Map<String, Object>>) dashboard.get("panels")) {
+            for (Map<String, Object> target : (List<Map<String, Object>>) panel.get("targets")) {
+                queries.add((String) target.get("expr"));
+            }
+        }
+        assertThat(queries).as("the dashboard's panels' queries").hasSizeGreaterThanOrEqualTo(8);
+        return queries;
+    }
+
+    private static String get(URI uri) throws Exception {
+        var response = Http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build());
+        assertThat(response.statusCode()).as("%s: %s", uri, response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Runs Debian's promtool (from the prometheus package) and gives its output; it must succeed. */
+    private static String promtool(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/promtool"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("%s:%n%s", command, output).isZero();
+        return output;
+    }
+
+    private static long queriedCount(Instant until) throws SQLException {
+        try (Connection connection = connect();
+                PreparedStatement count = connection.prepareStatement(
+                        "SELECT COUNT(*) FROM telemetry_point WHERE time_us <= ? AND gpu_uuid LIKE '" + QUERIED
+                                + "%'")) {
+            count.setLong(1, until.toEpochMilli() * 1000);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static HttpResponse<String> write(byte[] body, String encoding, String token) throws Exception {
         var request = HttpRequest.newBuilder(server.uri("/prometheus/api/v1/write"))
                 .timeout(Duration.ofSeconds(60))
@@ -137,12 +324,16 @@ public class PrometheusRemoteWriteSystemIT {
     }
 
     private static String configuration(String target, String receiver) {
+        return configuration("dcgm", "1s", target, receiver);
+    }
+
+    private static String configuration(String job, String interval, String target, String receiver) {
         return """
                 global:
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
+                  scrape_interval: %s
+                  scrape_timeout: %s
                 scrape_configs:
-                  - job_name: dcgm
+                  - job_name: %s
                     static_configs:
                       - targets: ['%s']
                 remote_write:
@@ -154,7 +345,7 @@ public class PrometheusRemoteWriteSystemIT {
                       min_backoff: 100ms
                       max_backoff: 1s
                 """
-                .formatted(target, receiver.replaceAll("/$", ""), TOKEN);
+                .formatted(interval, interval, job, target, receiver.replaceAll("/$", ""), TOKEN);
     }
 
     /** Every DCGM sample Prometheus holds up to {@code until}, as "uuid metric micros value", with its count. */
@@ -199,7 +390,8 @@ public class PrometheusRemoteWriteSystemIT {
     private static long storedCount(Instant until) throws SQLException {
         try (Connection connection = connect();
                 PreparedStatement count =
-                        connection.prepareStatement("SELECT COUNT(*) FROM telemetry_point WHERE time_us <= ?")) {
+                        connection.prepareStatement("SELECT COUNT(*) FROM telemetry_point WHERE time_us <= ?"
+                                + " AND gpu_uuid NOT LIKE '" + QUERIED + "%'")) {
             count.setLong(1, until.toEpochMilli() * 1000);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
@@ -212,7 +404,8 @@ public class PrometheusRemoteWriteSystemIT {
         Map<String, Long> stored = new TreeMap<>();
         try (Connection connection = connect();
                 PreparedStatement points = connection.prepareStatement(
-                        "SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point WHERE time_us <= ?")) {
+                        "SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point WHERE time_us <= ?"
+                                + " AND gpu_uuid NOT LIKE '" + QUERIED + "%'")) {
             points.setLong(1, until.toEpochMilli() * 1000);
             try (ResultSet rs = points.executeQuery()) {
                 while (rs.next()) {
@@ -227,7 +420,8 @@ public class PrometheusRemoteWriteSystemIT {
         Map<String, String> labels = new TreeMap<>();
         try (Connection connection = connect();
                 Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT uuid, labels FROM gpu")) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT uuid, labels FROM gpu WHERE uuid NOT LIKE '" + QUERIED + "%'")) {
             while (rs.next()) {
                 labels.put(rs.getString(1), rs.getString(2));
             }

@@ -1,0 +1,18 @@
+package com.gputelemetry.prometheus.control;
+
+import com.gputelemetry.prometheus.entity.LabelMatcher;
+import com.gputelemetry.prometheus.entity.PointBudget;
+import com.gputelemetry.prometheus.entity.QueryDeadline;
+import com.gputelemetry.prometheus.entity.SeriesData;
+import java.util.List;
+
+/**
+ * Where a query's series come from: the database in the server, a list in the evaluator's unit tests (the seam that
+ * lets Prometheus' semantics be checked point by point without a server).
+ */
+public interface SeriesSource {
+
+    /** The series every matcher accepts, with their points in {@code [fromMillis, toMillis]}, each series once. */
+    List<SeriesData> select(
+            List<LabelMatcher> matchers, long fromMillis, long toMillis, PointBudget budget, QueryDeadline deadline);
+}
