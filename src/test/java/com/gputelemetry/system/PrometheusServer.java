@@ -96,6 +96,6 @@ final class PrometheusServer implements AutoCloseable {
         public record Data(String resultType, List<Series> result) {}
 
         /** Each value is [seconds since the epoch, value as text]. */
-        public record Series(Map<String, String> metric, List<List<Object>> value, List<List<Object>> values) {}
+        public record Series(Map<String, String> metric, List<Object> value, List<List<Object>> values) {}
     }
 }

@@ -168,14 +168,7 @@ public class PrometheusSystemIT {
                             + " server does not keep)")
                     .singleElement()
                     .satisfies(up -> assertThat(up.value().get(1)).isEqualTo("1"));
-            long held = Long.parseLong(prometheus
-                    .query("sum(count_over_time({__name__=~\"DCGM_.+\", " + job + "}[10m]))", at)
-                    .data()
-                    .result()
-                    .get(0)
-                    .value()
-                    .get(1)
-                    .toString());
+            long held = total(scraped(prometheus, "{__name__=~\"DCGM_.+\", " + job + "}", at));
             Poll.until(
                     "the server holding what Prometheus holds",
                     Duration.ofSeconds(60),
@@ -350,7 +343,12 @@ public class PrometheusSystemIT {
 
     /** Every DCGM sample Prometheus holds up to {@code until}, as "uuid metric micros value", with its count. */
     private static Map<String, Long> scraped(PrometheusServer prometheus, Instant until) throws Exception {
-        var result = prometheus.query("{__name__=~\"DCGM_.+\"}[10m]", until);
+        return scraped(prometheus, "{__name__=~\"DCGM_.+\"}", until);
+    }
+
+    private static Map<String, Long> scraped(PrometheusServer prometheus, String selector, Instant until)
+            throws Exception {
+        var result = prometheus.query(selector + "[10m]", until);
         assertThat(result.data().resultType()).isEqualTo("matrix");
         Map<String, Long> samples = new TreeMap<>();
         for (var series : result.data().result()) {
