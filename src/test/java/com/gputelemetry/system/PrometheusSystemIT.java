@@ -158,7 +158,7 @@ public class PrometheusSystemIT {
         try (var exporter = FakeDcgmExporter.varying("query");
                 var prometheus = PrometheusServer.start(
                         configuration("dcgm-query", "2s", exporter.target(), server.baseUrl()))) {
-            Poll.until("45 s of scrapes", Duration.ofSeconds(120), exporter::scrapes, scrapes -> scrapes >= 23);
+            Poll.until("30 s of scrapes", Duration.ofSeconds(120), exporter::scrapes, scrapes -> scrapes >= 16);
             Instant at = Instant.now().minusSeconds(4);
             assertThat(prometheus
                             .query("min_over_time(up{" + job + "}[10m])", at)

@@ -85,11 +85,11 @@ class PromqlEvaluatorTest {
                     assertThat(sample.labels().asMap()).doesNotContainKey("__name__");
                 });
         assertThat(vector(source, "rate(energy[1m])", 60 * S).get(0).value()).isCloseTo(1, within(1e-12));
-        // 25 s from the window's start (more than 1.1 spacings) it extrapolates half a spacing there, and 5 s to the
-        // end: 30 × (30 + 7.5 + 5) / 30.
+        // 20 s from the window's start, more than 1.1 spacings (16.5 s), it extrapolates half a spacing there, and the
+        // 10 s to the end in full: 30 × (30 + 7.5 + 10) / 30.
         var late = new SeriesList(List.of(
-                series("energy", "a", "0", new long[] {25 * S, 40 * S, 55 * S}, new double[] {1000, 1015, 1030})));
-        assertThat(vector(late, "increase(energy[1m])", 60 * S).get(0).value()).isCloseTo(42.5, within(1e-12));
+                series("energy", "a", "0", new long[] {20 * S, 35 * S, 50 * S}, new double[] {1000, 1015, 1030})));
+        assertThat(vector(late, "increase(energy[1m])", 60 * S).get(0).value()).isCloseTo(47.5, within(1e-12));
     }
 
     @Test
