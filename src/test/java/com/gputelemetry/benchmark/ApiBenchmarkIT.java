@@ -8,9 +8,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -126,6 +128,26 @@ class ApiBenchmarkIT {
                         () -> base + "/gpus/" + any(uuids) + "/telemetry/summary?metric=" + metrics.get(3)
                                 + "&step=1m&start_time=" + start + "&end_time=" + end,
                         body -> assertThat(occurrences(body, "\"count\"")).isBetween(1_440, 1_441)));
+                // Grafana's fleet panel through the Prometheus query API: one metric of every GPU over the day at
+                // 1-minute steps (each series' points loaded once for all 1,441 steps), and the same per host.
+                String day = "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=60";
+                results.add(alone(
+                        "one client: PromQL fleet panel, " + metrics.get(0) + " of all GPUs, 24 h at 1-minute steps",
+                        20,
+                        100,
+                        () -> server.uri("/prometheus/api/v1/query_range?query=" + metrics.get(0) + day)
+                                .toString(),
+                        body -> assertThat(occurrences(body, "\"metric\"")).isEqualTo(gpus.size())));
+                results.add(alone(
+                        "one client: PromQL avg by (Hostname), the same day",
+                        20,
+                        100,
+                        () -> server.uri("/prometheus/api/v1/query_range?query="
+                                        + URLEncoder.encode(
+                                                "avg by (Hostname) (" + metrics.get(0) + ")", StandardCharsets.UTF_8)
+                                        + day)
+                                .toString(),
+                        body -> assertThat(occurrences(body, "\"metric\"")).isEqualTo(31)));
                 // Each answer is checked against what was loaded, outside the measured time.
                 results.add(
                         run("GPU list (247 GPUs)", 400, () -> base + "/gpus", "application/json", body -> assertThat(
@@ -270,19 +292,24 @@ class ApiBenchmarkIT {
 
     /** 500 requests to warm up, then 1,000 one after the other; every answer checked outside the measured time. */
     private static Figures alone(String what, Callable<String> url, Consumer<String> check) throws Exception {
-        for (int i = 0; i < 500; i++) {
+        return alone(what, 500, 1_000, url, check);
+    }
+
+    private static Figures alone(String what, int warmUps, int requests, Callable<String> url, Consumer<String> check)
+            throws Exception {
+        for (int i = 0; i < warmUps; i++) {
             check.accept(get(url.call(), "application/json"));
         }
         List<Double> latencies = new ArrayList<>();
         long begun = System.nanoTime();
-        for (int i = 0; i < 1_000; i++) {
+        for (int i = 0; i < requests; i++) {
             String target = url.call();
             long t0 = System.nanoTime();
             String body = get(target, "application/json");
             latencies.add((System.nanoTime() - t0) / 1e6);
             check.accept(body);
         }
-        return figures(what, latencies, 1_000 / ((System.nanoTime() - begun) / 1e9));
+        return figures(what, latencies, requests / ((System.nanoTime() - begun) / 1e9));
     }
 
     /**

@@ -151,6 +151,25 @@ class HelmChartIT {
     }
 
     @Test
+    void theStreamersScrapeTheExportersGivenInsteadOfReadingACsv() {
+        Map<String, Map<String, Object>> manifests = render(new Helm(CHART)
+                .template()
+                .withName("telemetry")
+                .set("database.password", "secret")
+                .set("streamer.enabled", true)
+                .set("streamer.scrapeTargets[0]", "http://node-1:9400/metrics")
+                .set("streamer.scrapeTargets[1]", "http://node-2:9400/metrics"));
+
+        Map<String, Object> streamer = container(manifests.get("Deployment/telemetry-gpu-telemetry-streamer"));
+        assertThat(env(streamer, "SCRAPE_URLS"))
+                .containsEntry("value", "http://node-1:9400/metrics,http://node-2:9400/metrics");
+        assertThat(streamer.get("args")).isEqualTo(List.of("--scrape-interval", "30s", "--batch-size", "1000"));
+        assertThat((List<?>) streamer.get("env"))
+                .as("no CSV input beside the scraping")
+                .noneSatisfy(variable -> assertThat(map(variable)).containsEntry("name", "CSV_PATH"));
+    }
+
+    @Test
     void outOfRangeStreamersAndAMissingPasswordAreRefused() {
         assertThatThrownBy(() -> new Helm(CHART)
                         .template()

@@ -42,7 +42,7 @@ final class FakeDcgmExporter implements AutoCloseable {
 
     /**
      * GPUs of their own (each UUID tagged), whose utilisation, temperature and power change from scrape to scrape,
-     * and an energy counter that grows (GPU 0's restarts from 0 every 25 scrapes, as after an exporter's restart).
+     * and an energy counter that grows (GPU 0's restarts from 0 every 10 scrapes, as after an exporter's restart).
      */
     static FakeDcgmExporter varying(String tag) throws IOException {
         return serve(scrape -> exposition(scrape, tag).getBytes(StandardCharsets.UTF_8));
@@ -90,7 +90,7 @@ final class FakeDcgmExporter implements AutoCloseable {
                 value = varied(row.get("metric_name"), value, scrape, Integer.parseInt(labels.get("gpu")));
                 if (row.get("metric_name").equals("DCGM_FI_DEV_POWER_USAGE")) {
                     double power = Double.parseDouble(row.get("value"));
-                    long scrapes = labels.get("gpu").equals("0") ? scrape % 25 : scrape;
+                    long scrapes = labels.get("gpu").equals("0") ? scrape % 10 : scrape;
                     line(byMetric, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", labels, scrapes * power * 1000);
                 }
             }

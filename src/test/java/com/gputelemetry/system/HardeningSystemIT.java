@@ -137,7 +137,13 @@ public class HardeningSystemIT {
                                 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
-            request.header("Content-Type", path.contains("ingest") ? "text/csv" : "application/json");
+            request.header(
+                    "Content-Type",
+                    path.contains("ingest")
+                            ? "text/csv"
+                            : path.startsWith("/prometheus/")
+                                    ? "application/x-www-form-urlencoded"
+                                    : "application/json");
         }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -196,6 +202,39 @@ public class HardeningSystemIT {
         assertRefused(send("GET", "/api/v1/queue/groups", null, null), 401);
         assertThat(send("GET", "/api/v1/queue/groups", "read-token-1", null).statusCode())
                 .isEqualTo(200);
+    }
+
+    /**
+     * Prometheus' query API reads, also by POST (as Grafana sends long queries); its remote write is ingest. A hostile
+     * query gets Prometheus' own error, bounded.
+     */
+    @Test
+    void prometheusQueriesNeedAReadTokenAlsoByPostAndRemoteWriteAnIngestToken() throws Exception {
+        assertRefused(send("GET", "/prometheus/api/v1/labels", null, null), 401);
+        assertThat(send("GET", "/prometheus/api/v1/labels", "read-token-1", null)
+                        .statusCode())
+                .isEqualTo(200);
+        var post = send("POST", "/prometheus/api/v1/query", "read-token-2", "query=1%2B1");
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+        assertThat(post.body()).contains("\"resultType\":\"scalar\"").contains("\"2\"");
+        assertRefused(send("POST", "/prometheus/api/v1/query", "ingest-token-1", "query=1"), 403, "ingest-token-1");
+        assertRefused(
+                sendBytes("POST", "/prometheus/api/v1/write", "read-token-1", new byte[] {0}), 403, "read-token-1");
+
+        var deep = send(
+                "GET",
+                "/prometheus/api/v1/query?query=" + "(".repeat(500) + "1" + ")".repeat(500),
+                "read-token-1",
+                null);
+        assertThat(deep.statusCode()).as(deep.body()).isEqualTo(400);
+        assertThat(deep.body()).contains("\"errorType\":\"bad_data\"", "nested more than 64 levels deep");
+        var fine =
+                send("GET", "/prometheus/api/v1/query_range?query=1&start=0&end=100000&step=1", "read-token-1", null);
+        assertThat(fine.statusCode()).as(fine.body()).isEqualTo(400);
+        assertThat(fine.body()).contains("exceeded maximum resolution of 11,000 points per timeseries");
+        var unsupported = send("GET", "/prometheus/api/v1/query?query=irate(x%5B5m%5D)", "read-token-1", null);
+        assertThat(unsupported.statusCode()).isEqualTo(400);
+        assertThat(unsupported.body()).contains("not supported: the function irate");
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,27 +37,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 public class PrometheusSystemIT {
 
-    private static final String TOKEN = "remote-write-token";
+    private static final String TOKEN = SharedPostgresServer.INGEST_TOKEN;
 
     /** The query test's GPUs: the sample's, their UUIDs tagged, apart from the remote-write test's. */
     private static final String QUERIED = "GPU-query-";
 
     @RegisterExtension
-    static final Closing CLOSING = new Closing();
+    static final SharedPostgresServer SHARED = new SharedPostgresServer();
 
     private static TestPostgres postgres;
     private static PackagedServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = CLOSING.add(TestPostgres.start());
-        var environment = new HashMap<>(postgres.serverEnvironment());
-        environment.put("INGEST_TOKEN", TOKEN);
-        server = CLOSING.add(PackagedServer.start(Map.copyOf(environment), "remote-write"));
+    static void start() {
+        postgres = SHARED.postgres();
+        server = SHARED.server();
     }
 
     @Test
     void whatPrometheusScrapedIsStoredOnceAtItsTimeWithItsValueAndEveryLabel() throws Exception {
+        // The shared server may hold the sample's GPUs from other tests, before this one began.
+        Instant since = Instant.now();
         try (var exporter = FakeDcgmExporter.start();
                 var proxy = LostAnswerProxy.before(server);
                 var prometheus = PrometheusServer.start(configuration(exporter.target(), proxy.baseUrl()))) {
@@ -80,9 +79,9 @@ public class PrometheusSystemIT {
             Poll.until(
                     "the samples up to " + until[0] + " stored",
                     Duration.ofSeconds(60),
-                    () -> storedCount(until[0]),
+                    () -> storedCount(since, until[0]),
                     count -> count >= samples);
-            assertThat(differences(scraped, stored(until[0])))
+            assertThat(differences(scraped, stored(since, until[0])))
                     .as("stored: each sample Prometheus scraped, once, at its time, with its value")
                     .isEmpty();
             assertThat(scraped.keySet()).as("the values are the sample's").allSatisfy(key -> {
@@ -157,8 +156,8 @@ public class PrometheusSystemIT {
         String job = "job=\"dcgm-query\"";
         try (var exporter = FakeDcgmExporter.varying("query");
                 var prometheus = PrometheusServer.start(
-                        configuration("dcgm-query", "2s", exporter.target(), server.baseUrl()))) {
-            Poll.until("30 s of scrapes", Duration.ofSeconds(120), exporter::scrapes, scrapes -> scrapes >= 16);
+                        configuration("dcgm-query", "1s", exporter.target(), server.baseUrl()))) {
+            Poll.until("20 s of scrapes", Duration.ofSeconds(120), exporter::scrapes, scrapes -> scrapes >= 20);
             Instant at = Instant.now().minusSeconds(4);
             assertThat(prometheus
                             .query("min_over_time(up{" + job + "}[10m])", at)
@@ -231,7 +230,7 @@ public class PrometheusSystemIT {
     @Test
     void bodiesThatAreNoRemoteWriteRequestAreRefusedSayingWhyAndNothingIsStored() throws Exception {
         QueueProgress.awaitCollectorsCaughtUp(server);
-        long before = storedCount(Instant.now().plusSeconds(3600));
+        long before = storedCount(Instant.EPOCH, Instant.now().plusSeconds(3600));
         // One series with a label whose name is empty, written by hand: protobuf fields, then snappy's literal form.
         byte[] protobuf = {0x0A, 0x07, 0x0A, 0x05, 0x0A, 0x00, 0x12, 0x01, 'x'};
         byte[] namelessLabel = new byte[2 + protobuf.length];
@@ -246,7 +245,7 @@ public class PrometheusSystemIT {
         assertRefused(write(namelessLabel, "snappy", null), 401, "ingest token");
         assertRefused(write(namelessLabel, "snappy", "guess"), 401, "not one of the server's tokens");
 
-        assertThat(storedCount(Instant.now().plusSeconds(3600))).isEqualTo(before);
+        assertThat(storedCount(Instant.EPOCH, Instant.now().plusSeconds(3600))).isEqualTo(before);
         assertThat(ServerMetrics.scrape(server).value("prometheus_write_invalid"))
                 .as("the two bodies refused as no remote-write request")
                 .isGreaterThanOrEqualTo(2);
@@ -385,12 +384,13 @@ public class PrometheusSystemIT {
         return uuid + " " + metric + " " + micros + " " + Double.parseDouble(value.toString());
     }
 
-    private static long storedCount(Instant until) throws SQLException {
+    private static long storedCount(Instant since, Instant until) throws SQLException {
         try (Connection connection = connect();
-                PreparedStatement count =
-                        connection.prepareStatement("SELECT COUNT(*) FROM telemetry_point WHERE time_us <= ?"
+                PreparedStatement count = connection.prepareStatement(
+                        "SELECT COUNT(*) FROM telemetry_point WHERE time_us >= ? AND time_us <= ?"
                                 + " AND gpu_uuid NOT LIKE '" + QUERIED + "%'")) {
-            count.setLong(1, until.toEpochMilli() * 1000);
+            count.setLong(1, since.toEpochMilli() * 1000);
+            count.setLong(2, until.toEpochMilli() * 1000);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -398,13 +398,14 @@ public class PrometheusSystemIT {
         }
     }
 
-    private static Map<String, Long> stored(Instant until) throws SQLException {
+    private static Map<String, Long> stored(Instant since, Instant until) throws SQLException {
         Map<String, Long> stored = new TreeMap<>();
         try (Connection connection = connect();
                 PreparedStatement points = connection.prepareStatement(
-                        "SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point WHERE time_us <= ?"
+                        "SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point WHERE time_us >= ? AND time_us <= ?"
                                 + " AND gpu_uuid NOT LIKE '" + QUERIED + "%'")) {
-            points.setLong(1, until.toEpochMilli() * 1000);
+            points.setLong(1, since.toEpochMilli() * 1000);
+            points.setLong(2, until.toEpochMilli() * 1000);
             try (ResultSet rs = points.executeQuery()) {
                 while (rs.next()) {
                     stored.merge(key(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4)), 1L, Long::sum);

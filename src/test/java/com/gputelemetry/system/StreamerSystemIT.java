@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,21 +19,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 public class StreamerSystemIT {
 
-    private static final String TOKEN = "system-test-token";
+    private static final String TOKEN = SharedPostgresServer.INGEST_TOKEN;
     private static final int SAMPLE_ROWS = 2_470;
 
     @RegisterExtension
-    static final Closing CLOSING = new Closing();
+    static final SharedPostgresServer SHARED = new SharedPostgresServer();
 
     private static TestPostgres postgres;
     private static PackagedServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = CLOSING.add(TestPostgres.start());
-        var environment = new HashMap<>(postgres.serverEnvironment());
-        environment.put("INGEST_TOKEN", TOKEN);
-        server = CLOSING.add(PackagedServer.start(Map.copyOf(environment), "streamers"));
+    static void start() {
+        postgres = SHARED.postgres();
+        server = SHARED.server();
     }
 
     @Test
