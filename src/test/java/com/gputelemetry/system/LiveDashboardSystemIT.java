@@ -353,7 +353,7 @@ public class LiveDashboardSystemIT {
                     "--interval",
                     "0ms",
                     "--batch-size",
-                    "1000")) {
+                    "5000")) {
                 Poll.until(
                         "the server drops the client that reads nothing",
                         Duration.ofMinutes(2),
