@@ -384,13 +384,19 @@ public class PrometheusSystemIT {
         return uuid + " " + metric + " " + micros + " " + Double.parseDouble(value.toString());
     }
 
+    /** {@code columns} of the points stored from {@code since} to {@code until}, but the query test's GPUs'. */
+    private static PreparedStatement window(Connection connection, String columns, Instant since, Instant until)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement("SELECT " + columns
+                + " FROM telemetry_point WHERE time_us >= ? AND time_us <= ? AND gpu_uuid NOT LIKE '" + QUERIED + "%'");
+        statement.setLong(1, since.toEpochMilli() * 1000);
+        statement.setLong(2, until.toEpochMilli() * 1000);
+        return statement;
+    }
+
     private static long storedCount(Instant since, Instant until) throws SQLException {
         try (Connection connection = connect();
-                PreparedStatement count = connection.prepareStatement(
-                        "SELECT COUNT(*) FROM telemetry_point WHERE time_us >= ? AND time_us <= ?"
-                                + " AND gpu_uuid NOT LIKE '" + QUERIED + "%'")) {
-            count.setLong(1, since.toEpochMilli() * 1000);
-            count.setLong(2, until.toEpochMilli() * 1000);
+                PreparedStatement count = window(connection, "COUNT(*)", since, until)) {
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -401,11 +407,8 @@ public class PrometheusSystemIT {
     private static Map<String, Long> stored(Instant since, Instant until) throws SQLException {
         Map<String, Long> stored = new TreeMap<>();
         try (Connection connection = connect();
-                PreparedStatement points = connection.prepareStatement(
-                        "SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point WHERE time_us >= ? AND time_us <= ?"
-                                + " AND gpu_uuid NOT LIKE '" + QUERIED + "%'")) {
-            points.setLong(1, since.toEpochMilli() * 1000);
-            points.setLong(2, until.toEpochMilli() * 1000);
+                PreparedStatement points =
+                        window(connection, "gpu_uuid, metric, time_us, metric_value", since, until)) {
             try (ResultSet rs = points.executeQuery()) {
                 while (rs.next()) {
                     stored.merge(key(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4)), 1L, Long::sum);
