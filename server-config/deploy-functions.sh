@@ -67,6 +67,29 @@ replace_changed_driver() {
     fi
 }
 
+# What this run asks of the server, as one digest: the EAR, the driver, the database settings and every setting given
+# or cleared. A run whose digest is the one the last successful run left in the file $1 changes nothing in the
+# application, so it only starts the server and waits for it (after a crash, a redeployment would only cost time).
+run_digest() {
+    local name
+    {
+        sha256sum "$ear" "$driver" | cut -d' ' -f1
+        printf '%s\n' "$TELEMETRY_DB_URL" "$TELEMETRY_DB_USER" "$TELEMETRY_DB_PASSWORD" "${TELEMETRY_DB_POOL_SIZE:-}"
+        for name in $(given_settings); do printf '%s=%s\n' "$name" "${!name}"; done
+        for name in $(cleared_settings); do printf '%s cleared\n' "$name"; done
+    } | sha256sum | cut -d' ' -f1
+}
+
+# True when the file $1 holds this run's digest: the last successful run asked for the same.
+same_as_last_run() {
+    [ -f "$1" ] && [ "$(cat "$1")" = "$(run_digest)" ]
+}
+
+# Records this run's digest in the file $1, once the application answered ready.
+remember_run() {
+    (umask 077 && run_digest > "$1")
+}
+
 # Waits until the URL answers 200, or fails after READY_TIMEOUT_SECONDS (default 300) showing its last answer, or at
 # once when the process PID (if given: the server this run started) has exited.
 await_ready() {

@@ -9,7 +9,8 @@
 # each one given as empty (NAME=) is removed from it, the others stay as they are; the domain keeps them across
 # restarts, and the server is started without them in its environment, so that its own configuration counts.
 # PAYARA_DOMAIN (default domain1) and PAYARA_ADMIN_PORT (default 4848) choose the domain.
-# Starts the domain when it is not running. Running it again redeploys; everything else it leaves as it finds it.
+# Starts the domain when it is not running. Running it again redeploys, unless the EAR and the environment are those of
+# the last run and the application answers ready (after a crash, say); everything else it leaves as it finds it.
 set -euo pipefail
 source "$(dirname "$0")/../deploy-functions.sh"
 log() { echo "[payara-server ${SECONDS}s] $*"; }
@@ -41,6 +42,14 @@ else
     log "starting domain $domain"
     start_domain start-domain
 fi
+
+last_run="$home/glassfish/domains/$domain/gpu-telemetry.last-run"
+ready="http://localhost:$(http_port)/health/ready"
+if same_as_last_run "$last_run" && (READY_TIMEOUT_SECONDS=60 await_ready "$ready"); then
+    log "ready, with the EAR and settings of the last run: nothing to change"
+    exit 0
+fi
+rm -f "$last_run"
 
 # The driver goes into the domain's lib/ (Payara's own way for JDBC drivers); it is picked up without a restart.
 if asadmin list-libraries | grep -qx "$(basename "$driver")"; then
@@ -85,5 +94,6 @@ if ! asadmin deploy --force=true --name=gpu-telemetry "$ear"; then
     asadmin deploy --force=true --name=gpu-telemetry "$ear"
 fi
 
-await_ready "http://localhost:$(http_port)/health/ready"
+await_ready "$ready"
+remember_run "$last_run"
 log "ready: http://localhost:$(http_port)/api/v1/gpus"

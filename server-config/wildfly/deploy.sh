@@ -9,7 +9,8 @@
 # MicroProfile Config reads), each one given as empty (NAME=) is removed, the others stay as they are; the server keeps
 # them across restarts, and is started without them in its environment, so that its own configuration counts.
 # WILDFLY_PORT_OFFSET (default 0) shifts every port when this script starts the server (HTTP 8080+offset, management
-# 9990+offset). Starts the server when it is not running. Running it again redeploys; the rest it leaves as it finds it.
+# 9990+offset). Starts the server when it is not running. Running it again redeploys, unless the EAR and the environment
+# are those of the last run and the application answers ready (after a crash, say); the rest it leaves as it finds it.
 set -euo pipefail
 source "$(dirname "$0")/../deploy-functions.sh"
 log() { echo "[wildfly ${SECONDS}s] $*"; }
@@ -43,6 +44,14 @@ else
         sleep 1
     done
 fi
+
+last_run="$home/standalone/data/gpu-telemetry.last-run"
+ready="http://$management/health/ready"
+if same_as_last_run "$last_run" && (READY_TIMEOUT_SECONDS=60 await_ready "$ready"); then
+    log "ready, with the EAR and settings of the last run: nothing to change"
+    exit 0
+fi
+rm -f "$last_run"
 
 # The driver as a module, WildFly's own way for JDBC drivers; the datasource names it.
 module="$home/modules/org/postgresql/main"
@@ -121,5 +130,6 @@ cli --command="deploy $(quote "$ear") --name=gpu-telemetry.ear --force"
 http_port="$(cli --command='/socket-binding-group=standard-sockets/socket-binding=http:read-attribute(name=bound-port)' \
     | sed -n 's/.*"result" => \([0-9]*\).*/\1/p')"
 # WildFly serves health on its management port; its readiness includes the application's own checks.
-await_ready "http://$management/health/ready"
+await_ready "$ready"
+remember_run "$last_run"
 log "ready: http://localhost:$http_port/api/v1/gpus"
