@@ -147,7 +147,9 @@ class HelmChartIT {
                 .containsAllEntriesOf(map(at(monitor, "spec", "selector", "matchLabels")));
         List<?> endpoints = (List<?>) at(monitor, "spec", "endpoints");
         assertThat(endpoints).hasSize(1);
-        assertThat(map(endpoints.get(0))).containsEntry("path", "/metrics").containsEntry("port", "http");
+        assertThat(map(endpoints.get(0)))
+                .containsEntry("path", "/prometheus/metrics")
+                .containsEntry("port", "http");
     }
 
     @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +200,48 @@ public abstract class ApplicationServerSystemTest {
     }
 
     /**
+     * After the sample, before any rebalance: the application's own metrics, with the same names on every server, agree
+     * with the queue and the streamer; {@code promtool} finds nothing to lint in them, and a real Prometheus scrapes
+     * them.
+     */
+    @Test
+    @Order(45)
+    void prometheusScrapesTheApplicationsOwnMetricsWhichAgreeWithTheQueue() throws Exception {
+        ServerMetrics.assertAgreeWithTheQueueOfALoneServer(server);
+        ServerMetrics metrics = ServerMetrics.scrape(server);
+        assertThat(metrics.value("ingest_rows_accepted_total", "transport", "http"))
+                .as("the sample's rows, sent over HTTP")
+                .isEqualTo(acknowledged);
+        assertThat(PrometheusServer.promtool(metrics.text().getBytes(StandardCharsets.UTF_8), "check", "metrics"))
+                .as("promtool check metrics")
+                .isEmpty();
+        try (var prometheus = PrometheusServer.start(PrometheusServer.scrapingTheApplication(server))) {
+            var scraped = Poll.until(
+                    "Prometheus' scrape of the application",
+                    Duration.ofSeconds(60),
+                    () -> prometheus
+                            .query("sum(ingest_rows_accepted_total{job=\"gpu-telemetry\"})", Instant.now())
+                            .data()
+                            .result(),
+                    result -> !result.isEmpty());
+            assertThat(Double.parseDouble((String) scraped.get(0).value().get(1)))
+                    .as("the rows Prometheus scraped")
+                    .isEqualTo((double) acknowledged);
+            assertThat(prometheus
+                            .query(
+                                    "histogram_quantile(0.99, sum by (le) (ingest_acknowledgement_seconds_bucket))",
+                                    Instant.now())
+                            .data()
+                            .result())
+                    .as("a p99 of the acknowledgement latency, from the histogram's buckets")
+                    .singleElement()
+                    .satisfies(p99 -> assertThat(
+                                    Double.parseDouble((String) p99.value().get(1)))
+                            .isPositive());
+        }
+    }
+
+    /**
      * A second run on the running server gives it admin and read tokens: reads need one now, and the admin token
      * rebalances the collectors while a streamer sends. Nothing is lost or doubled.
      */
@@ -234,6 +278,17 @@ public abstract class ApplicationServerSystemTest {
         }
         acknowledged += summary.rowsAcked();
         assertStoredExactlyOnceAsAcknowledged();
+        // A counter only grows: the workers replaced by each resize keep their share in it, so that it still counts
+        // every record appended since the server started, each delivered here once.
+        Poll.until(
+                "queue_delivered_total counting every record appended (delivered, appended)",
+                Duration.ofSeconds(30),
+                () -> List.of(
+                        ServerMetrics.scrape(server).value("queue_delivered_total"),
+                        QueueProgress.telemetryPartitions(server).stream()
+                                .mapToLong(QueueProgress.TopicPartition::headOffset)
+                                .sum()),
+                figures -> figures.get(0).equals(figures.get(1)));
     }
 
     @Test
@@ -249,9 +304,13 @@ public abstract class ApplicationServerSystemTest {
                         StreamerProcess.loop(server.name + "-crash-websocket", server, "websocket", INGEST_TOKEN)) {
             Thread.sleep(killAfterMillis);
             server.kill();
-            // The deploy script, run again on the same server, starts it and redeploys: a second run is harmless.
+            // The deploy script, run again as the last time, starts the server; the EAR and settings unchanged, it
+            // lets the deployed application come up rather than deploying it again.
             Duration took = server.redeploy();
-            System.out.printf("%s: restarted and redeployed after SIGKILL in %.1f s%n", server.name, seconds(took));
+            System.out.printf("%s: restarted after SIGKILL in %.1f s%n", server.name, seconds(took));
+            assertThat(server.scriptSteps().lines().reduce((first, second) -> second))
+                    .as("the deploy script's last step")
+                    .hasValueSatisfying(step -> assertThat(step).endsWith("nothing to change"));
             QueueProgress.awaitStreamingResumed(server);
             assertThat(QueueProgress.collectors(server).workers())
                     .as("the workers the server was configured with, not those of the rebalance before the kill")

@@ -174,7 +174,7 @@ public class DatabaseOutageSystemIT {
                     .orElseThrow();
             assertThat(letter.getInt("attempts")).isEqualTo(MAX_ATTEMPTS);
             ServerMetrics after = ServerMetrics.scrape(server);
-            assertThat(after.value("queue_redeliveries") - before.value("queue_redeliveries"))
+            assertThat(after.value("queue_redeliveries_total") - before.value("queue_redeliveries_total"))
                     .as("deliveries retried before giving up")
                     .isEqualTo(MAX_ATTEMPTS - 1);
             assertThat(after.value("queue_dead_letters") - before.value("queue_dead_letters"))

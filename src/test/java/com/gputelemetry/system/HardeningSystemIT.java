@@ -184,7 +184,8 @@ public class HardeningSystemIT {
 
     @Test
     void probesMetricsAndTheDocumentStayOpen() throws Exception {
-        for (String path : new String[] {"/health/live", "/health/ready", "/metrics", "/openapi", "/"}) {
+        for (String path :
+                new String[] {"/health/live", "/health/ready", "/metrics", "/prometheus/metrics", "/openapi", "/"}) {
             assertThat(send("GET", path, null, null).statusCode()).as(path).isEqualTo(200);
         }
     }
@@ -262,6 +263,12 @@ public class HardeningSystemIT {
         assertThat(encodedSlash.statusCode())
                 .as("an encoded slash: refused or not found, never done (%s)", encodedSlash.body())
                 .isIn(400, 403, 404);
+        for (String path :
+                new String[] {"/prometheus/metrics/../api/v1/labels", "/prometheus/metrics;x/../api/v1/labels"}) {
+            assertThat(send("GET", path, null, null).statusCode())
+                    .as("%s: the open metrics path opens no other", path)
+                    .isIn(400, 401, 404);
+        }
         // A HEAD answer has no body to read the problem from: its status says it.
         assertThat(send("HEAD", "/api/v1/queue/dead-letters/1", "read-token-1", null)
                         .statusCode())

@@ -99,12 +99,12 @@ public class OverloadSystemIT {
                                 + " retried after their Retry-After (%,d retries in all), server peak resident memory"
                                 + " %,d MB (-Xmx512m)%n",
                         STREAMERS, SECONDS, acked, retriesAfter429, retries, peakRssKb / 1024);
-                assertThat(metrics.value("ingest_pushed_back"))
+                assertThat(metrics.value("ingest_pushed_back_total"))
                         .as("batches the server refused with 429: each streamer's retried once, and the impatient"
                                 + " client's")
                         .isEqualTo(retriesAfter429 + impatient.refused())
                         .isGreaterThan(impatient.refused());
-                assertThat(metrics.value("ingest_retried_early"))
+                assertThat(metrics.value("ingest_retried_early_total"))
                         .as("batches sent again before their Retry-After: the impatient client's one, no streamer's")
                         .isEqualTo(1);
                 assertThat(audit.differences()).as("log against stored rows").isEmpty();

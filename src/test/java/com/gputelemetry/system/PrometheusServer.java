@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,42 @@ final class PrometheusServer implements AutoCloseable {
                 .build());
         assertThat(response.statusCode()).as("%s: %s", promql, response.body()).isEqualTo(200);
         return Http.fromJson(response.body(), QueryResult.class);
+    }
+
+    /** {@code promtool} of the same package, with its output; fails the test when it exits with an error. */
+    static String promtool(String... arguments) throws Exception {
+        return promtool(new byte[0], arguments);
+    }
+
+    /** {@code promtool} reading {@code input}, as {@code promtool check metrics} does. */
+    static String promtool(byte[] input, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/promtool"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(input);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("%s:%n%s", command, output).isZero();
+        return output;
+    }
+
+    /**
+     * A configuration that scrapes the application's own metrics on {@code server} every second, as job
+     * {@code gpu-telemetry}.
+     */
+    static String scrapingTheApplication(RunningServer server) {
+        URI target = server.uri(ServerMetrics.PATH);
+        return """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: gpu-telemetry
+                    metrics_path: %s
+                    static_configs:
+                      - targets: ['%s:%d']
+                """
+                .formatted(target.getPath(), target.getHost(), target.getPort());
     }
 
     @Override

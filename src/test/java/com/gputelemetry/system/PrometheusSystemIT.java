@@ -93,12 +93,27 @@ public class PrometheusSystemIT {
                     .isEqualTo(expectedGpuLabels(exporter.target()));
 
             ServerMetrics metrics = ServerMetrics.scrape(server);
-            assertThat(metrics.value("prometheus_write_duplicates"))
+            assertThat(metrics.value("ingest_batches_total", "transport", "remote_write", "outcome", "duplicate"))
                     .as("the request whose answer was lost came again and was recognised")
                     .isGreaterThanOrEqualTo(1);
-            assertThat(metrics.value("prometheus_write_samples_skipped", "reason", "not_gpu_series"))
+            assertThat(metrics.value("remote_write_samples_skipped_total", "reason", "not_gpu_series"))
                     .as("Prometheus' own series of the target (up, scrape_duration_seconds…) counted, not stored")
                     .isPositive();
+            assertThat(PrometheusServer.promtool(metrics.text().getBytes(StandardCharsets.UTF_8), "check", "metrics"))
+                    .as("promtool check metrics")
+                    .isEmpty();
+            assertThat(prometheus
+                            .query(
+                                    "ingest_batches_total{job=\"gpu-telemetry\", transport=\"remote_write\","
+                                            + " outcome=\"duplicate\"}",
+                                    Instant.now())
+                            .data()
+                            .result())
+                    .as("the application's metrics as Prometheus scraped them (OpenMetrics)")
+                    .singleElement()
+                    .satisfies(duplicates -> assertThat(Double.parseDouble(
+                                    (String) duplicates.value().get(1)))
+                            .isGreaterThanOrEqualTo(1));
         }
     }
 
@@ -209,13 +224,16 @@ public class PrometheusSystemIT {
             }
 
             String url = server.baseUrl().replaceAll("/$", "") + "/prometheus";
-            assertThat(promtool("query", "instant", url, "sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE{" + job + "})"))
+            assertThat(PrometheusServer.promtool(
+                            "query", "instant", url, "sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE{" + job + "})"))
                     .contains("{Hostname=\"mtv5-dgx1-hgpu-031\"} =>");
-            assertThat(promtool("query", "series", "--match=DCGM_FI_DEV_GPU_TEMP{" + job + "}", url)
+            assertThat(PrometheusServer.promtool("query", "series", "--match=DCGM_FI_DEV_GPU_TEMP{" + job + "}", url)
                             .lines())
                     .hasSize(TelemetryCsv.SAMPLE_GPUS);
-            assertThat(promtool("query", "labels", url, "Hostname").lines()).hasSize(31);
-            assertThat(promtool(
+            assertThat(PrometheusServer.promtool("query", "labels", url, "Hostname")
+                            .lines())
+                    .hasSize(31);
+            assertThat(PrometheusServer.promtool(
                             "query",
                             "range",
                             "--start=" + (at.getEpochSecond() - 20),
@@ -246,7 +264,7 @@ public class PrometheusSystemIT {
         assertRefused(write(namelessLabel, "snappy", "guess"), 401, "not one of the server's tokens");
 
         assertThat(storedCount(Instant.EPOCH, Instant.now().plusSeconds(3600))).isEqualTo(before);
-        assertThat(ServerMetrics.scrape(server).value("prometheus_write_invalid"))
+        assertThat(ServerMetrics.scrape(server).value("remote_write_invalid_total"))
                 .as("the two bodies refused as no remote-write request")
                 .isGreaterThanOrEqualTo(2);
     }
@@ -271,16 +289,6 @@ public class PrometheusSystemIT {
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build());
         assertThat(response.statusCode()).as("%s: %s", uri, response.body()).isEqualTo(200);
         return response.body();
-    }
-
-    /** Runs Debian's promtool (from the prometheus package) and gives its output; it must succeed. */
-    private static String promtool(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/promtool"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("%s:%n%s", command, output).isZero();
-        return output;
     }
 
     private static long queriedCount(Instant until) throws SQLException {
@@ -315,11 +323,28 @@ public class PrometheusSystemIT {
         assertThat(response.body()).contains(why);
     }
 
+    /** Scraping the exporter, and the application's own metrics too, for Prometheus to read them as it would. */
     private static String configuration(String target, String receiver) {
-        return configuration("dcgm", "1s", target, receiver);
+        URI metrics = server.uri(ServerMetrics.PATH);
+        return configuration(
+                "dcgm",
+                "1s",
+                target,
+                receiver,
+                """
+                  - job_name: gpu-telemetry
+                    metrics_path: %s
+                    static_configs:
+                      - targets: ['%s:%d']
+                """
+                        .formatted(metrics.getPath(), metrics.getHost(), metrics.getPort()));
     }
 
     private static String configuration(String job, String interval, String target, String receiver) {
+        return configuration(job, interval, target, receiver, "");
+    }
+
+    private static String configuration(String job, String interval, String target, String receiver, String otherJobs) {
         return """
                 global:
                   scrape_interval: %s
@@ -328,7 +353,7 @@ public class PrometheusSystemIT {
                   - job_name: %s
                     static_configs:
                       - targets: ['%s']
-                remote_write:
+                %sremote_write:
                   - url: %s/prometheus/api/v1/write
                     authorization:
                       credentials: %s
@@ -337,7 +362,7 @@ public class PrometheusSystemIT {
                       min_backoff: 100ms
                       max_backoff: 1s
                 """
-                .formatted(interval, interval, job, target, receiver.replaceAll("/$", ""), TOKEN);
+                .formatted(interval, interval, job, target, otherJobs, receiver.replaceAll("/$", ""), TOKEN);
     }
 
     /** Every DCGM sample Prometheus holds up to {@code until}, as "uuid metric micros value", with its count. */

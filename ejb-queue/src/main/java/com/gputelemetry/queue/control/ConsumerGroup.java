@@ -8,26 +8,41 @@ import java.util.stream.IntStream;
 /**
  * A consumer group's subscription to one topic on this server: its workers and how the partitions are shared out
  * (partition p goes to worker p mod n). Workers deliver only the partitions whose lease this server holds.
- * Resizing replaces the workers; the committed offsets and the leases carry over.
+ * Resizing replaces the workers; the committed offsets, the leases and the counts of what was delivered carry over.
  */
 public class ConsumerGroup {
 
     private final Subscription subscription;
     private final int partitions;
     private final List<PartitionWorker> workers;
+    /**
+     * The workers of the size before, stopped (one may still finish its transaction), and what the workers of the
+     * sizes before that counted: the group's counts only grow, and memory does not grow with the resizes.
+     */
+    private final List<PartitionWorker> previous;
+
+    private final WorkerStatus carried;
     private volatile Set<Integer> leased;
 
     public ConsumerGroup(Subscription subscription, int partitions, int workerCount) {
-        this(subscription, partitions, workerCount, Set.of());
+        this(subscription, partitions, workerCount, Set.of(), List.of(), new WorkerStatus(0, 0, 0, null));
     }
 
-    private ConsumerGroup(Subscription subscription, int partitions, int workerCount, Set<Integer> leased) {
+    private ConsumerGroup(
+            Subscription subscription,
+            int partitions,
+            int workerCount,
+            Set<Integer> leased,
+            List<PartitionWorker> previous,
+            WorkerStatus carried) {
         if (workerCount < 1) {
             throw new IllegalArgumentException("a consumer group needs at least one worker, not " + workerCount);
         }
         this.subscription = subscription;
         this.partitions = partitions;
         this.leased = Set.copyOf(leased);
+        this.previous = List.copyOf(previous);
+        this.carried = carried;
         this.workers = new ArrayList<>();
         for (int w = 0; w < workerCount; w++) {
             int worker = w;
@@ -41,7 +56,7 @@ public class ConsumerGroup {
 
     /** The same group with another number of workers, sharing the partitions out anew. */
     public ConsumerGroup resized(int workerCount) {
-        return new ConsumerGroup(subscription, partitions, workerCount, leased);
+        return new ConsumerGroup(subscription, partitions, workerCount, leased, workers, sum(carried, previous));
     }
 
     /** The partitions this server may deliver now; newly leased ones start at once. */
@@ -82,17 +97,31 @@ public class ConsumerGroup {
     public GroupStatus status() {
         List<WorkerStatus> statuses =
                 workers.stream().map(PartitionWorker::status).toList();
+        WorkerStatus ever = sum(sum(carried, previous), workers);
         return new GroupStatus(
                 name(),
                 topic(),
                 workers.size(),
-                statuses.stream().mapToLong(WorkerStatus::delivered).sum(),
-                statuses.stream().mapToLong(WorkerStatus::redeliveries).sum(),
-                statuses.stream().mapToLong(WorkerStatus::deadLetters).sum(),
+                ever.delivered(),
+                ever.redeliveries(),
+                ever.deadLetters(),
                 statuses.stream()
                         .map(WorkerStatus::lastError)
                         .filter(e -> e != null)
                         .findFirst()
                         .orElse(null));
+    }
+
+    private static WorkerStatus sum(WorkerStatus start, List<PartitionWorker> workers) {
+        long delivered = start.delivered();
+        long redeliveries = start.redeliveries();
+        long deadLetters = start.deadLetters();
+        for (PartitionWorker worker : workers) {
+            WorkerStatus status = worker.status();
+            delivered += status.delivered();
+            redeliveries += status.redeliveries();
+            deadLetters += status.deadLetters();
+        }
+        return new WorkerStatus(delivered, redeliveries, deadLetters, null);
     }
 }

@@ -1,6 +1,9 @@
 package com.gputelemetry.queue.control;
 
-/** What a consumer group's workers on this server have done since the group was (re)started here. */
+/**
+ * What a consumer group's workers on this server have done since the server started (over every resize), and the last
+ * error of its current workers.
+ */
 public record GroupStatus(
         String group,
         String topic,

@@ -38,6 +38,11 @@ public enum Role {
         return READ;
     }
 
+    /** Whether the path needs no token at all: the application's metrics, open to scrapers like the health probes. */
+    public static boolean isOpen(String path) {
+        return normalise(path).matches("/prometheus/metrics/?");
+    }
+
     /** Without path parameters ({@code ;name=value}) and repeated slashes, which JAX-RS ignores when it matches. */
     private static String normalise(String path) {
         return path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");

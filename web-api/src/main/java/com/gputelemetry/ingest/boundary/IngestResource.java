@@ -3,6 +3,7 @@ package com.gputelemetry.ingest.boundary;
 import com.gputelemetry.Problem;
 import com.gputelemetry.ingest.control.BatchIntake;
 import com.gputelemetry.ingest.control.IngestRefusal;
+import com.gputelemetry.ingest.entity.Transport;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -98,8 +99,13 @@ public class IngestResource {
                     String producerSequence,
             InputStream body) {
         try {
-            return Response.ok(
-                            intake.take("Producer-Id", producerId, "Producer-Sequence", producerSequence, read(body)))
+            byte[] batch = read(body);
+            return Response.ok(intake.take(
+                            Transport.HTTP,
+                            producerId,
+                            producerSequence,
+                            new String(batch, StandardCharsets.UTF_8),
+                            batch.length))
                     .build();
         } catch (IngestRefusal refusal) {
             var response = refusal.problem().toResponse();
@@ -108,7 +114,7 @@ public class IngestResource {
         }
     }
 
-    private String read(InputStream body) {
+    private byte[] read(InputStream body) {
         try {
             byte[] bytes = body.readNBytes(maxBatchBytes + 1);
             if (bytes.length > maxBatchBytes) {
@@ -124,7 +130,7 @@ public class IngestResource {
                 }
                 throw new WebApplicationException(tooLarge.build());
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return bytes;
         } catch (IOException e) {
             throw Problem.badParameter("body", "the request body could not be read: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import com.gputelemetry.ingest.control.BatchIntake;
 import com.gputelemetry.ingest.control.IngestRefusal;
 import com.gputelemetry.ingest.entity.IngestReceipt;
 import com.gputelemetry.ingest.entity.SocketReply;
+import com.gputelemetry.ingest.entity.Transport;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -54,11 +55,21 @@ public class IngestSocket {
         String body = lineEnd < 0 ? "" : message.substring(lineEnd + 1);
         List<String> producer = session.getRequestParameterMap().get("producer-id");
         try {
-            IngestReceipt receipt =
-                    intake.take("producer-id", producer == null ? null : producer.get(0), "sequence", sequence, body);
+            IngestReceipt receipt = intake.take(
+                    Transport.WEBSOCKET, producer == null ? null : producer.get(0), sequence, body, utf8Bytes(message));
             return JSON.toJson(SocketReply.of(sequence.strip(), receipt));
         } catch (IngestRefusal refusal) {
             return JSON.toJson(SocketReply.of(sequence.strip(), refusal.problem(), refusal.retryAfterSeconds()));
         }
+    }
+
+    /** The size of the text frame as it came (UTF-8), without encoding the message again. */
+    private static long utf8Bytes(String message) {
+        long bytes = 0;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 }

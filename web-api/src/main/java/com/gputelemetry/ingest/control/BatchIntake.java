@@ -2,6 +2,7 @@ package com.gputelemetry.ingest.control;
 
 import com.gputelemetry.DatabaseOutage;
 import com.gputelemetry.ingest.entity.IngestReceipt;
+import com.gputelemetry.ingest.entity.Transport;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
 import com.gputelemetry.queue.boundary.PublishReceipt;
@@ -40,14 +41,19 @@ public class BatchIntake {
     @Inject
     Pushbacks pushbacks;
 
+    @Inject
+    IngestFigures figures;
+
     private final CsvBatchReader reader = new CsvBatchReader();
 
     /**
-     * @param producerParameter and {@code sequenceParameter}: the names the transport gives them, for error messages
+     * @param bodyBytes the body's size as received
      * @throws IngestRefusal when the whole batch is refused: nothing was stored
      */
     public IngestReceipt take(
-            String producerParameter, String producerId, String sequenceParameter, String sequenceText, String body) {
+            Transport transport, String producerId, String sequenceText, String body, long bodyBytes) {
+        long arrived = System.nanoTime();
+        String producerParameter = transport.producerParameter();
         if (producerId == null
                 || producerId.isBlank()
                 || producerId.length() > 200
@@ -57,7 +63,7 @@ public class BatchIntake {
                     "the " + producerParameter + " is required (1-200 characters, not starting with '"
                             + MessageQueue.ONCE_PREFIX + "')");
         }
-        long sequence = sequence(sequenceParameter, sequenceText);
+        long sequence = sequence(transport.sequenceParameter(), sequenceText);
         pushbacks.arrived(producerId);
         CsvBatch batch;
         try {
@@ -70,6 +76,8 @@ public class BatchIntake {
                 "batch " + sequence + " of " + producerId,
                 messages -> queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages),
                 batch.rows());
+        figures.acknowledged(
+                transport, bodyBytes, batch.rows().size(), batch.rejections().size(), receipt.duplicate(), arrived);
         return IngestReceipt.of(batch.rows().size(), receipt.duplicate(), batch.rejections());
     }
 

@@ -1,64 +1,45 @@
 package com.gputelemetry.prometheus.control;
 
 import com.gputelemetry.prometheus.entity.SkipReason;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What this server's remote-write receiver did, since it started: a request retried after a refusal is counted once,
- * when it is taken.
+ * What this server's remote-write receiver refused or left out, since it started; what it took is among the ingest
+ * figures of the {@code remote_write} transport.
  */
 @ApplicationScoped
 public class RemoteWriteCounters {
 
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
-    private final AtomicLong invalid = new AtomicLong();
-    private final AtomicLong samples = new AtomicLong();
-    private final Map<SkipReason, AtomicLong> skipped = new EnumMap<>(SkipReason.class);
+    private final Counter invalid = Counter.builder()
+            .name("remote_write_invalid_total")
+            .help("Remote-write requests refused with 400: not snappy, not protobuf, labels without names")
+            .build();
+    private final Counter skipped = Counter.builder()
+            .name("remote_write_samples_skipped_total")
+            .help("Remote-written samples not stored, by reason")
+            .labelNames("reason")
+            .build();
 
     public RemoteWriteCounters() {
         for (SkipReason reason : SkipReason.values()) {
-            skipped.put(reason, new AtomicLong());
+            skipped.initLabelValues(reason.metricTag());
         }
     }
 
-    void taken(GpuSamples taken) {
-        requests.incrementAndGet();
-        samples.addAndGet(taken.rows().size());
-        taken.skipped().forEach((reason, count) -> skipped.get(reason).addAndGet(count));
-    }
-
-    void duplicate() {
-        duplicates.incrementAndGet();
+    void skipped(Map<SkipReason, Long> byReason) {
+        byReason.forEach(
+                (reason, count) -> skipped.labelValues(reason.metricTag()).inc(count));
     }
 
     void refused() {
-        invalid.incrementAndGet();
+        invalid.inc();
     }
 
-    /** Requests taken, not counting duplicates. */
-    public long requests() {
-        return requests.get();
-    }
-
-    public long duplicates() {
-        return duplicates.get();
-    }
-
-    /** Requests refused as no remote-write request at all (400). */
-    public long invalid() {
-        return invalid.get();
-    }
-
-    /** Samples stored. */
-    public long samples() {
-        return samples.get();
-    }
-
-    public long skipped(SkipReason reason) {
-        return skipped.get(reason).get();
+    public void registerWith(PrometheusRegistry registry) {
+        registry.register(invalid);
+        registry.register(skipped);
     }
 }

@@ -1,6 +1,8 @@
 package com.gputelemetry.prometheus.control;
 
 import com.gputelemetry.ingest.control.BatchIntake;
+import com.gputelemetry.ingest.control.IngestFigures;
+import com.gputelemetry.ingest.entity.Transport;
 import com.gputelemetry.prometheus.entity.TimeSeries;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,11 +27,15 @@ public class RemoteWriteIntake {
     @Inject
     RemoteWriteCounters counters;
 
+    @Inject
+    IngestFigures figures;
+
     /**
      * @throws InvalidWriteRequestException when the body is no remote-write request: nothing of it is stored
      * @throws com.gputelemetry.ingest.control.IngestRefusal when it cannot be stored now: nothing of it was
      */
     public void take(byte[] body) {
+        long arrived = System.nanoTime();
         List<TimeSeries> series;
         try {
             series = decoder.decode(body);
@@ -38,12 +44,12 @@ public class RemoteWriteIntake {
             throw e;
         }
         GpuSamples samples = GpuSamples.of(series);
-        if (!samples.rows().isEmpty()
-                && intake.takeOnce(digest(body), samples.rows()).duplicate()) {
-            counters.duplicate();
-            return;
+        boolean duplicate = !samples.rows().isEmpty()
+                && intake.takeOnce(digest(body), samples.rows()).duplicate();
+        if (!duplicate) {
+            counters.skipped(samples.skipped());
         }
-        counters.taken(samples);
+        figures.acknowledged(Transport.REMOTE_WRITE, body.length, samples.rows().size(), 0, duplicate, arrived);
     }
 
     private static String digest(byte[] body) {

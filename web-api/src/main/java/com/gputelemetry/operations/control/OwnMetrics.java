@@ -1,0 +1,110 @@
+package com.gputelemetry.operations.control;
+
+import com.gputelemetry.ingest.control.IngestFigures;
+import com.gputelemetry.ingest.control.Pushbacks;
+import com.gputelemetry.prometheus.control.RemoteWriteCounters;
+import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.queue.control.GroupStatus;
+import com.gputelemetry.queue.control.QueueStatistics;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.function.ToLongFunction;
+
+/**
+ * The application's own metrics, in a registry of Prometheus' client library that the application carries itself, so
+ * that every server (Payara Micro, Payara Server, WildFly, which has no MicroProfile Metrics) exposes the same names
+ * in the same format. Queue figures are read when scraped; ingest figures are counted as batches come.
+ */
+@ApplicationScoped
+public class OwnMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    @EJB
+    MessageQueue queue;
+
+    @EJB
+    QueueStatistics statistics;
+
+    @Inject
+    Pushbacks pushbacks;
+
+    @Inject
+    IngestFigures ingest;
+
+    @Inject
+    RemoteWriteCounters remoteWrite;
+
+    @PostConstruct
+    void register() {
+        registry.register(GaugeWithCallback.builder()
+                .name("queue_records")
+                .help("Records the topic's log holds now, over all partitions")
+                .labelNames("topic")
+                .callback(
+                        callback -> statistics.topics().forEach(topic -> callback.call(topic.records(), topic.topic())))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("queue_lag")
+                .help("Records the group has yet to process, over all partitions")
+                .labelNames("group", "topic")
+                .callback(callback ->
+                        statistics.groups().forEach(group -> callback.call(group.lag(), group.group(), group.topic())))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("queue_dead_letters")
+                .help("Records the group gave up on, held for replay")
+                .labelNames("group", "topic")
+                .callback(callback -> statistics
+                        .groups()
+                        .forEach(group -> callback.call(group.deadLetters(), group.group(), group.topic())))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("queue_workers")
+                .help("The group's workers on this server")
+                .labelNames("group", "topic")
+                .callback(callback -> local(GroupStatus::workers, callback::call))
+                .build());
+        registry.register(CounterWithCallback.builder()
+                .name("queue_delivered_total")
+                .help("Records this server's workers delivered")
+                .labelNames("group", "topic")
+                .callback(callback -> local(GroupStatus::delivered, callback::call))
+                .build());
+        registry.register(CounterWithCallback.builder()
+                .name("queue_redeliveries_total")
+                .help("Deliveries this server's workers retried")
+                .labelNames("group", "topic")
+                .callback(callback -> local(GroupStatus::redeliveries, callback::call))
+                .build());
+        registry.register(CounterWithCallback.builder()
+                .name("ingest_pushed_back_total")
+                .help("Batches this server refused with 429 because a group lagged too far behind")
+                .callback(callback -> callback.call(pushbacks.refused()))
+                .build());
+        registry.register(CounterWithCallback.builder()
+                .name("ingest_retried_early_total")
+                .help("Refused batches whose producer came back before the Retry-After had passed")
+                .callback(callback -> callback.call(pushbacks.early()))
+                .build());
+        ingest.registerWith(registry);
+        remoteWrite.registerWith(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    private interface LabelledValue {
+        void call(double value, String... labelValues);
+    }
+
+    private void local(ToLongFunction<GroupStatus> figure, LabelledValue callback) {
+        queue.groups().forEach(group -> callback.call(figure.applyAsLong(group), group.group(), group.topic()));
+    }
+}
