@@ -42,7 +42,8 @@ final class FakeDcgmExporter implements AutoCloseable {
 
     /**
      * GPUs of their own (each UUID tagged), whose utilisation, temperature and power change from scrape to scrape,
-     * and an energy counter that grows (GPU 0's restarts from 0 every 10 scrapes, as after an exporter's restart).
+     * and an energy counter that grows (GPU 0's restarts from 0 every 10 scrapes, as after an exporter's restart);
+     * GPUs 0 and 1 of each host serve pods ({@link #workload}).
      */
     static FakeDcgmExporter varying(String tag) throws IOException {
         return serve(scrape -> exposition(scrape, tag).getBytes(StandardCharsets.UTF_8));
@@ -87,6 +88,7 @@ final class FakeDcgmExporter implements AutoCloseable {
             double value = Double.parseDouble(row.get("value"));
             if (tag != null) {
                 labels.put("UUID", labels.get("UUID").replace("GPU-", "GPU-" + tag + "-"));
+                workload(labels);
                 value = varied(row.get("metric_name"), value, scrape, Integer.parseInt(labels.get("gpu")));
                 if (row.get("metric_name").equals("DCGM_FI_DEV_POWER_USAGE")) {
                     double power = Double.parseDouble(row.get("value"));
@@ -97,6 +99,29 @@ final class FakeDcgmExporter implements AutoCloseable {
             line(byMetric, row.get("metric_name"), "gauge", labels, value);
         }
         return String.join("", byMetric.values());
+    }
+
+    /**
+     * As dcgm-exporter labels a GPU a pod holds: on each host GPU 0 trains (a pod per host), GPU 1 serves (one pod
+     * name on every host); the other GPUs are free and have no such labels.
+     */
+    private static void workload(Map<String, String> labels) {
+        String host = labels.get("Hostname");
+        switch (labels.get("gpu")) {
+            case "0" -> {
+                labels.put("namespace", "training");
+                labels.put("pod", "llm-" + host.substring(host.length() - 3));
+                labels.put("container", "trainer");
+            }
+            case "1" -> {
+                labels.put("namespace", "serving");
+                labels.put("pod", "vllm-0");
+                labels.put("container", "server");
+            }
+            default -> {
+                // free
+            }
+        }
     }
 
     private static double varied(String metric, double value, long scrape, int gpu) {

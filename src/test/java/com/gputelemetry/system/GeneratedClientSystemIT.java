@@ -87,7 +87,7 @@ public class GeneratedClientSystemIT {
         List<Gpu> all = new ArrayList<>();
         String cursor = null;
         do {
-            GpuPage page = gpus.listGpus(null, null, 100, cursor);
+            GpuPage page = gpus.listGpus(null, null, null, null, 100, cursor);
             all.addAll(page.getItems());
             cursor = page.getNextCursor();
         } while (cursor != null);
@@ -113,11 +113,13 @@ public class GeneratedClientSystemIT {
         assertThat(detail.getDriverVersion()).isEqualTo("535.129.03");
         assertThat(detail.getLabels()).isNotEmpty();
         assertThat(detail.getLatest()).hasSize(10);
+        assertThat(detail.getWorkloads()).as("no pod held the sample's GPUs").isEmpty();
 
         // Posted as it is, the sample keeps the exporter's times, within seconds of this (the streamer would stamp
         // its own).
         OffsetDateTime scraped = OffsetDateTime.parse("2025-07-18T20:42:34Z");
-        Series series = gpus.getGpuTelemetry(GPU, scraped.minusHours(1), scraped.plusHours(1), null, "asc", 1000, null);
+        Series series = gpus.getGpuTelemetry(
+                GPU, scraped.minusHours(1), scraped.plusHours(1), null, "asc", null, null, 1000, null);
         assertThat(series.getGpu()).isEqualTo(GPU);
         assertThat(series.getItems()).hasSize(10);
         assertThat(series.getNextCursor()).isNull();
@@ -166,7 +168,8 @@ public class GeneratedClientSystemIT {
         assertThat(unknown.getStatus()).isEqualTo(404);
         assertThat(unknown.getDetail()).contains("GPU-00000000-0000-0000-0000-000000000000");
 
-        Problem badLimit = problem(catchThrowableOfType(() -> gpus.listGpus(null, null, 0, null), ApiException.class));
+        Problem badLimit =
+                problem(catchThrowableOfType(() -> gpus.listGpus(null, null, null, null, 0, null), ApiException.class));
         assertThat(badLimit.getStatus()).isEqualTo(400);
         assertThat(badLimit.getParameter()).isEqualTo("limit");
     }

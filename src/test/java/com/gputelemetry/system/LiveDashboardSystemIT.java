@@ -701,6 +701,28 @@ public class LiveDashboardSystemIT {
                             == METRICS);
         }
 
+        @Test
+        void aGpuPageListsTheWorkloadsTheGpuServed() throws Exception {
+            String gpu = gpuThatHasJustStarted("trainer", "llm-finetune-0", "training");
+            open("#/gpu/" + gpu + "?window=1h");
+            WebElement workload = await(By.cssSelector("[data-testid=workload]"));
+            assertThat(workload.findElements(By.tagName("td")))
+                    .extracting(WebElement::getText)
+                    .startsWith("training", "llm-finetune-0", "trainer");
+            assertThat(browser().driver().findElements(By.cssSelector("[data-testid=workload]")))
+                    .hasSize(1);
+            String free = gpuThatHasJustStarted();
+            open("#/gpu/" + free + "?window=1h");
+            new WebDriverWait(browser().driver(), WAIT)
+                    .until(driver -> driver.findElement(By.cssSelector("[data-testid=gpu-title]"))
+                            .getText()
+                            .contains(free));
+            assertThat(browser().driver().findElements(By.cssSelector("[data-testid=workloads]")))
+                    .as("no workloads table for a GPU no pod held")
+                    .isEmpty();
+            assertNoConsoleErrors();
+        }
+
         private String pageBackground() {
             return (String) ((JavascriptExecutor) browser().driver())
                     .executeScript("return getComputedStyle(document.body).backgroundColor");
@@ -712,6 +734,11 @@ public class LiveDashboardSystemIT {
      * free memory is 81,000 MiB) under a new UUID on a host of its own; answers the UUID once the GPU is stored.
      */
     private static String gpuThatHasJustStarted() throws Exception {
+        return gpuThatHasJustStarted("", "", "");
+    }
+
+    /** The same, while it serves this workload (the exporter's container, pod and namespace labels). */
+    private static String gpuThatHasJustStarted(String container, String pod, String namespace) throws Exception {
         String model = "GPU-6c8915d7-f04d-beb9-3e8a-e06f97ca4480";
         String uuid = "GPU-" + UUID.randomUUID();
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -721,6 +748,9 @@ public class LiveDashboardSystemIT {
                 .filter(line -> line.contains("\"" + model + "\""))
                 .map(line -> line.replaceFirst("^\"[^\"]*\"", "\"" + now + "\"")
                         .replace(model, uuid)
+                        .replace(
+                                "\"" + HOST + "\",\"\",\"\",\"\"",
+                                "\"dashboard-newcomers\",\"%s\",\"%s\",\"%s\"".formatted(container, pod, namespace))
                         .replace(HOST, "dashboard-newcomers"))
                 .forEach(line -> csv.append(line).append('\n'));
         var response = Http.ingest(server, csv.toString());

@@ -200,6 +200,100 @@ public abstract class PipelineSystemTest {
                 .isEqualTo(404);
     }
 
+    /** What the GPU served, as the detail lists it. */
+    public record Workload(String namespace, String pod, String container, String firstSeen, String lastSeen) {}
+
+    public record GpuWorkloads(String uuid, List<Workload> workloads, Map<String, String> labels) {}
+
+    /**
+     * The exporter's {@code namespace}, {@code pod} and {@code container} are stored with each point: which pod held
+     * the GPU when, its GPUs by namespace or pod, and its telemetry while one pod held it.
+     */
+    @Test
+    void theWorkloadsAGpuServedAreKeptWithItsPointsAndFilterItsTelemetry() throws Exception {
+        String gpu = TelemetryCsv.unique("GPU-workloads");
+        String namespace = TelemetryCsv.unique("team");
+        String csv = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,container,pod,namespace,value\n"
+                + workloadRow("2026-11-22T10:00:00Z", gpu, "trainer", "llm-0", namespace, 10)
+                + workloadRow("2026-11-22T10:00:30Z", gpu, "trainer", "llm-0", namespace, 11)
+                + workloadRow("2026-11-22T10:01:00Z", gpu, "", "", "", 0)
+                + workloadRow("2026-11-22T10:01:30Z", gpu, "server", "vllm-0", namespace, 50)
+                // Late: a point of the first pod that arrives after the second pod's.
+                + workloadRow("2026-11-22T09:59:30Z", gpu, "trainer", "llm-0", namespace, 9);
+        var answer =
+                Http.ingest(server, TelemetryCsv.unique("workloads"), 0, null, csv.getBytes(StandardCharsets.UTF_8));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+        GpuWorkloads detail = Poll.until(
+                        "the GPU with both workloads (detail)",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(200),
+                        () -> HTTP.send(request("/api/v1/gpus/" + gpu), HttpResponse.BodyHandlers.ofString()),
+                        response -> response.statusCode() == 200
+                                && JSON.fromJson(response.body(), GpuWorkloads.class)
+                                                .workloads()
+                                                .size()
+                                        == 2)
+                .body()
+                .transform(json -> JSON.fromJson(json, GpuWorkloads.class));
+        assertThat(detail.workloads())
+                .as("which pod held the GPU when, the earliest first, the late point included")
+                .containsExactly(
+                        new Workload(namespace, "llm-0", "trainer", "2026-11-22T09:59:30Z", "2026-11-22T10:00:30Z"),
+                        new Workload(namespace, "vllm-0", "server", "2026-11-22T10:01:30Z", "2026-11-22T10:01:30Z"));
+        assertThat(detail.labels()).doesNotContainKeys("pod", "namespace", "container");
+
+        assertThat(gpus("?namespace=" + namespace)).containsExactly(gpu);
+        assertThat(gpus("?namespace=" + namespace + "&pod=vllm-0")).containsExactly(gpu);
+        assertThat(gpus("?pod=llm-0&namespace=" + namespace)).containsExactly(gpu);
+        assertThat(gpus("?namespace=" + namespace + "&pod=nobody")).isEmpty();
+
+        String telemetry = "/api/v1/gpus/" + gpu + "/telemetry?start_time=2026-11-22T00:00:00Z";
+        assertThat(values(telemetry + "&pod=llm-0")).as("while llm-0 held it").containsExactly(9.0, 10.0, 11.0);
+        assertThat(values(telemetry + "&pod=vllm-0&namespace=" + namespace)).containsExactly(50.0);
+        assertThat(values(telemetry + "&namespace=" + namespace)).containsExactly(9.0, 10.0, 11.0, 50.0);
+        assertThat(values(telemetry + "&pod=nobody"))
+                .as("a pod it never served: 200, empty")
+                .isEmpty();
+        assertThat(values(telemetry))
+                .as("every point, the one without a pod too")
+                .hasSize(5);
+    }
+
+    private static String workloadRow(
+            String time, String gpu, String container, String pod, String namespace, double value) {
+        return String.join(
+                        ",",
+                        time,
+                        "DCGM_FI_DEV_GPU_UTIL",
+                        "0",
+                        "nvidia0",
+                        gpu,
+                        "H100",
+                        "workload-host",
+                        container,
+                        pod,
+                        namespace,
+                        Double.toString(value))
+                + "\n";
+    }
+
+    private static List<String> gpus(String query) throws Exception {
+        var response = HTTP.send(request("/api/v1/gpus" + query), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.fromJson(response.body(), GpuPage.class).items().stream()
+                .map(Gpu::uuid)
+                .toList();
+    }
+
+    private static List<Double> values(String path) throws Exception {
+        var response = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+        return JSON.fromJson(response.body(), Series.class).items().stream()
+                .map(Point::value)
+                .toList();
+    }
+
     private static String edgeRow(String time, String metric, String gpu, String value) {
         return TelemetryCsv.row(time, metric, gpu, "edge-host", value);
     }

@@ -164,7 +164,13 @@ public class PrometheusSystemIT {
             "DCGM_FI_DEV_GPU_TEMP{%s} > bool 40",
             "50 < DCGM_FI_DEV_GPU_TEMP{%s}",
             "1 + 2 * 3",
-            "sum(DCGM_FI_DEV_POWER_USAGE{%s}) / count(DCGM_FI_DEV_POWER_USAGE{%s})");
+            "sum(DCGM_FI_DEV_POWER_USAGE{%s}) / count(DCGM_FI_DEV_POWER_USAGE{%s})",
+            // The workload labels, which come with each point: who used the GPUs.
+            "DCGM_FI_DEV_GPU_UTIL{%s, pod=~\"llm-.*\"}",
+            "sum by (namespace) (DCGM_FI_DEV_POWER_USAGE{%s})",
+            "count by (namespace, pod) (DCGM_FI_DEV_GPU_TEMP{%s, namespace!=\"\"})",
+            "avg without (pod, container, UUID, gpu, device) (DCGM_FI_DEV_GPU_UTIL{%s, namespace=\"serving\"})",
+            "DCGM_FI_DEV_GPU_TEMP{%s, container=\"\"} > 45");
 
     @Test
     void everyQueryOfTheSubsetIsAnsweredAsPrometheusAnswersItOnTheSameSamples() throws Exception {

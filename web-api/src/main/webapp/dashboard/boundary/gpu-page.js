@@ -6,8 +6,8 @@ import {WINDOWS, windowOf} from '../entity/time-window.js';
 import {el, main} from './dom.js';
 import './metric-chart.js';
 
-// One GPU: a chart per metric over the window asked for, the latest values and the exporter's labels. The charts
-// of a relative window grow as the GPU's stream pushes points.
+// One GPU: a chart per metric over the window asked for, the latest values, the exporter's labels and the workloads
+// it served. The charts of a relative window grow as the GPU's stream pushes points.
 export async function gpuPage({id: uuid, params, closed}) {
     const span = windowOf(params);
     const detail = await api(`gpus/${enc(uuid)}`);
@@ -29,6 +29,7 @@ export async function gpuPage({id: uuid, params, closed}) {
                     'first seen': detail.firstSeen, 'last seen': detail.lastSeen})
                     .filter(([, value]) => value)
                     .map(([name, value]) => el('tr', {}, el('th', {text: name}), el('td', {text: value}))))))),
+        workloads(detail.workloads),
         charts);
 
     const latestCells = new Map();
@@ -74,4 +75,15 @@ function windowChoice(base, span) {
             location.hash = `${base}?from=${enc(new Date(fromInput.value).toISOString())}`
                 + `&to=${enc(new Date(toInput.value).toISOString())}`;
         }}));
+}
+
+// Which pod held the GPU when: the question dcgm-exporter's users ask most. Nothing when no pod ever did.
+function workloads(served) {
+    if (!served.length) return [];
+    return el('section', {class: 'panel'}, el('h2', {text: 'Workloads'}),
+        el('table', {'data-testid': 'workloads'},
+            el('thead', {}, el('tr', {}, ['namespace', 'pod', 'container', 'from', 'to']
+                .map((name) => el('th', {text: name})))),
+            el('tbody', {}, served.map((w) => el('tr', {'data-testid': 'workload'},
+                [w.namespace, w.pod, w.container, w.firstSeen, w.lastSeen].map((text) => el('td', {text})))))));
 }

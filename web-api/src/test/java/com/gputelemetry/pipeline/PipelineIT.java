@@ -164,7 +164,7 @@ class PipelineIT {
     }
 
     private int points(String uuid) {
-        return catalog.series(uuid, 0, Long.MAX_VALUE, List.of(), SeriesPosition.start(false), 1_000)
+        return catalog.series(uuid, 0, Long.MAX_VALUE, List.of(), null, SeriesPosition.start(false), 1_000)
                 .size();
     }
 

@@ -3,6 +3,7 @@ package com.gputelemetry.collector.boundary;
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.entity.LogRecord;
 import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stores queue records' telemetry rows: upserts each GPU and inserts its points. Pooled by the container and called
+ * Stores queue records' telemetry rows: upserts each GPU and the workloads it served, and inserts its points. Pooled by the container and called
  * inside the queue's delivery transaction, which also commits the group's offset (message-driven style).
  */
 @Stateless
@@ -52,6 +53,32 @@ public class TelemetryCollector implements MessageListener {
             }
             em.persist(row.toPoint());
         }
+        storeWorkloads(rows);
+    }
+
+    /** Each GPU's workloads in these rows, a span each, widened over what is stored: one write per GPU and workload. */
+    private void storeWorkloads(List<TelemetryRow> rows) {
+        Map<GpuWorkload.Key, GpuWorkload> spans = new HashMap<>();
+        for (TelemetryRow row : rows) {
+            if (row.workload() == null) {
+                continue;
+            }
+            spans.merge(
+                    new GpuWorkload.Key(row.uuid(), row.workload().id()),
+                    new GpuWorkload(row.uuid(), row.workload(), row.timeMicros(), row.timeMicros()),
+                    (span, more) -> {
+                        span.seen(row.timeMicros(), row.timeMicros());
+                        return span;
+                    });
+        }
+        spans.forEach((key, span) -> {
+            GpuWorkload stored = em.find(GpuWorkload.class, key);
+            if (stored == null) {
+                em.persist(span);
+            } else {
+                stored.seen(span.firstSeenMicros(), span.lastSeenMicros());
+            }
+        });
     }
 
     private Map<String, Gpu> known(List<TelemetryRow> rows) {

@@ -41,7 +41,8 @@ public class SchemaMigrations {
             new Migration(3, "queue_dead_letters"),
             new Migration(4, "queue_leases"),
             new Migration(5, "telemetry_queries"),
-            new Migration(6, "gpu_metrics_wider"));
+            new Migration(6, "gpu_metrics_wider"),
+            new Migration(7, "gpu_workloads"));
 
     @Inject
     DataSource dataSource;

@@ -2,6 +2,7 @@ package com.gputelemetry.telemetry.control;
 
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuPosition;
+import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import jakarta.ejb.Stateless;
@@ -10,7 +11,9 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +51,10 @@ public class GpuCatalog {
      * metric names, the largest columns, which a listing leaves out.
      *
      * @param hostname and {@code model}: exact but case-insensitive filters, null for none
+     * @param namespace and {@code pod}: GPUs that served a workload of this namespace (and pod), at any time; exact,
+     *     null for none
      */
-    public List<Gpu> gpus(String hostname, String model, GpuPosition after, int limit) {
+    public List<Gpu> gpus(String hostname, String model, String namespace, String pod, GpuPosition after, int limit) {
         var jpql = new StringBuilder(
                 """
                 SELECT NEW com.gputelemetry.telemetry.entity.Gpu(
@@ -63,6 +68,13 @@ public class GpuCatalog {
         if (model != null) {
             jpql.append(" AND LOWER(g.model) = :model");
         }
+        if (namespace != null || pod != null) {
+            jpql.append(" AND g.uuid IN (SELECT w.gpuUuid FROM GpuWorkload w WHERE ")
+                    .append(namespace != null && pod != null ? "w.namespace = :namespace AND w.pod = :pod" : "")
+                    .append(namespace != null && pod == null ? "w.namespace = :namespace" : "")
+                    .append(namespace == null ? "w.pod = :pod" : "")
+                    .append(")");
+        }
         jpql.append(" ORDER BY g.hostname, g.gpuIndex, g.uuid");
         TypedQuery<Gpu> query = em.createQuery(jpql.toString(), Gpu.class)
                 .setParameter("host", after.hostname())
@@ -75,7 +87,32 @@ public class GpuCatalog {
         if (model != null) {
             query.setParameter("model", model.toLowerCase());
         }
+        if (namespace != null) {
+            query.setParameter("namespace", namespace);
+        }
+        if (pod != null) {
+            query.setParameter("pod", pod);
+        }
         return query.getResultList();
+    }
+
+    /** The workloads a GPU served, the earliest first: which pod held it when. */
+    public List<GpuWorkload> workloads(String uuid) {
+        return readOnly(em.createQuery(
+                        "SELECT w FROM GpuWorkload w WHERE w.gpuUuid = :gpu ORDER BY w.firstSeenMicros, w.workloadId",
+                        GpuWorkload.class))
+                .setParameter("gpu", uuid)
+                .getResultList();
+    }
+
+    /** Every GPU's workloads, by GPU UUID: the series a Prometheus query chooses among have their labels. */
+    public Map<String, List<GpuWorkload>> everyWorkload() {
+        Map<String, List<GpuWorkload>> byGpu = new HashMap<>();
+        readOnly(em.createQuery("SELECT w FROM GpuWorkload w ORDER BY w.firstSeenMicros", GpuWorkload.class))
+                .getResultList()
+                .forEach(w -> byGpu.computeIfAbsent(w.getGpuUuid(), uuid -> new ArrayList<>())
+                        .add(w));
+        return byGpu;
     }
 
     public Optional<Gpu> gpu(String uuid) {
@@ -90,12 +127,12 @@ public class GpuCatalog {
 
     /**
      * The points of one metric of some GPUs with {@code fromMicros <= time <= toMicros}, by GPU and then time, as
-     * rows of GPU UUID, time (µs) and value; at most {@code limit} rows.
+     * rows of GPU UUID, time (µs), value and workload id (null for none); at most {@code limit} rows.
      */
     public List<Object[]> points(String metric, List<String> uuids, long fromMicros, long toMicros, int limit) {
         return em.createQuery(
                         """
-                        SELECT p.gpuUuid, p.timeMicros, p.value FROM TelemetryPoint p
+                        SELECT p.gpuUuid, p.timeMicros, p.value, p.workloadId FROM TelemetryPoint p
                         WHERE p.metric = :metric AND p.gpuUuid IN :uuids
                           AND p.timeMicros >= :from AND p.timeMicros <= :to
                         ORDER BY p.gpuUuid, p.timeMicros, p.id""",
@@ -180,9 +217,16 @@ public class GpuCatalog {
      * ascending or descending by time, then id.
      *
      * @param metrics the metrics to include; empty for all
+     * @param workloadIds only the points measured while the GPU served one of these workloads; null for all points
      */
     public List<TelemetryPoint> series(
-            String uuid, long fromMicros, long toMicros, List<String> metrics, SeriesPosition after, int limit) {
+            String uuid,
+            long fromMicros,
+            long toMicros,
+            List<String> metrics,
+            Collection<Long> workloadIds,
+            SeriesPosition after,
+            int limit) {
         boolean descending = after.descending();
         String beyond = descending
                 ? "(p.timeMicros < :afterTime OR (p.timeMicros = :afterTime AND p.id < :afterId))"
@@ -193,6 +237,7 @@ public class GpuCatalog {
                         + " FROM TelemetryPoint p WHERE p.gpuUuid = :gpu"
                         + " AND p.timeMicros >= :from AND p.timeMicros <= :to AND " + beyond
                         + (metrics.isEmpty() ? "" : " AND p.metric IN :metrics")
+                        + (workloadIds == null ? "" : " AND p.workloadId IN :workloads")
                         + " ORDER BY p.timeMicros" + direction + ", p.id" + direction;
         TypedQuery<TelemetryPoint> query = em.createQuery(jpql, TelemetryPoint.class)
                 .setParameter("gpu", uuid)
@@ -203,6 +248,9 @@ public class GpuCatalog {
                 .setMaxResults(limit);
         if (!metrics.isEmpty()) {
             query.setParameter("metrics", metrics);
+        }
+        if (workloadIds != null) {
+            query.setParameter("workloads", workloadIds);
         }
         return query.getResultList();
     }

@@ -36,14 +36,20 @@ public class TelemetryPoint {
     @Column(name = "source_time_us")
     private Long sourceTimeMicros;
 
+    /** The workload ({@link Workload#id()}) the GPU served at this time, if any; its labels are in {@code gpu_workload}. */
+    @Column(name = "workload_id")
+    private Long workloadId;
+
     protected TelemetryPoint() {}
 
-    public TelemetryPoint(String gpuUuid, String metric, long timeMicros, double value, Long sourceTimeMicros) {
+    public TelemetryPoint(
+            String gpuUuid, String metric, long timeMicros, double value, Long sourceTimeMicros, Long workloadId) {
         this.gpuUuid = gpuUuid;
         this.metric = metric;
         this.timeMicros = timeMicros;
         this.value = value;
         this.sourceTimeMicros = sourceTimeMicros;
+        this.workloadId = workloadId;
     }
 
     /** A point as a page of its GPU's series shows it (the GPU is the page's). Never persisted. */

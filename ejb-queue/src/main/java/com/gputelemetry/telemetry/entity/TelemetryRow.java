@@ -25,10 +25,26 @@ public record TelemetryRow(
         String device,
         String model,
         Long sourceTimeMicros,
-        String labels) {
+        String labels,
+        Workload workload) {
 
     /** The queue topic that carries telemetry rows, partitioned by GPU UUID. */
     public static final String TOPIC = "telemetry";
+
+    /** A row of a GPU no workload holds. */
+    public TelemetryRow(
+            String uuid,
+            String metric,
+            long timeMicros,
+            double value,
+            String hostname,
+            int gpuIndex,
+            String device,
+            String model,
+            Long sourceTimeMicros,
+            String labels) {
+        this(uuid, metric, timeMicros, value, hostname, gpuIndex, device, model, sourceTimeMicros, labels, null);
+    }
 
     private static final CSVFormat PAYLOAD =
             CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
@@ -38,7 +54,8 @@ public record TelemetryRow(
     }
 
     public TelemetryPoint toPoint() {
-        return new TelemetryPoint(uuid, metric, timeMicros, value, sourceTimeMicros);
+        return new TelemetryPoint(
+                uuid, metric, timeMicros, value, sourceTimeMicros, workload == null ? null : workload.id());
     }
 
     /**
@@ -51,14 +68,20 @@ public record TelemetryRow(
                 + hostname.length()
                 + device.length()
                 + model.length()
-                + (labels == null ? 0 : labels.length());
+                + (labels == null ? 0 : labels.length())
+                + (workload == null
+                        ? 0
+                        : workload.namespace().length()
+                                + workload.pod().length()
+                                + workload.container().length());
         return 2 * text + 10 * 2 + 80;
     }
 
     /**
      * The rows as a queue payload, compact: the rows sorted by GPU (stably, so each GPU's rows keep their order), and a
      * GPU's placement (host, index, device, model, labels: most of a row's bytes) written once for its run of rows
-     * rather than on every row. A placement line has 6 fields, a point line 4.
+     * rather than on every row. A placement line has 6 fields (9 with the workload: namespace, pod, container), a point
+     * line 4.
      */
     public static String toPayload(List<TelemetryRow> rows) {
         List<TelemetryRow> byGpu = new ArrayList<>(rows);
@@ -68,13 +91,18 @@ public record TelemetryRow(
             TelemetryRow placed = null;
             for (TelemetryRow row : byGpu) {
                 if (placed == null || !row.samePlacement(placed)) {
-                    printer.printRecord(
+                    List<Object> placement = new ArrayList<>(List.of(
                             row.uuid,
                             row.hostname,
                             row.gpuIndex,
                             row.device,
                             row.model,
-                            row.labels == null ? "" : row.labels);
+                            row.labels == null ? "" : row.labels));
+                    if (row.workload != null) {
+                        placement.addAll(
+                                List.of(row.workload.namespace(), row.workload.pod(), row.workload.container()));
+                    }
+                    printer.printRecord(placement);
                     placed = row;
                 }
                 printer.printRecord(
@@ -101,7 +129,7 @@ public record TelemetryRow(
             TelemetryRow placement = null;
             for (CSVRecord r : parser) {
                 switch (r.size()) {
-                    case 6 ->
+                    case 6, 9 ->
                         placement = new TelemetryRow(
                                 r.get(0),
                                 "",
@@ -112,7 +140,8 @@ public record TelemetryRow(
                                 r.get(3),
                                 r.get(4),
                                 null,
-                                emptyAsNull(r.get(5)));
+                                emptyAsNull(r.get(5)),
+                                r.size() == 9 ? Workload.of(r.get(6), r.get(7), r.get(8)) : null);
                     case 4 -> {
                         if (placement == null) {
                             throw new IllegalArgumentException(
@@ -128,7 +157,8 @@ public record TelemetryRow(
                                 placement.device,
                                 placement.model,
                                 r.get(3).isEmpty() ? null : Long.valueOf(r.get(3)),
-                                placement.labels));
+                                placement.labels,
+                                placement.workload));
                     }
                     case 10 ->
                         rows.add(new TelemetryRow(
@@ -143,8 +173,8 @@ public record TelemetryRow(
                                 r.get(8).isEmpty() ? null : Long.valueOf(r.get(8)),
                                 emptyAsNull(r.get(9))));
                     default ->
-                        throw new IllegalArgumentException(
-                                "payload line " + r.getRecordNumber() + " has " + r.size() + " fields, not 4, 6 or 10");
+                        throw new IllegalArgumentException("payload line " + r.getRecordNumber() + " has " + r.size()
+                                + " fields, not 4, 6, 9 or 10");
                 }
             }
         } catch (IOException e) {
@@ -159,7 +189,8 @@ public record TelemetryRow(
                 && gpuIndex == other.gpuIndex
                 && device.equals(other.device)
                 && model.equals(other.model)
-                && Objects.equals(labels, other.labels);
+                && Objects.equals(labels, other.labels)
+                && Objects.equals(workload, other.workload);
     }
 
     private static String emptyAsNull(String text) {

@@ -74,6 +74,50 @@ class TelemetryRowTest {
     }
 
     @Test
+    void eachPointKeepsItsWorkloadAndAChangeOfPodStartsANewPlacement() {
+        var training = Workload.of("training", "llm-0", "trainer");
+        var serving = Workload.of("serving", "vllm-\"quoted\", with comma", "");
+        var rows = List.of(
+                withWorkload(row("GPU-1", "DCGM_FI_DEV_GPU_UTIL", 1L, "host-a", null), training),
+                withWorkload(row("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 1L, "host-a", null), training),
+                withWorkload(row("GPU-1", "DCGM_FI_DEV_GPU_UTIL", 2L, "host-a", null), serving),
+                row("GPU-1", "DCGM_FI_DEV_GPU_UTIL", 3L, "host-a", null));
+
+        String payload = TelemetryRow.toPayload(rows);
+
+        assertThat(TelemetryRow.fromPayload(payload)).containsExactlyElementsOf(rows);
+        assertThat(payload.lines())
+                .as("a placement for each workload, and one without")
+                .hasSize(7);
+        for (TelemetryRow row : rows) {
+            assertThat(TelemetryRow.toPayload(List.of(row)).length()).isLessThanOrEqualTo(row.payloadCharsAtMost());
+        }
+        assertThat(Workload.of("", " ", null))
+                .as("blank labels name no workload")
+                .isNull();
+        assertThat(training.id())
+                .isPositive()
+                .isEqualTo(Workload.of("training", "llm-0", "trainer").id());
+        assertThat(training.id())
+                .isNotEqualTo(Workload.of("training", "llm-0", "").id());
+    }
+
+    private static TelemetryRow withWorkload(TelemetryRow row, Workload workload) {
+        return new TelemetryRow(
+                row.uuid(),
+                row.metric(),
+                row.timeMicros(),
+                row.value(),
+                row.hostname(),
+                row.gpuIndex(),
+                row.device(),
+                row.model(),
+                row.sourceTimeMicros(),
+                row.labels(),
+                workload);
+    }
+
+    @Test
     void aPayloadOfEarlierVersionsOneRowPerLineIsStillRead() {
         String earlier = "GPU-1,DCGM_FI_DEV_GPU_TEMP,2000000,41.0,host-a,2,nvidia2,H100,,\n"
                 + "GPU-1,DCGM_FI_DEV_GPU_UTIL,2000000,7.0,host-a,2,nvidia2,H100,1000000,\"gpu=\"\"2\"\"\"\n";
@@ -108,7 +152,7 @@ class TelemetryRowTest {
     void anythingElseIsRefusedWithTheLineThatIsWrong() {
         assertThatThrownBy(() -> TelemetryRow.fromPayload("GPU-1,a,b\n"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("payload line 1 has 3 fields, not 4, 6 or 10");
+                .hasMessage("payload line 1 has 3 fields, not 4, 6, 9 or 10");
         assertThatThrownBy(() -> TelemetryRow.fromPayload("DCGM_FI_DEV_GPU_TEMP,1,2.0,\n"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("payload line 1: a point before any GPU placement");

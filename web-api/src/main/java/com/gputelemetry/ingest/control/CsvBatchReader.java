@@ -3,6 +3,7 @@ package com.gputelemetry.ingest.control;
 import com.gputelemetry.ingest.entity.RowRejection;
 import com.gputelemetry.telemetry.entity.Micros;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
+import com.gputelemetry.telemetry.entity.Workload;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -32,8 +33,25 @@ public class CsvBatchReader {
     private static final char NOT_UTF8 = '\uFFFD';
 
     /** The widths of the columns the values are stored in (migration V2). */
-    private static final Map<String, Integer> MAX_LENGTHS =
-            Map.of("uuid", 64, "metric_name", 128, "Hostname", 255, "device", 64, "modelName", 255, LABELS, 4000);
+    private static final Map<String, Integer> MAX_LENGTHS = Map.of(
+            "uuid",
+            64,
+            "metric_name",
+            128,
+            "Hostname",
+            255,
+            "device",
+            64,
+            "modelName",
+            255,
+            LABELS,
+            4000,
+            "namespace",
+            Workload.MAX_LENGTH,
+            "pod",
+            Workload.MAX_LENGTH,
+            "container",
+            Workload.MAX_LENGTH);
 
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
@@ -146,7 +164,11 @@ public class CsvBatchReader {
                 optional(record, columns, SOURCE_TIMESTAMP) == null
                         ? null
                         : time(optional(record, columns, SOURCE_TIMESTAMP), SOURCE_TIMESTAMP),
-                optional(record, columns, LABELS));
+                optional(record, columns, LABELS),
+                Workload.of(
+                        optional(record, columns, "namespace"),
+                        optional(record, columns, "pod"),
+                        optional(record, columns, "container")));
     }
 
     private static String required(CSVRecord record, Map<String, Integer> columns, String name) {

@@ -68,9 +68,25 @@ final class ContractSchemas {
                         "timestamp",
                         "value"));
         schemas.put(
+                "Workload",
+                object(
+                        "A Kubernetes workload the GPU served, and from when to when it was measured serving it",
+                        props(
+                                "namespace", string("The pod's namespace, as the exporter labelled it (may be empty)"),
+                                "pod", string("The pod (may be empty)"),
+                                "container", string("The container (may be empty)"),
+                                "firstSeen", time("The first point measured while serving it"),
+                                "lastSeen", time("The latest such point")),
+                        "namespace",
+                        "pod",
+                        "container",
+                        "firstSeen",
+                        "lastSeen"));
+        schemas.put(
                 "GpuDetail",
                 object(
-                        "One GPU: identity, placement, reports, exporter labels and the latest value of each metric",
+                        "One GPU: identity, placement, reports, exporter labels, the workloads it served and the"
+                                + " latest value of each metric",
                         props(
                                 "uuid", string("The GPU's UUID"),
                                 "hostname", string("The host it is in"),
@@ -81,6 +97,10 @@ final class ContractSchemas {
                                 "lastSeen", time("Its latest report"),
                                 "driverVersion", nullable(string("The driver version the exporter reported")),
                                 "labels", map("The exporter's other labels"),
+                                "workloads",
+                                        array(
+                                                "The workloads it served, the earliest first: which pod held it when",
+                                                "Workload"),
                                 "latest", array("The newest point of each metric", "LatestValue")),
                         "uuid",
                         "hostname",
@@ -90,6 +110,7 @@ final class ContractSchemas {
                         "firstSeen",
                         "lastSeen",
                         "labels",
+                        "workloads",
                         "latest"));
         schemas.put(
                 "Point",

@@ -31,6 +31,20 @@ final class SharedParameters {
                         .schema(ContractSchemas.typed(SchemaType.STRING))
                         .example("mtv5-dgx1-hgpu-031"));
         parameters.put(
+                "namespace",
+                parameter(
+                                "namespace",
+                                In.QUERY,
+                                "Only what a workload of this Kubernetes namespace was served (exact, as the exporter"
+                                        + " labelled it)")
+                        .schema(ContractSchemas.typed(SchemaType.STRING))
+                        .example("training"));
+        parameters.put(
+                "pod",
+                parameter("pod", In.QUERY, "Only what this pod was served (exact, as the exporter labelled it)")
+                        .schema(ContractSchemas.typed(SchemaType.STRING))
+                        .example("llm-finetune-0"));
+        parameters.put(
                 "metric",
                 parameter("metric", In.QUERY, "Only these metrics (repeat the parameter for several); default: all")
                         .schema(ContractSchemas.typed(SchemaType.ARRAY).items(ContractSchemas.typed(SchemaType.STRING)))

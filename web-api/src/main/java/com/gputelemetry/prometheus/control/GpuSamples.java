@@ -4,6 +4,7 @@ import com.gputelemetry.ingest.control.DcgmSentinel;
 import com.gputelemetry.prometheus.entity.SkipReason;
 import com.gputelemetry.prometheus.entity.TimeSeries;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
+import com.gputelemetry.telemetry.entity.Workload;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -12,9 +13,10 @@ import java.util.stream.Collectors;
 
 /**
  * Turns remote-written series into telemetry rows, as the CSV columns are read: a GPU series is one that carries the
- * labels dcgm-exporter writes for every GPU; its samples keep their own timestamps, and all its labels but the name
- * are kept with the GPU ({@code job} and {@code instance} too, as Prometheus added them). Everything else is counted
- * by reason and not stored.
+ * labels dcgm-exporter writes for every GPU; its samples keep their own timestamps, the workload labels
+ * ({@code namespace}, {@code pod}, {@code container}) go with each point, and all its other labels but the name are kept
+ * with the GPU ({@code job} and {@code instance} too, as Prometheus added them). Everything else is counted by reason
+ * and not stored.
  */
 public final class GpuSamples {
 
@@ -60,8 +62,10 @@ public final class GpuSamples {
             skip(SkipReason.NOT_A_GPU_SERIES, series.samples().size());
             return;
         }
-        String kept = labelsWithoutName(labels);
-        if (uuid.length() > UUID_CHARS
+        Workload workload = Workload.of(labels.get("namespace"), labels.get("pod"), labels.get("container"));
+        String kept = gpuLabels(labels);
+        if ((workload != null && workload.tooLong() != null)
+                || uuid.length() > UUID_CHARS
                 || series.name().length() > METRIC_CHARS
                 || hostname.length() > HOSTNAME_CHARS
                 || device.length() > DEVICE_CHARS
@@ -86,7 +90,8 @@ public final class GpuSamples {
                     device,
                     model,
                     null,
-                    kept));
+                    kept,
+                    workload));
         }
     }
 
@@ -120,10 +125,13 @@ public final class GpuSamples {
         }
     }
 
-    /** In the form the CSV's {@code labels_raw} has: {@code name="value"} by name, comma-separated, values escaped. */
-    private static String labelsWithoutName(Map<String, String> labels) {
+    /**
+     * The labels that belong to the GPU rather than to a point (not the name, not the workload's), in the form the CSV's
+     * {@code labels_raw} has: {@code name="value"} by name, comma-separated, values escaped.
+     */
+    private static String gpuLabels(Map<String, String> labels) {
         return labels.entrySet().stream()
-                .filter(label -> !label.getKey().equals(TimeSeries.NAME))
+                .filter(label -> !label.getKey().equals(TimeSeries.NAME) && !Workload.LABELS.contains(label.getKey()))
                 .map(label -> label.getKey() + "=\"" + escaped(label.getValue()) + "\"")
                 .collect(Collectors.joining(","));
     }

@@ -7,7 +7,9 @@ import com.gputelemetry.prometheus.entity.QueryDeadline;
 import com.gputelemetry.prometheus.entity.SeriesData;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
+import com.gputelemetry.telemetry.entity.Workload;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The stored telemetry as Prometheus series: one per GPU and metric it reports, labelled with the GPU's labels as
+ * The stored telemetry as Prometheus series: one per GPU, metric and workload, labelled with the GPU's labels as
  * the exporter (and Prometheus) wrote them, its placement columns where the labels lack them, and the metric as
  * {@code __name__}. Points are read a few dozen GPUs at a time and kept as arrays, within the query's budget.
  */
@@ -33,17 +35,21 @@ public class StoredSeries implements SeriesSource {
     @Override
     public List<SeriesData> select(
             List<LabelMatcher> matchers, long fromMillis, long toMillis, PointBudget budget, QueryDeadline deadline) {
-        Map<String, Map<String, Labels>> byMetric = new TreeMap<>();
-        for (Labels labels : everySeries()) {
+        // A GPU's series without a workload is a candidate whether or not it has points: if it has none, it is not
+        // selected, since only series with points are.
+        Map<String, Map<SeriesKey, Labels>> byMetric = new TreeMap<>();
+        for (Map.Entry<SeriesKey, Labels> series : candidates(true).entrySet()) {
             deadline.check();
+            Labels labels = series.getValue();
             if (matchers.stream().allMatch(matcher -> matcher.matches(labels, deadline))) {
                 byMetric.computeIfAbsent(labels.get(Labels.NAME), metric -> new LinkedHashMap<>())
-                        .put(labels.get("UUID"), labels);
+                        .put(series.getKey(), labels);
             }
         }
         List<SeriesData> selected = new ArrayList<>();
-        byMetric.forEach((metric, gpus) -> {
-            List<String> uuids = List.copyOf(gpus.keySet());
+        byMetric.forEach((metric, chosen) -> {
+            List<String> uuids =
+                    chosen.keySet().stream().map(SeriesKey::uuid).distinct().toList();
             for (int from = 0; from < uuids.size(); from += GPUS_PER_STATEMENT) {
                 deadline.check();
                 List<String> chunk = uuids.subList(from, Math.min(uuids.size(), from + GPUS_PER_STATEMENT));
@@ -54,49 +60,97 @@ public class StoredSeries implements SeriesSource {
                         Math.multiplyExact(toMillis, 1000L) + 999,
                         (int) Math.min(Integer.MAX_VALUE, budget.left() + 1));
                 budget.take(rows.size());
-                selected.addAll(series(rows, gpus));
+                selected.addAll(series(rows, metric, chosen));
             }
         });
         return selected;
     }
 
-    /** Every series there is: each GPU's metrics, labelled. */
+    /** Every series there is: each GPU's metrics, once per workload it served, labelled. */
     public List<Labels> everySeries() {
-        List<Labels> series = new ArrayList<>();
+        return List.copyOf(candidates(false).values());
+    }
+
+    /**
+     * Each GPU's series: a metric's points of one workload are a series, with the workload's labels, as Prometheus
+     * has them (a pod's label changes the series). Its points without a workload are one more, which a listing shows
+     * only when the GPU reported outside every workload's span.
+     */
+    private Map<SeriesKey, Labels> candidates(boolean everyPossible) {
+        Map<String, List<GpuWorkload>> workloads = catalog.everyWorkload();
+        Map<SeriesKey, Labels> series = new LinkedHashMap<>();
         for (Gpu gpu : catalog.everyGpu()) {
             Labels labels = labelsOf(gpu);
+            List<GpuWorkload> served = workloads.getOrDefault(gpu.getUuid(), List.of());
+            boolean withoutWorkload = everyPossible || served.isEmpty() || reportedOutside(gpu, served);
             for (String metric : gpu.metricNames()) {
-                series.add(labels.with(Labels.NAME, metric));
+                Labels named = labels.with(Labels.NAME, metric);
+                if (withoutWorkload) {
+                    series.put(new SeriesKey(metric, gpu.getUuid(), null), named);
+                }
+                for (GpuWorkload workload : served) {
+                    series.put(
+                            new SeriesKey(metric, gpu.getUuid(), workload.getWorkloadId()),
+                            withWorkload(named, workload));
+                }
             }
         }
         return series;
     }
 
-    private static List<SeriesData> series(List<Object[]> rows, Map<String, Labels> gpus) {
-        List<SeriesData> series = new ArrayList<>();
-        int start = 0;
-        while (start < rows.size()) {
-            String uuid = (String) rows.get(start)[0];
-            int end = start;
-            while (end < rows.size() && rows.get(end)[0].equals(uuid)) {
-                end++;
-            }
-            long[] times = new long[end - start];
-            double[] values = new double[end - start];
-            for (int i = start; i < end; i++) {
-                times[i - start] = Math.floorDiv(((Number) rows.get(i)[1]).longValue(), 1000L);
-                values[i - start] = ((Number) rows.get(i)[2]).doubleValue();
-            }
-            series.add(new SeriesData(gpus.get(uuid), times, values));
-            start = end;
+    private static boolean reportedOutside(Gpu gpu, List<GpuWorkload> served) {
+        long first =
+                served.stream().mapToLong(GpuWorkload::firstSeenMicros).min().orElseThrow();
+        long last = served.stream().mapToLong(GpuWorkload::lastSeenMicros).max().orElseThrow();
+        return gpu.firstSeenMicros() < first || gpu.lastSeenMicros() > last;
+    }
+
+    private static Labels withWorkload(Labels labels, GpuWorkload workload) {
+        Labels labelled = labels;
+        if (!workload.getNamespace().isEmpty()) {
+            labelled = labelled.with("namespace", workload.getNamespace());
         }
+        if (!workload.getPod().isEmpty()) {
+            labelled = labelled.with("pod", workload.getPod());
+        }
+        if (!workload.getContainer().isEmpty()) {
+            labelled = labelled.with("container", workload.getContainer());
+        }
+        return labelled;
+    }
+
+    /** The rows (GPU, time, value, workload) as series, those of the chosen series only. */
+    private static List<SeriesData> series(List<Object[]> rows, String metric, Map<SeriesKey, Labels> chosen) {
+        Map<SeriesKey, List<Object[]>> grouped = new LinkedHashMap<>();
+        for (Object[] row : rows) {
+            Long workload = row[3] == null ? null : ((Number) row[3]).longValue();
+            SeriesKey key = new SeriesKey(metric, (String) row[0], workload);
+            if (chosen.containsKey(key)) {
+                grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            }
+        }
+        List<SeriesData> series = new ArrayList<>();
+        grouped.forEach((key, points) -> {
+            long[] times = new long[points.size()];
+            double[] values = new double[points.size()];
+            for (int i = 0; i < points.size(); i++) {
+                times[i] = Math.floorDiv(((Number) points.get(i)[1]).longValue(), 1000L);
+                values[i] = ((Number) points.get(i)[2]).doubleValue();
+            }
+            series.add(new SeriesData(chosen.get(key), times, values));
+        });
         return series;
     }
+
+    /** A stored series: a metric of a GPU, of one workload or (null) of none. */
+    private record SeriesKey(String metric, String uuid, Long workloadId) {}
 
     /** The exporter's labels as stored (without a metric name), and the placement columns where they lack them. */
     private static Labels labelsOf(Gpu gpu) {
         Map<String, String> labels = new TreeMap<>(PrometheusLabels.parse(gpu.rawLabels()));
         labels.remove(Labels.NAME);
+        // A point's workload is its own (above); the GPU's newest ones must not label its other points.
+        Workload.LABELS.forEach(labels::remove);
         labels.putIfAbsent("UUID", gpu.getUuid());
         labels.putIfAbsent("Hostname", gpu.getHostname());
         labels.putIfAbsent("gpu", Integer.toString(gpu.getGpuIndex()));

@@ -16,7 +16,8 @@ final class Examples {
             "lastSeen":"2026-11-22T10:05:00.654321Z","driverVersion":"535.129.03","labels":{"Hostname":\
             "mtv5-dgx1-hgpu-031","UUID":"GPU-5fd4f087-86f3-7a43-b711-4771313afc50","device":"nvidia0","gpu":"0",\
             "instance":"mtv5-dgx1-hgpu-031:9400","job":"dgx_dcgm_exporter","modelName":"NVIDIA H100 80GB HBM3"},\
-            "latest":[{"metric":"DCGM_FI_DEV_GPU_TEMP","unit":"°C","timestamp":"2026-11-22T10:05:00.654321Z",\
+            "workloads":[{"namespace":"training","pod":"llm-finetune-0","container":"trainer",\
+            "firstSeen":"2026-11-22T10:00:00.123456Z","lastSeen":"2026-11-22T10:05:00.654321Z"}],"latest":[{"metric":"DCGM_FI_DEV_GPU_TEMP","unit":"°C","timestamp":"2026-11-22T10:05:00.654321Z",\
             "value":41.0},{"metric":"DCGM_FI_DEV_POWER_USAGE","unit":"W","timestamp":\
             "2026-11-22T10:05:00.654321Z","value":112.5}]}""";
     static final String SERIES =

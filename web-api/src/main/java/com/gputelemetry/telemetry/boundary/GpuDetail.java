@@ -1,10 +1,14 @@
 package com.gputelemetry.telemetry.boundary;
 
+import com.gputelemetry.telemetry.entity.GpuWorkload;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.List;
 import java.util.Map;
 
-/** One GPU: identity, placement, when it reported, its exporter labels and the latest value of each metric. */
+/**
+ * One GPU: identity, placement, when it reported, its exporter labels, the workloads it served (which pod held it when)
+ * and the latest value of each metric.
+ */
 @JsonbPropertyOrder({
     "uuid",
     "hostname",
@@ -15,6 +19,7 @@ import java.util.Map;
     "lastSeen",
     "driverVersion",
     "labels",
+    "workloads",
     "latest"
 })
 public record GpuDetail(
@@ -27,6 +32,7 @@ public record GpuDetail(
         String lastSeen,
         String driverVersion,
         Map<String, String> labels,
+        List<GpuWorkload> workloads,
         List<LatestValue> latest) {
 
     /** The newest point of one metric. */

@@ -4,8 +4,10 @@ import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
+import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.MetricUnit;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
+import com.gputelemetry.telemetry.entity.Workload;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -71,11 +73,18 @@ public class GpusResource {
                             example = "NVIDIA H100 80GB HBM3")
                     @QueryParam("model")
                     String model,
+            @Parameter(ref = "namespace") @QueryParam("namespace") String namespace,
+            @Parameter(ref = "pod") @QueryParam("pod") String pod,
             @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
             @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
         int pageSize = QueryParameters.limit(limit);
-        GpuLookup.Slice slice =
-                lookup.slice(blankToNull(hostname), blankToNull(model), QueryParameters.gpuCursor(cursor), pageSize);
+        GpuLookup.Slice slice = lookup.slice(
+                blankToNull(hostname),
+                blankToNull(model),
+                blankToNull(namespace),
+                blankToNull(pod),
+                QueryParameters.gpuCursor(cursor),
+                pageSize);
         return new Page<>(slice.gpus(), slice.nextCursor());
     }
 
@@ -106,6 +115,7 @@ public class GpusResource {
                     .ifPresent(point -> latest.add(new GpuDetail.LatestValue(
                             metric, MetricUnit.of(metric), point.getTimestamp(), point.getValue())));
         }
+        Workload.LABELS.forEach(labels::remove);
         return new GpuDetail(
                 gpu.getUuid(),
                 gpu.getHostname(),
@@ -116,6 +126,7 @@ public class GpusResource {
                 gpu.getLastSeen(),
                 driverVersion,
                 labels,
+                catalog.workloads(uuid),
                 latest);
     }
 
@@ -181,9 +192,15 @@ public class GpusResource {
                     @QueryParam("order")
                     @DefaultValue("asc")
                     String order,
+            @Parameter(ref = "namespace") @QueryParam("namespace") String namespace,
+            @Parameter(ref = "pod") @QueryParam("pod") String pod,
             @Parameter(ref = "limit") @QueryParam("limit") @DefaultValue("1000") String limit,
             @Parameter(ref = "cursor") @QueryParam("cursor") String cursor) {
-        SeriesQuery query = SeriesQuery.of(startTime, endTime, metric, order, catalog::metricNames);
+        SeriesQuery query = ofWorkloads(
+                uuid,
+                blankToNull(namespace),
+                blankToNull(pod),
+                SeriesQuery.of(startTime, endTime, metric, order, catalog::metricNames));
         String export = exportType(headers.getAcceptableMediaTypes());
         if (export == null) {
             return Response.ok(page(uuid, query.page(limit, cursor)))
@@ -213,6 +230,9 @@ public class GpusResource {
 
     private Series page(String uuid, SeriesQuery query) {
         lookup.known(uuid);
+        if (query.selectsNothing()) {
+            return query.series(uuid, List.of());
+        }
         return query.series(
                 uuid,
                 catalog.series(
@@ -220,8 +240,21 @@ public class GpusResource {
                         query.window().fromMicros(),
                         query.window().toMicros(),
                         query.metrics(),
+                        query.workloadIds(),
                         query.after(),
                         query.limit() + 1));
+    }
+
+    /** The query narrowed to the workloads of the GPU with this namespace and pod, when either is given. */
+    private SeriesQuery ofWorkloads(String uuid, String namespace, String pod, SeriesQuery query) {
+        if (namespace == null && pod == null) {
+            return query;
+        }
+        return query.ofWorkloads(catalog.workloads(uuid).stream()
+                .filter(w -> (namespace == null || w.getNamespace().equals(namespace))
+                        && (pod == null || w.getPod().equals(pod)))
+                .map(GpuWorkload::getWorkloadId)
+                .toList());
     }
 
     /** The export type the client prefers to JSON, if any: the Accept header's first type that names one. */

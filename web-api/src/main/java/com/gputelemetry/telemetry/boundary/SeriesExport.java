@@ -44,8 +44,16 @@ final class SeriesExport implements StreamingOutput {
         List<TelemetryPoint> chunk;
         do {
             // Each chunk is a query of its own, outside any transaction: its entities are let go after it.
-            chunk = catalog.series(
-                    uuid, query.window().fromMicros(), query.window().toMicros(), query.metrics(), after, CHUNK);
+            chunk = query.selectsNothing()
+                    ? List.of()
+                    : catalog.series(
+                            uuid,
+                            query.window().fromMicros(),
+                            query.window().toMicros(),
+                            query.metrics(),
+                            query.workloadIds(),
+                            after,
+                            CHUNK);
             for (TelemetryPoint point : chunk) {
                 if (csv) {
                     out.write(point.getTimestamp() + ',' + csvField(point.getMetric()) + ',' + point.getValue() + '\n');

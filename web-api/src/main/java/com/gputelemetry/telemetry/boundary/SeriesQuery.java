@@ -2,6 +2,7 @@ package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -10,10 +11,17 @@ import java.util.function.Supplier;
  * What {@code GET /gpus/{uuid}/telemetry} selects of a GPU's series, read from its query parameters once for a page
  * and for an export alike; anything malformed is a 400 problem naming the parameter.
  *
+ * @param workloadIds only points measured while the GPU served one of these workloads (ids); null for every point
  * @param limit the points of a page; unbounded for the whole selection
  * @param after where the selection starts: its beginning, or the position a cursor names
  */
-record SeriesQuery(TimeWindow window, boolean descending, List<String> metrics, int limit, SeriesPosition after) {
+record SeriesQuery(
+        TimeWindow window,
+        boolean descending,
+        List<String> metrics,
+        Collection<Long> workloadIds,
+        int limit,
+        SeriesPosition after) {
 
     /** The whole selection, as an export streams it. */
     static SeriesQuery of(
@@ -24,6 +32,7 @@ record SeriesQuery(TimeWindow window, boolean descending, List<String> metrics, 
                 window,
                 descending,
                 QueryParameters.metrics(metric, knownMetrics),
+                null,
                 Integer.MAX_VALUE,
                 SeriesPosition.start(descending));
     }
@@ -34,8 +43,19 @@ record SeriesQuery(TimeWindow window, boolean descending, List<String> metrics, 
                 window,
                 descending,
                 metrics,
+                workloadIds,
                 QueryParameters.limit(limit),
                 QueryParameters.seriesCursor(cursor, descending));
+    }
+
+    /** This selection, of the points measured while the GPU served one of these workloads. */
+    SeriesQuery ofWorkloads(Collection<Long> ids) {
+        return new SeriesQuery(window, descending, metrics, ids, limit, after);
+    }
+
+    /** Whether it selects nothing whatever the points: a workload filter that no workload of the GPU passes. */
+    boolean selectsNothing() {
+        return workloadIds != null && workloadIds.isEmpty();
     }
 
     /**

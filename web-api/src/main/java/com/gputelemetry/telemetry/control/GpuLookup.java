@@ -25,7 +25,12 @@ public class GpuLookup {
      * model where given (null: any).
      */
     public Slice slice(String hostname, String model, GpuPosition after, int size) {
-        List<Gpu> gpus = catalog.gpus(hostname, model, after, size + 1);
+        return slice(hostname, model, null, null, after, size);
+    }
+
+    /** A slice of the GPUs that served a workload of this namespace and pod (either null for any). */
+    public Slice slice(String hostname, String model, String namespace, String pod, GpuPosition after, int size) {
+        List<Gpu> gpus = catalog.gpus(hostname, model, namespace, pod, after, size + 1);
         if (gpus.size() > size) {
             List<Gpu> slice = gpus.subList(0, size);
             return new Slice(slice, GpuPosition.of(slice.get(size - 1)));

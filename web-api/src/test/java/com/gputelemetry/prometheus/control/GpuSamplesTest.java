@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import com.gputelemetry.prometheus.entity.SkipReason;
 import com.gputelemetry.prometheus.entity.TimeSeries;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
+import com.gputelemetry.telemetry.entity.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -42,12 +43,13 @@ class GpuSamplesTest {
         assertThat(samples.skipped()).isEmpty();
         String labels = "DCGM_FI_DRIVER_VERSION=\"535.129.03\",Hostname=\"mtv5-dgx1-hgpu-031\","
                 + "UUID=\"GPU-5fd4f087-86f3-7a43-b711-4771313afc50\",device=\"nvidia0\",gpu=\"0\","
-                + "instance=\"mtv5-dgx1-hgpu-031:9400\",job=\"dcgm\",modelName=\"NVIDIA H100 80GB HBM3\","
-                + "pod=\"trainer-\\\"7\\\"\"";
+                + "instance=\"mtv5-dgx1-hgpu-031:9400\",job=\"dcgm\",modelName=\"NVIDIA H100 80GB HBM3\"";
+        // The pod is the point's: the GPU serves another one tomorrow.
+        Workload pod = Workload.of(null, "trainer-\"7\"", null);
         assertThat(samples.rows())
                 .containsExactly(
-                        row("DCGM_FI_DEV_GPU_TEMP", MILLIS * 1000, 41, labels),
-                        row("DCGM_FI_DEV_GPU_TEMP", (MILLIS + 30_000) * 1000, 0, labels));
+                        row("DCGM_FI_DEV_GPU_TEMP", MILLIS * 1000, 41, labels, pod),
+                        row("DCGM_FI_DEV_GPU_TEMP", (MILLIS + 30_000) * 1000, 0, labels, pod));
         assertThat(Double.doubleToRawLongBits(samples.rows().get(1).value())).isZero();
     }
 
@@ -117,7 +119,7 @@ class GpuSamplesTest {
         assertThat(samples.skipped()).containsExactly(entry(SkipReason.TOO_LONG, 1L));
     }
 
-    private static TelemetryRow row(String metric, long micros, double value, String labels) {
+    private static TelemetryRow row(String metric, long micros, double value, String labels, Workload workload) {
         return new TelemetryRow(
                 "GPU-5fd4f087-86f3-7a43-b711-4771313afc50",
                 metric,
@@ -128,6 +130,7 @@ class GpuSamplesTest {
                 "nvidia0",
                 "NVIDIA H100 80GB HBM3",
                 null,
-                labels);
+                labels,
+                workload);
     }
 }
