@@ -172,6 +172,42 @@ class HelmChartIT {
     }
 
     @Test
+    void theStreamersScrapeTheAddressesOfAHeadlessServiceBesideTheExportersGiven(@TempDir Path values)
+            throws Exception {
+        Map<String, Map<String, Object>> manifests = render(new Helm(CHART)
+                .template()
+                .withName("telemetry")
+                .set("database.password", "secret")
+                .set("streamer.enabled", true)
+                .set("streamer.csvVolume.configMap.name", "dcgm-csv")
+                .set("streamer.scrapeDns", "dcgm-exporter.gpu-operator.svc.cluster.local:9400"));
+
+        Map<String, Object> streamer = container(manifests.get("Deployment/telemetry-gpu-telemetry-streamer"));
+        assertThat(env(streamer, "SCRAPE_DNS"))
+                .containsEntry("value", "dcgm-exporter.gpu-operator.svc.cluster.local:9400");
+        assertThat(streamer.get("args")).isEqualTo(List.of("--scrape-interval", "30s", "--batch-size", "1000"));
+        assertThat((List<?>) streamer.get("env"))
+                .as("no CSV input beside the scraping, and no URLs when none were given")
+                .noneSatisfy(variable -> assertThat(map(variable).get("name")).isIn("CSV_PATH", "SCRAPE_URLS"));
+
+        // In a values file the names are a list, and the exporters given by URL are scraped as well.
+        Path file = Files.writeString(
+                values.resolve("values.yaml"),
+                "streamer:\n  enabled: true\n  scrapeTargets: [http://node-9:9400/metrics]\n"
+                        + "  scrapeDns:\n    - dcgm-exporter.gpu-operator:9400\n"
+                        + "    - http://dcgm-exporter.lab:9400/custom/metrics\n");
+        Map<String, Object> both = container(render(new Helm(CHART)
+                        .template()
+                        .withName("telemetry")
+                        .withValuesFile(file)
+                        .set("database.password", "secret"))
+                .get("Deployment/telemetry-gpu-telemetry-streamer"));
+        assertThat(env(both, "SCRAPE_DNS"))
+                .containsEntry("value", "dcgm-exporter.gpu-operator:9400,http://dcgm-exporter.lab:9400/custom/metrics");
+        assertThat(env(both, "SCRAPE_URLS")).containsEntry("value", "http://node-9:9400/metrics");
+    }
+
+    @Test
     void outOfRangeStreamersAndAMissingPasswordAreRefused() {
         assertThatThrownBy(() -> new Helm(CHART)
                         .template()

@@ -14,12 +14,15 @@ import com.gputelemetry.streamer.control.Streamer;
 import com.gputelemetry.streamer.control.Transport;
 import com.gputelemetry.streamer.control.WebSocketTransport;
 import com.gputelemetry.streamer.entity.StreamStats;
+import com.gputelemetry.streamer.scrape.control.DnsTargets;
 import com.gputelemetry.streamer.scrape.control.ScrapeSchedule;
 import com.gputelemetry.streamer.scrape.control.ScrapeStreamer;
 import com.gputelemetry.streamer.scrape.control.ScrapeTargets;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.Security;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -92,6 +95,16 @@ public class StreamerCommand implements Callable<Integer> {
             description = "Scrape the targets of this Prometheus file_sd file (JSON or YAML), read again when it "
                     + "changes (env SCRAPE_TARGETS)")
     Path scrapeTargets;
+
+    @Option(
+            names = "--scrape-dns",
+            defaultValue = "${env:SCRAPE_DNS}",
+            split = ",",
+            paramLabel = "NAME:PORT",
+            description = "Scrape every address of these DNS names (e.g. a headless Service's), looked up again every "
+                    + "scrape interval; NAME:PORT (http, /metrics) or a URL with the name as host "
+                    + "(env SCRAPE_DNS)")
+    List<String> scrapeDns;
 
     @Option(
             names = "--scrape-interval",
@@ -222,7 +235,21 @@ public class StreamerCommand implements Callable<Integer> {
     private final AtomicBoolean summaryPrinted = new AtomicBoolean();
 
     public static void main(String[] args) {
+        lookUpNamesAfresh();
         System.exit(new CommandLine(new StreamerCommand()).execute(args));
+    }
+
+    /**
+     * The JVM keeps a name's addresses for 30 s (forever under a security manager), so a node that joined or left a
+     * headless Service would be seen up to an interval late. The resolver the JVM asks (the cluster's DNS) caches by
+     * the records' own TTL already; a second cache only delays. Must run before the first lookup, which reads the
+     * setting once; a setting the operator made ({@code -Dsun.net.inetaddr.ttl}, {@code java.security}) is kept.
+     */
+    static void lookUpNamesAfresh() {
+        if (Security.getProperty("networkaddress.cache.ttl") == null
+                && System.getProperty("sun.net.inetaddr.ttl") == null) {
+            Security.setProperty("networkaddress.cache.ttl", "0");
+        }
     }
 
     @Override
@@ -237,7 +264,10 @@ public class StreamerCommand implements Callable<Integer> {
         ScrapeTargets targets = null;
         try {
             if (scraping()) {
-                targets = new ScrapeTargets(scrapeUrls == null ? List.of() : scrapeUrls, scrapeTargets);
+                targets = new ScrapeTargets(
+                        listed(scrapeUrls),
+                        scrapeTargets,
+                        new DnsTargets(listed(scrapeDns), InetAddress::getAllByName));
             } else {
                 input = CsvInput.of(csvPath);
             }
@@ -246,7 +276,7 @@ public class StreamerCommand implements Callable<Integer> {
             return summary(stats, EXIT_BAD_INPUT);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--scrape / --scrape-targets: " + e.getMessage());
+                    spec.commandLine(), "--scrape / --scrape-targets / --scrape-dns: " + e.getMessage());
         }
         if (loop && input != null && !input.repeatable()) {
             throw new CommandLine.ParameterException(
@@ -344,7 +374,16 @@ public class StreamerCommand implements Callable<Integer> {
     }
 
     private boolean scraping() {
-        return (scrapeUrls != null && !scrapeUrls.isEmpty()) || scrapeTargets != null;
+        return !listed(scrapeUrls).isEmpty()
+                || scrapeTargets != null
+                || !listed(scrapeDns).isEmpty();
+    }
+
+    /** An option's values without the blanks an empty environment variable or a trailing comma leaves. */
+    private static List<String> listed(List<String> values) {
+        return values == null
+                ? List.of()
+                : values.stream().filter(value -> !value.isBlank()).toList();
     }
 
     private void validate() {
@@ -367,8 +406,8 @@ public class StreamerCommand implements Callable<Integer> {
         if (csvPath != null && !csvPath.isBlank()) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "--scrape/--scrape-targets and --csv-path (or CSV_PATH) exclude each other: scrape exporters "
-                            + "or read a CSV, not both");
+                    "--scrape/--scrape-targets/--scrape-dns and --csv-path (or CSV_PATH) exclude each other: "
+                            + "scrape exporters or read a CSV, not both");
         }
         if (loop || rate > 0) {
             throw new CommandLine.ParameterException(

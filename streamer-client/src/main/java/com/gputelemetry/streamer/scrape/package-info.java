@@ -9,6 +9,10 @@
  *       targets out as Prometheus does); a scrape runs asynchronously on a small fixed pool, so a target that is
  *       down, slow or answers garbage costs the others nothing. Its failure is logged when its outcome changes, and
  *       it is tried again at its next slot.
+ *   <li>Targets come from the command line, a {@code file_sd} file and DNS names (every address of a headless
+ *       Service, as Prometheus' {@code dns_sd_configs}); the file and the names are read again every interval, off
+ *       the clock's thread. A file or a name that has become unusable keeps the targets it gave last: a broken save or
+ *       a DNS server's hiccup must not stop the scrapes.
  *   <li>Both the Prometheus text format 0.0.4 and OpenMetrics 1.0 text are read (the parser is ours); a body with a
  *       line that is not valid fails the whole scrape, as in Prometheus: a half-valid body is rarely an exporter's.
  *   <li>A body may hold at most 16 MiB after decompression, and all bodies being received at once 64 MiB: the

@@ -193,6 +193,32 @@ class StreamerCommandTest {
         }
     }
 
+    @Test
+    void theExportersBehindADnsNameAreScrapedAndANameWithoutPortIsBadUsage() throws Exception {
+        var sample = SampleExposition.load();
+        try (var exporter = FakeExporters.serving(sample.text("mtv5-dgx1-hgpu-031"))) {
+            assertThat(run("--scrape-dns", "dcgm-exporter.gpu-operator")).isEqualTo(2);
+            assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--scrape-dns", "has no port");
+
+            int exit = run(
+                    "--scrape-dns",
+                    "localhost:" + exporter.port(),
+                    "--scrape-interval",
+                    "400ms",
+                    "--scrape-timeout",
+                    "300ms",
+                    "--interval",
+                    "50ms",
+                    "--duration",
+                    "1500ms");
+
+            assertThat(exit).isZero();
+            assertThat(summary()).contains("\"rowsAcked\":").doesNotContain("\"rowsAcked\":0");
+            assertThat(stderr.toString(StandardCharsets.UTF_8))
+                    .contains("\"event\":\"scrape-dns\"", "addresses of 1 DNS name(s)");
+        }
+    }
+
     private void answerEveryBatchWith(int status, String body) throws IOException {
         server.stop(0);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

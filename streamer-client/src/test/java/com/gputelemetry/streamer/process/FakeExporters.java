@@ -115,6 +115,10 @@ public final class FakeExporters implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     /** When the path was asked, as System.nanoTime() values. */
     public List<Long> arrivals(String path) {
         return List.copyOf(arrivals.getOrDefault(path, List.of()));

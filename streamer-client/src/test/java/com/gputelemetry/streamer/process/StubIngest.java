@@ -2,13 +2,18 @@ package com.gputelemetry.streamer.process;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * An ingest endpoint on loopback that acknowledges every batch at once, as the server does when all goes well
@@ -105,6 +110,25 @@ public final class StubIngest implements AutoCloseable {
     /** The bodies of the batches acknowledged, in order (only for a stub made by {@link #recording()}). */
     public List<String> bodies() {
         return List.copyOf(bodies);
+    }
+
+    /** The rows of the batches acknowledged, read back by their CSV header (only for a {@link #recording()} stub). */
+    public List<CSVRecord> sentRows() {
+        List<CSVRecord> rows = new ArrayList<>();
+        for (String body : bodies) {
+            try {
+                rows.addAll(CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get()
+                        .parse(new StringReader(body))
+                        .getRecords());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return rows;
     }
 
     /** The producer ids of the batches received. */

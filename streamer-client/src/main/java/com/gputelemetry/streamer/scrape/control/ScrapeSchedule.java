@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Scrapes every target at its own slot of the interval, and hands each scrape's rows to the buffer. One thread keeps
  * time and only starts scrapes; the exchanges run asynchronously and the bodies are read on a small pool, so a slow
  * target holds neither the clock nor the others. A target whose previous scrape is still running, or whose scrape
- * would not fit in the buffer, is skipped for this slot and says so.
+ * would not fit in the buffer, is skipped for this slot and says so. The targets are discovered again (the file read,
+ * the names looked up) once an interval on a thread of their own, so a slow DNS server holds no scrape either.
  */
 public final class ScrapeSchedule implements AutoCloseable {
 
@@ -46,6 +47,7 @@ public final class ScrapeSchedule implements AutoCloseable {
     private final Settings settings;
     private final ScheduledExecutorService clock;
     private final ExecutorService readers;
+    private final ScheduledExecutorService discovery;
     private final Map<ScrapeTarget, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private long reports;
@@ -58,7 +60,8 @@ public final class ScrapeSchedule implements AutoCloseable {
             EventLog log,
             Settings settings,
             ScheduledExecutorService clock,
-            ExecutorService readers) {
+            ExecutorService readers,
+            ScheduledExecutorService discovery) {
         this.targets = targets;
         this.client = client;
         this.buffer = buffer;
@@ -67,12 +70,14 @@ public final class ScrapeSchedule implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.readers = readers;
+        this.discovery = discovery;
     }
 
     public void start() {
         reconcile(targets.current());
         long every = settings.interval().toNanos();
-        clock.scheduleWithFixedDelay(this::reloadTargets, every, every, TimeUnit.NANOSECONDS);
+        // At once: the names' targets are known only once they have been looked up.
+        discovery.scheduleWithFixedDelay(this::discoverTargets, 0, every, TimeUnit.NANOSECONDS);
         long report = settings.reportEvery().toNanos();
         clock.scheduleAtFixedRate(this::report, report, report, TimeUnit.NANOSECONDS);
     }
@@ -82,6 +87,16 @@ public final class ScrapeSchedule implements AutoCloseable {
         Map<ScrapeTarget, TargetHealth> health = new LinkedHashMap<>();
         slots.forEach((target, slot) -> health.put(target, slot.health));
         return health;
+    }
+
+    private void discoverTargets() {
+        reloadTargets();
+        try {
+            targets.resolveNames(log).ifPresent(this::reconcile);
+        } catch (RuntimeException e) {
+            // Not expected from a lookup; logged, and tried again at the next interval rather than never.
+            log.log("scrape-dns-failed", "reason", String.valueOf(e), "kept", Integer.toString(slots.size()));
+        }
     }
 
     private void reloadTargets() {

@@ -96,7 +96,9 @@ public class ScrapeStreamer {
         ExecutorService readers = new ThreadPoolExecutor(
                 READERS, READERS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons("scrape-reader"));
         var client = new ExporterClient(readers, settings.scrape().timeout(), BODY_CAP, BODY_BUDGET);
-        schedule = new ScrapeSchedule(targets, client, buffer, stats, log, settings.scrape(), clock, readers);
+        ScheduledExecutorService discovery = Executors.newSingleThreadScheduledExecutor(daemons("scrape-discovery"));
+        schedule =
+                new ScrapeSchedule(targets, client, buffer, stats, log, settings.scrape(), clock, readers, discovery);
         try {
             if (!isStopping()) {
                 schedule.start();
@@ -117,6 +119,7 @@ public class ScrapeStreamer {
             buffer.close();
             clock.shutdownNow();
             readers.shutdownNow();
+            discovery.shutdownNow();
             int left = buffer.size();
             if (left > 0) {
                 stats.scrapes().unsent(left);

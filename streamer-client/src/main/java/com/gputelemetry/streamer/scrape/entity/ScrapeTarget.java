@@ -39,14 +39,18 @@ public record ScrapeTarget(URI url, String instance, Map<String, String> labels)
         if (url.getRawPath() == null || url.getRawPath().isEmpty()) {
             url = url.resolve(DEFAULT_PATH);
         }
-        int port = url.getPort() != -1 ? url.getPort() : scheme.equals("https") ? 443 : 80;
         var kept = new TreeMap<String, String>();
         labels.forEach((name, value) -> {
             if (!name.startsWith("__")) {
                 kept.put(name, value);
             }
         });
-        return new ScrapeTarget(url, url.getHost() + ":" + port, Map.copyOf(kept));
+        return new ScrapeTarget(url, url.getHost() + ":" + port(url), Map.copyOf(kept));
+    }
+
+    /** The port the URL names, or its scheme's. */
+    static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
     /** The host name, the GPU rows' host when the exporter does not name one. */

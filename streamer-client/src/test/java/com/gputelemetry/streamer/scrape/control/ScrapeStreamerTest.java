@@ -8,8 +8,6 @@ import com.gputelemetry.streamer.process.FakeExporters.Answer;
 import com.gputelemetry.streamer.process.SampleExposition;
 import com.gputelemetry.streamer.process.StubIngest;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +87,7 @@ class ScrapeStreamerTest {
                         ""));
             }
         });
-        List<CSVRecord> sent = sentRows(ingest);
+        List<CSVRecord> sent = ingest.sentRows();
         assertThat(sent.stream().map(ScrapeStreamerTest::withoutTime).toList())
                 .as("rows sent, compared with the exposition served")
                 .hasSize(2_470)
@@ -129,7 +126,7 @@ class ScrapeStreamerTest {
         await("one scrape", () -> run.stats.scrapes().ok() >= 1);
         run.stop();
 
-        List<CSVRecord> sent = sentRows(ingest);
+        List<CSVRecord> sent = ingest.sentRows();
         assertThat(sent).hasSize(series.size() + 1);
         assertThat(sent.stream().map(r -> r.get("metric_name")))
                 .contains("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE")
@@ -160,7 +157,7 @@ class ScrapeStreamerTest {
         await("one scrape", () -> run.stats.scrapes().ok() >= 1);
         run.stop();
 
-        List<CSVRecord> sent = sentRows(ingest);
+        List<CSVRecord> sent = ingest.sentRows();
         assertThat(sent).hasSize(1);
         CSVRecord row = sent.get(0);
         assertThat(row.get("modelName")).isEqualTo("H100 \"SXM\"");
@@ -254,7 +251,7 @@ class ScrapeStreamerTest {
                 .containsPattern("\"event\":\"scrape-target\",\"target\":\"" + good1
                         + "\",\"up\":\"true\",\"lastSuccess\":\"\\d{4}-[^\"]+\",\"lastError\":\"\"");
         Set<String> hosts =
-                sentRows(ingest).stream().map(r -> r.get("Hostname")).collect(Collectors.toSet());
+                ingest.sentRows().stream().map(r -> r.get("Hostname")).collect(Collectors.toSet());
         assertThat(hosts).containsExactlyInAnyOrder(host, "mtv5-dgx1-hgpu-001");
         assertThat(run.stats.toJson("summary")).contains("\"scrapesFailed\":").doesNotContain("\"scrapesFailed\":0");
     }
@@ -276,7 +273,7 @@ class ScrapeStreamerTest {
         run.stop();
 
         Map<String, Set<String>> uuidsByScrape = new TreeMap<>();
-        for (CSVRecord row : sentRows(ingest)) {
+        for (CSVRecord row : ingest.sentRows()) {
             uuidsByScrape
                     .computeIfAbsent(row.get("timestamp"), t -> new HashSet<>())
                     .add(row.get("uuid"));
@@ -313,7 +310,7 @@ class ScrapeStreamerTest {
         run.stop();
 
         assertThat(run.log()).contains("\"event\":\"scrape-targets\"", "\"targets\":\"2\"");
-        List<CSVRecord> second2 = sentRows(ingest).stream()
+        List<CSVRecord> second2 = ingest.sentRows().stream()
                 .filter(r -> r.get("Hostname").equals("mtv5-dgx1-hgpu-001"))
                 .toList();
         assertThat(second2).isNotEmpty().allSatisfy(r -> assertThat(r.get("labels_raw"))
@@ -326,7 +323,7 @@ class ScrapeStreamerTest {
         write(yaml, "# the fleet\n- targets:\n    - " + third.address() + "\n  labels:\n    cluster: mtv5-b\n");
         await("the YAML file's new target scraped", () -> hosts(ingest).contains("mtv5-dgx1-hgpu-003"));
         yamlRun.stop();
-        assertThat(sentRows(ingest).stream()
+        assertThat(ingest.sentRows().stream()
                         .filter(r -> r.get("Hostname").equals("mtv5-dgx1-hgpu-003"))
                         .map(r -> r.get("labels_raw")))
                 .allSatisfy(labels -> assertThat(labels).contains("cluster=\"mtv5-b\""));
@@ -357,7 +354,7 @@ class ScrapeStreamerTest {
         assertThat(run.stats.scrapes().skippedCount()).isPositive();
         assertThat(run.stats.rowsAcked())
                 .isEqualTo(run.stats.rowsRead())
-                .isEqualTo(sentRows(ingest).size());
+                .isEqualTo(ingest.sentRows().size());
     }
 
     private static String failures(String log, String target) {
@@ -375,25 +372,7 @@ class ScrapeStreamerTest {
     }
 
     private static Set<String> hosts(StubIngest ingest) {
-        return sentRows(ingest).stream().map(r -> r.get("Hostname")).collect(Collectors.toSet());
-    }
-
-    private static List<CSVRecord> sentRows(StubIngest ingest) {
-        List<CSVRecord> rows = new ArrayList<>();
-        for (String body : ingest.bodies()) {
-            try {
-                rows.addAll(CSVFormat.DEFAULT
-                        .builder()
-                        .setHeader()
-                        .setSkipHeaderRecord(true)
-                        .get()
-                        .parse(new StringReader(body))
-                        .getRecords());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return rows;
+        return ingest.sentRows().stream().map(r -> r.get("Hostname")).collect(Collectors.toSet());
     }
 
     private static String withoutTime(CSVRecord row) {
