@@ -2,7 +2,10 @@ package com.gputelemetry.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.system.FakeDcgmExporter;
 import com.gputelemetry.system.PackagedServer;
+import com.gputelemetry.system.Poll;
+import com.gputelemetry.system.PrometheusServer;
 import com.gputelemetry.system.QueueProgress;
 import com.gputelemetry.system.StreamerProcess;
 import com.gputelemetry.system.TestPostgres;
@@ -33,7 +36,9 @@ import org.postgresql.PGConnection;
  * ({@code -Xms512m -Xmx512m}), after a warm-up, first takes a steady 10,000 rows/s (two streamers) while a probe
  * measures freshness (acknowledged → visible in the API); then streamers send flat out for a fixed time, the run waits
  * until every acknowledged row is stored (and checks each is stored once), and the same rows are copied with
- * {@code COPY} into a table of the same shape and indexes. Run with {@code ./mvnw -B verify -Pingest-benchmark}
+ * {@code COPY} into a table of the same shape and indexes. Between the steady and the flat-out runs, a real Prometheus
+ * remote-writes what it scrapes from fake dcgm-exporters ({@code -Dbenchmark.exporters=20}), measured the same way
+ * (PostgreSQL only). Run with {@code ./mvnw -B verify -Pingest-benchmark}
  * (options: {@code -Dbenchmark.seconds=300}, {@code -Dbenchmark.streamers=4}, {@code -Dbenchmark.jfr=true} for a
  * flight recording of the server, {@code -Dbenchmark.database=h2} for the embedded default, without COPY); writes
  * {@code ear/target/ingest-benchmark.md}.
@@ -45,6 +50,7 @@ class IngestBenchmarkIT {
     private static final int STEADY_SECONDS = Integer.getInteger("benchmark.steady.seconds", 30);
     private static final int STEADY_ROWS_PER_SECOND = 10_000;
     private static final Duration WARM_UP = Duration.ofSeconds(20);
+    private static final int REMOTE_WRITE_EXPORTERS = Integer.getInteger("benchmark.exporters", 20);
 
     private final List<String> report = new ArrayList<>();
 
@@ -72,6 +78,7 @@ class IngestBenchmarkIT {
                     Runtime.getRuntime().availableProcessors());
             warmUp(server);
             steady(server);
+            double remoteWritten = postgres == null ? 0 : remoteWrite(server, postgres);
             Instant flatOutStart = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             FlatOut flatOut = flatOut(server, postgres);
             Duration endToEnd = Duration.between(flatOutStart, flatOut.allStored());
@@ -103,6 +110,9 @@ class IngestBenchmarkIT {
                                 .map(seconds -> String.format(Locale.ROOT, "%.1f s", seconds))
                                 .toList());
                 line("| **ratio end to end / COPY** | **%.2f** |", pipeline / copy);
+                line(
+                        "| **remote-write samples/s end to end** (above) against these CSV rows/s | **%.2f** |",
+                        remoteWritten / pipeline);
                 line("| COPY's time per row | %.1f µs |", 1e6 / copy);
             }
             line(
@@ -124,6 +134,104 @@ class IngestBenchmarkIT {
         Path file = Path.of("target", "ingest-benchmark.md");
         Files.write(file, report);
         System.out.println("written to " + file.toAbsolutePath());
+    }
+
+    /**
+     * A real Prometheus scraping fake dcgm-exporters every second and remote-writing what it scraped to the server, for
+     * {@code SECONDS}; then the exporters stop and the run waits until Prometheus has sent everything and the
+     * collectors have stored it. Each sample must be stored once.
+     *
+     * @return the samples stored per second, from the first scrape until all were stored
+     */
+    private double remoteWrite(PackagedServer server, TestPostgres postgres) throws Exception {
+        List<FakeDcgmExporter> exporters = new ArrayList<>();
+        try {
+            for (int i = 0; i < REMOTE_WRITE_EXPORTERS; i++) {
+                exporters.add(FakeDcgmExporter.varying("rw" + i));
+            }
+            String targets = String.join(
+                    ", ", exporters.stream().map(e -> "'" + e.target() + "'").toList());
+            String configuration =
+                    """
+                    global:
+                      scrape_interval: 1s
+                      scrape_timeout: 1s
+                    scrape_configs:
+                      - job_name: dcgm
+                        static_configs:
+                          - targets: [%s]
+                    remote_write:
+                      - url: %s/prometheus/api/v1/write
+                        queue_config:
+                          capacity: 10000
+                          max_shards: 8
+                          max_samples_per_send: 2000
+                          batch_send_deadline: 1s
+                          min_backoff: 100ms
+                          max_backoff: 1s
+                    """
+                            .formatted(targets, server.baseUrl().replaceAll("/$", ""));
+            Instant start;
+            Instant allStored;
+            String sent;
+            try (var prometheus = PrometheusServer.start(configuration)) {
+                start = Instant.now();
+                Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
+                exporters.forEach(FakeDcgmExporter::close);
+                sent = prometheusFigure(prometheus, "prometheus_remote_storage_samples_total")
+                        + " sent, " + prometheusFigure(prometheus, "prometheus_remote_storage_samples_retried_total")
+                        + " retried, " + prometheusFigure(prometheus, "prometheus_remote_storage_samples_failed_total")
+                        + " failed";
+                Poll.until(
+                        "Prometheus has sent what it scraped (samples pending)",
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(1),
+                        () -> prometheusFigure(prometheus, "prometheus_remote_storage_samples_pending"),
+                        pending -> pending == 0);
+                QueueProgress.awaitCollectorsCaughtUp(server);
+                allStored = Instant.now();
+            }
+            long[] stored = remoteWritten(postgres);
+            assertThat(stored[1]).as("remote-written samples stored twice").isZero();
+            double perSecond = stored[0] / seconds(Duration.between(start, allStored));
+            line("");
+            line("## Prometheus remote write");
+            line("");
+            line(
+                    "Debian's Prometheus 2.42 scraping %d fake dcgm-exporters (the sample's GPUs, each its own) every"
+                            + " second for %d s and remote-writing to the server (8 shards, 2,000 samples a request).",
+                    REMOTE_WRITE_EXPORTERS, SECONDS);
+            line("");
+            line("| figure | value |");
+            line("|---|---|");
+            line("| GPU samples stored, each once | %,d |", stored[0]);
+            line("| Prometheus' own count | %s |", sent);
+            line("| all stored after | %.1f s |", seconds(Duration.between(start, allStored)));
+            line("| **remote-write samples/s end to end** | **%,.0f** |", perSecond);
+            return perSecond;
+        } finally {
+            exporters.forEach(FakeDcgmExporter::close);
+        }
+    }
+
+    private static long prometheusFigure(PrometheusServer prometheus, String metric) throws Exception {
+        var result =
+                prometheus.query("sum(" + metric + ")", Instant.now()).data().result();
+        return result.isEmpty()
+                ? 0
+                : (long) Double.parseDouble((String) result.get(0).value().get(1));
+    }
+
+    /** The remote-written samples stored, and how many of them are a second copy of one. */
+    private static long[] remoteWritten(TestPostgres postgres) throws Exception {
+        try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+                Statement statement = db.createStatement();
+                ResultSet result = statement.executeQuery("SELECT COUNT(*), COUNT(*) - (SELECT COUNT(*) FROM"
+                        + " (SELECT DISTINCT gpu_uuid, metric, time_us FROM telemetry_point"
+                        + " WHERE gpu_uuid LIKE 'GPU-rw%') d) FROM telemetry_point WHERE gpu_uuid LIKE 'GPU-rw%'")) {
+            result.next();
+            return new long[] {result.getLong(1), result.getLong(2)};
+        }
     }
 
     /** What a server that has run for a while has: its code compiled, its pools filled. Not measured. */

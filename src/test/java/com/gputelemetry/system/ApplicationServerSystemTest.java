@@ -266,6 +266,9 @@ public abstract class ApplicationServerSystemTest {
                 .as("scaling with the read token")
                 .isEqualTo(403);
 
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        long deliveredBefore = ServerMetrics.scrape(server).value("queue_delivered_total");
+        long appendedBefore = appended();
         StreamerProcess.Summary summary;
         try (var streamer = StreamerProcess.loop(server.name + "-rebalance", server, "http", INGEST_TOKEN)) {
             for (int workers : new int[] {6, 1, 10, 4}) {
@@ -278,17 +281,23 @@ public abstract class ApplicationServerSystemTest {
         }
         acknowledged += summary.rowsAcked();
         assertStoredExactlyOnceAsAcknowledged();
-        // A counter only grows: the workers replaced by each resize keep their share in it, so that it still counts
-        // every record appended since the server started, each delivered here once.
+        // A counter only grows: the workers replaced by each resize keep their share in it, so that it counts every
+        // record appended meanwhile, each delivered here once. (It starts from 0 with the application: the deployment
+        // above restarted it.)
         Poll.until(
-                "queue_delivered_total counting every record appended (delivered, appended)",
+                "queue_delivered_total counting every record appended while resizing (delivered, appended)",
                 Duration.ofSeconds(30),
                 () -> List.of(
-                        ServerMetrics.scrape(server).value("queue_delivered_total"),
-                        QueueProgress.telemetryPartitions(server).stream()
-                                .mapToLong(QueueProgress.TopicPartition::headOffset)
-                                .sum()),
+                        ServerMetrics.scrape(server).value("queue_delivered_total") - deliveredBefore,
+                        appended() - appendedBefore),
                 figures -> figures.get(0).equals(figures.get(1)));
+    }
+
+    /** Records appended to the telemetry topic since the database was created. */
+    private long appended() throws Exception {
+        return QueueProgress.telemetryPartitions(server).stream()
+                .mapToLong(QueueProgress.TopicPartition::headOffset)
+                .sum();
     }
 
     @Test

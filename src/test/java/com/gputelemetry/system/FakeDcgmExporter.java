@@ -23,7 +23,7 @@ import org.apache.commons.csv.CSVRecord;
  * labels its {@code labels_raw} gives (without {@code job} and {@code instance}, which Prometheus adds when it scrapes),
  * under the {@code # HELP} and {@code # TYPE} lines the exporter writes.
  */
-final class FakeDcgmExporter implements AutoCloseable {
+public final class FakeDcgmExporter implements AutoCloseable {
 
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -43,9 +43,11 @@ final class FakeDcgmExporter implements AutoCloseable {
     /**
      * GPUs of their own (each UUID tagged), whose utilisation, temperature and power change from scrape to scrape,
      * and an energy counter that grows (GPU 0's restarts from 0 every 10 scrapes, as after an exporter's restart);
-     * GPUs 0 and 1 of each host serve pods ({@link #workload}).
+     * GPUs 0 and 1 of each host serve pods ({@link #workload}); GPU 7 of each host is gone after the 12th scrape.
      */
-    static FakeDcgmExporter varying(String tag) throws IOException {
+    static final int GPU_7_GONE_AFTER = 12;
+
+    public static FakeDcgmExporter varying(String tag) throws IOException {
         return serve(scrape -> exposition(scrape, tag).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -64,11 +66,11 @@ final class FakeDcgmExporter implements AutoCloseable {
     }
 
     /** host:port, as a scrape target. */
-    String target() {
+    public String target() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    long scrapes() {
+    public long scrapes() {
         return scrapes.get();
     }
 
@@ -87,6 +89,9 @@ final class FakeDcgmExporter implements AutoCloseable {
             Map<String, String> labels = labels(row.get("labels_raw"));
             double value = Double.parseDouble(row.get("value"));
             if (tag != null) {
+                if (labels.get("gpu").equals("7") && scrape > GPU_7_GONE_AFTER) {
+                    continue; // the GPU left: Prometheus marks its series stale
+                }
                 labels.put("UUID", labels.get("UUID").replace("GPU-", "GPU-" + tag + "-"));
                 workload(labels);
                 value = varied(row.get("metric_name"), value, scrape, Integer.parseInt(labels.get("gpu")));

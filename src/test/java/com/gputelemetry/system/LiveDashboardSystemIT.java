@@ -43,6 +43,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -714,6 +715,7 @@ public class LiveDashboardSystemIT {
             String free = gpuThatHasJustStarted();
             open("#/gpu/" + free + "?window=1h");
             new WebDriverWait(browser().driver(), WAIT)
+                    .ignoring(StaleElementReferenceException.class) // the page drawn anew meanwhile
                     .until(driver -> driver.findElement(By.cssSelector("[data-testid=gpu-title]"))
                             .getText()
                             .contains(free));

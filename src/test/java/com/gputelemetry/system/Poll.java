@@ -8,7 +8,7 @@ import java.util.function.Predicate;
  * Waits for something the system under test reaches in its own time, such as the collectors catching up. Fails at the
  * deadline, saying what did not happen and the last value seen.
  */
-final class Poll {
+public final class Poll {
 
     private static final Duration EVERY = Duration.ofMillis(100);
 
@@ -19,7 +19,7 @@ final class Poll {
         return until(what, timeout, EVERY, probe, done);
     }
 
-    static <T> T until(String what, Duration timeout, Duration every, Callable<T> probe, Predicate<T> done)
+    public static <T> T until(String what, Duration timeout, Duration every, Callable<T> probe, Predicate<T> done)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

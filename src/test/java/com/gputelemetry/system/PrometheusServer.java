@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Debian's Prometheus (the test command installs the package when it is missing), started with a configuration the
  * test writes, its data in a directory of its own. Its query API tells what it scraped.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
 
     private final Process process;
     private final URI uri;
@@ -32,7 +32,7 @@ final class PrometheusServer implements AutoCloseable {
         this.log = log;
     }
 
-    static PrometheusServer start(String configuration) throws Exception {
+    public static PrometheusServer start(String configuration) throws Exception {
         String executable = System.getenv().getOrDefault("PROMETHEUS", "/usr/bin/prometheus");
         assertThat(Path.of(executable))
                 .as("%s: the test command installs the package prometheus when missing", executable)
@@ -74,7 +74,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** An instant query's result at {@code time}, as Prometheus answers it. */
-    QueryResult query(String promql, Instant time) throws IOException, InterruptedException {
+    public QueryResult query(String promql, Instant time) throws IOException, InterruptedException {
         var response = Http.send(HttpRequest.newBuilder(uri.resolve("/api/v1/query?query="
                         + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time="
                         + time.toEpochMilli() / 1000.0))

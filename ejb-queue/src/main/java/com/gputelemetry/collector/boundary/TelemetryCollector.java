@@ -4,12 +4,14 @@ import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.entity.LogRecord;
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
+import com.gputelemetry.telemetry.entity.SeriesEnd;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,27 @@ public class TelemetryCollector implements MessageListener {
         store(rows);
     }
 
-    /** Each GPU is read once and, at the commit, written once, however many of its rows the records hold. */
-    private void store(List<TelemetryRow> rows) {
+    /**
+     * Each GPU is read once and, at the commit, written once, however many of its rows the records hold; staleness
+     * markers end their series.
+     */
+    private void store(List<TelemetryRow> all) {
+        List<TelemetryRow> rows = new ArrayList<>(all.size());
+        Map<SeriesEnd.Key, SeriesEnd> ends = new LinkedHashMap<>();
+        for (TelemetryRow row : all) {
+            if (row.isStaleMarker()) {
+                SeriesEnd end = new SeriesEnd(row);
+                ends.putIfAbsent(end.key(), end);
+            } else {
+                rows.add(row);
+            }
+        }
+        // The same marker may come twice (in two remote-write requests): it is the same end.
+        ends.forEach((key, end) -> {
+            if (em.find(SeriesEnd.class, key) == null) {
+                em.persist(end);
+            }
+        });
         Map<String, Gpu> gpus = known(rows);
         for (TelemetryRow row : rows) {
             Gpu gpu = gpus.get(row.uuid());

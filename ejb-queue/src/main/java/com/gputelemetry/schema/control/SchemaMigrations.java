@@ -42,7 +42,8 @@ public class SchemaMigrations {
             new Migration(4, "queue_leases"),
             new Migration(5, "telemetry_queries"),
             new Migration(6, "gpu_metrics_wider"),
-            new Migration(7, "gpu_workloads"));
+            new Migration(7, "gpu_workloads"),
+            new Migration(8, "series_ends"));
 
     @Inject
     DataSource dataSource;

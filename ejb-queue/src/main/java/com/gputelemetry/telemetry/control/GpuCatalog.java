@@ -145,6 +145,24 @@ public class GpuCatalog {
                 .getResultList();
     }
 
+    /**
+     * The ends (Prometheus' staleness markers) of one metric's series of some GPUs with {@code fromMicros <= time <=
+     * toMicros}, as rows of GPU UUID, workload id ({@code SeriesEnd.NO_WORKLOAD} for none) and time (µs).
+     */
+    public List<Object[]> seriesEnds(String metric, List<String> uuids, long fromMicros, long toMicros) {
+        return em.createQuery(
+                        """
+                        SELECT e.gpuUuid, e.workloadId, e.timeMicros FROM SeriesEnd e
+                        WHERE e.metric = :metric AND e.gpuUuid IN :uuids
+                          AND e.timeMicros >= :from AND e.timeMicros <= :to""",
+                        Object[].class)
+                .setParameter("metric", metric)
+                .setParameter("uuids", uuids)
+                .setParameter("from", fromMicros)
+                .setParameter("to", toMicros)
+                .getResultList();
+    }
+
     /** Hosts after {@code afterHostname} in name order, each with its number of GPUs. */
     public List<Host> hosts(String afterHostname, int limit) {
         return em

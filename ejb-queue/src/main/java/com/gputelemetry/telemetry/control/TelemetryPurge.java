@@ -26,6 +26,15 @@ public class TelemetryPurge {
                 .getResultList();
     }
 
+    /** Deletes the ends of series (staleness markers) older than that, with the points they ended. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int deleteEndsOlder(String uuid, long beforeMicros) {
+        return em.createQuery("DELETE FROM SeriesEnd e WHERE e.gpuUuid = :gpu AND e.timeMicros < :before")
+                .setParameter("gpu", uuid)
+                .setParameter("before", beforeMicros)
+                .executeUpdate();
+    }
+
     /** @return the points deleted: fewer than {@code max} when none older is left */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int deleteOlder(String uuid, long beforeMicros, int max) {

@@ -89,6 +89,7 @@ public class TelemetryRetention {
                     chunk = purge.deleteOlder(gpu, before, CHUNK);
                     deleted += chunk;
                 } while (chunk == CHUNK);
+                purge.deleteEndsOlder(gpu, before);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "telemetry retention failed; trying again at the next check", e);

@@ -49,6 +49,30 @@ public record TelemetryRow(
     private static final CSVFormat PAYLOAD =
             CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
+    /**
+     * A Prometheus staleness marker for the series of this row's GPU, metric and workload, rather than a measurement.
+     * Inside the pipeline NaN means only that: every path that takes measurements refuses NaN.
+     */
+    public static TelemetryRow staleMarker(TelemetryRow series, long timeMicros) {
+        return new TelemetryRow(
+                series.uuid,
+                series.metric,
+                timeMicros,
+                Double.NaN,
+                series.hostname,
+                series.gpuIndex,
+                series.device,
+                series.model,
+                null,
+                series.labels,
+                series.workload);
+    }
+
+    /** Whether this row is a staleness marker ({@link #staleMarker}), not a measurement. */
+    public boolean isStaleMarker() {
+        return Double.isNaN(value);
+    }
+
     public Gpu.Sighting sighting() {
         return new Gpu.Sighting(uuid, hostname, gpuIndex, device, model, labels, metric, timeMicros);
     }

@@ -230,6 +230,9 @@ public class LiveFeed {
                 continue; // a record the collectors could not have stored either
             }
             for (int index = 0; index < rows.size(); index++) {
+                if (rows.get(index).isStaleMarker()) {
+                    continue; // the end of a series: nothing was measured, nothing is stored as a point
+                }
                 points.add(
                         LivePoint.of(rows.get(index), new StreamPosition(record.partition(), record.offset(), index)));
             }

@@ -80,7 +80,7 @@ public final class GpuSamples {
                 skip(reason, 1);
                 continue;
             }
-            rows.add(new TelemetryRow(
+            var row = new TelemetryRow(
                     uuid,
                     series.name(),
                     sample.timestampMillis() * 1000,
@@ -91,13 +91,14 @@ public final class GpuSamples {
                     model,
                     null,
                     kept,
-                    workload));
+                    workload);
+            rows.add(sample.isStalenessMarker() ? TelemetryRow.staleMarker(row, row.timeMicros()) : row);
         }
     }
 
     private static SkipReason unusable(TimeSeries.Sample sample) {
         if (sample.isStalenessMarker()) {
-            return SkipReason.STALENESS_MARKER;
+            return timeOutOfRange(sample) ? SkipReason.TIME_OUT_OF_RANGE : null;
         }
         if (!Double.isFinite(sample.value())) {
             return SkipReason.NOT_FINITE;
@@ -105,10 +106,11 @@ public final class GpuSamples {
         if (DcgmSentinel.matches(sample.value())) {
             return SkipReason.DCGM_BLANK;
         }
-        if (sample.timestampMillis() < EARLIEST_MILLIS || sample.timestampMillis() > LATEST_MILLIS) {
-            return SkipReason.TIME_OUT_OF_RANGE;
-        }
-        return null;
+        return timeOutOfRange(sample) ? SkipReason.TIME_OUT_OF_RANGE : null;
+    }
+
+    private static boolean timeOutOfRange(TimeSeries.Sample sample) {
+        return sample.timestampMillis() < EARLIEST_MILLIS || sample.timestampMillis() > LATEST_MILLIS;
     }
 
     private void skip(SkipReason reason, long samples) {

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Evaluates a parsed query as Prometheus 2 does: at each evaluation time an instant selector takes each series'
- * latest point within the 5-minute lookback, a range selector the points in {@code [t - range, t]}, {@code rate} and
+ * latest point within the 5-minute lookback unless a staleness marker ended the series after it, a range selector the points in {@code [t - range, t]}, {@code rate} and
  * {@code increase} extrapolate as Prometheus' {@code extrapolatedRate}, functions and arithmetic drop the metric name.
  * Every selector's points are loaded once for the whole query (all its steps) and bounded by the query's budget.
  */
@@ -108,9 +108,9 @@ public final class PromqlEvaluator {
         long at = time - selector.offsetMillis();
         List<Sample> samples = new ArrayList<>();
         for (SeriesData series : loaded.get(selector)) {
-            int last = series.lastAtOrBefore(at);
-            if (last >= 0 && series.times()[last] >= at - LOOKBACK_MILLIS) {
-                samples.add(new Sample(series.labels(), series.values()[last]));
+            int current = series.current(at, LOOKBACK_MILLIS);
+            if (current >= 0) {
+                samples.add(new Sample(series.labels(), series.values()[current]));
             }
         }
         return samples;

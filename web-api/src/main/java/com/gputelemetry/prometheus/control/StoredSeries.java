@@ -9,10 +9,13 @@ import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
+import com.gputelemetry.telemetry.entity.SeriesEnd;
 import com.gputelemetry.telemetry.entity.Workload;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +56,13 @@ public class StoredSeries implements SeriesSource {
             for (int from = 0; from < uuids.size(); from += GPUS_PER_STATEMENT) {
                 deadline.check();
                 List<String> chunk = uuids.subList(from, Math.min(uuids.size(), from + GPUS_PER_STATEMENT));
+                long fromMicros = Math.multiplyExact(fromMillis, 1000L);
+                long toMicros = Math.multiplyExact(toMillis, 1000L) + 999;
                 List<Object[]> rows = catalog.points(
-                        metric,
-                        chunk,
-                        Math.multiplyExact(fromMillis, 1000L),
-                        Math.multiplyExact(toMillis, 1000L) + 999,
-                        (int) Math.min(Integer.MAX_VALUE, budget.left() + 1));
+                        metric, chunk, fromMicros, toMicros, (int) Math.min(Integer.MAX_VALUE, budget.left() + 1));
                 budget.take(rows.size());
-                selected.addAll(series(rows, metric, chosen));
+                selected.addAll(
+                        series(rows, ends(catalog.seriesEnds(metric, chunk, fromMicros, toMicros)), metric, chosen));
             }
         });
         return selected;
@@ -119,8 +121,25 @@ public class StoredSeries implements SeriesSource {
         return labelled;
     }
 
-    /** The rows (GPU, time, value, workload) as series, those of the chosen series only. */
-    private static List<SeriesData> series(List<Object[]> rows, String metric, Map<SeriesKey, Labels> chosen) {
+    /** The ends (GPU, workload, time) of series, in milliseconds, by GPU and workload (null for none). */
+    private static Map<List<Object>, long[]> ends(List<Object[]> rows) {
+        Map<List<Object>, List<Long>> times = new HashMap<>();
+        for (Object[] row : rows) {
+            long workload = ((Number) row[1]).longValue();
+            times.computeIfAbsent(
+                            Arrays.asList(row[0], workload == SeriesEnd.NO_WORKLOAD ? null : workload),
+                            key -> new ArrayList<>())
+                    .add(Math.floorDiv(((Number) row[2]).longValue(), 1000L));
+        }
+        Map<List<Object>, long[]> ends = new HashMap<>();
+        times.forEach((key, list) ->
+                ends.put(key, list.stream().mapToLong(Long::longValue).sorted().toArray()));
+        return ends;
+    }
+
+    /** The rows (GPU, time, value, workload) as series with their ends, those of the chosen series only. */
+    private static List<SeriesData> series(
+            List<Object[]> rows, Map<List<Object>, long[]> ends, String metric, Map<SeriesKey, Labels> chosen) {
         Map<SeriesKey, List<Object[]>> grouped = new LinkedHashMap<>();
         for (Object[] row : rows) {
             Long workload = row[3] == null ? null : ((Number) row[3]).longValue();
@@ -137,7 +156,11 @@ public class StoredSeries implements SeriesSource {
                 times[i] = Math.floorDiv(((Number) points.get(i)[1]).longValue(), 1000L);
                 values[i] = ((Number) points.get(i)[2]).doubleValue();
             }
-            series.add(new SeriesData(chosen.get(key), times, values));
+            series.add(new SeriesData(
+                    chosen.get(key),
+                    times,
+                    values,
+                    ends.getOrDefault(Arrays.asList(key.uuid(), key.workloadId()), new long[0])));
         });
         return series;
     }

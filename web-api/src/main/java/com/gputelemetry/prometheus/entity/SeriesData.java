@@ -1,7 +1,33 @@
 package com.gputelemetry.prometheus.entity;
 
-/** One series' points in a time window, ascending by time: times in milliseconds since the epoch. */
-public record SeriesData(Labels labels, long[] times, double[] values) {
+/**
+ * One series' points in a time window, ascending by time: times in milliseconds since the epoch; and the times the
+ * series ended (Prometheus' staleness markers), ascending, which are no points.
+ */
+public record SeriesData(Labels labels, long[] times, double[] values, long[] ends) {
+
+    private static final long[] NO_ENDS = {};
+
+    public SeriesData(Labels labels, long[] times, double[] values) {
+        this(labels, times, values, NO_ENDS);
+    }
+
+    /**
+     * The index of the point an instant selector takes at {@code millis}: the last at or before it within the
+     * lookback, unless the series ended after it (and not after {@code millis}); -1 for none.
+     */
+    public int current(long millis, long lookbackMillis) {
+        int last = lastAtOrBefore(millis);
+        if (last < 0 || times[last] < millis - lookbackMillis) {
+            return -1;
+        }
+        for (long end : ends) {
+            if (end > times[last] && end <= millis) {
+                return -1;
+            }
+        }
+        return last;
+    }
 
     public int size() {
         return times.length;

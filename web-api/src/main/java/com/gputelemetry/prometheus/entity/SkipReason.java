@@ -1,11 +1,9 @@
 package com.gputelemetry.prometheus.entity;
 
-/** Why a remote-written sample was not stored; each is counted in {@code /metrics} under its name. */
+/** Why a remote-written sample was not stored; each is counted in {@code /prometheus/metrics} under its name. */
 public enum SkipReason {
     /** Its series lacks a label dcgm-exporter writes for every GPU (UUID, gpu, Hostname, device, modelName). */
     NOT_A_GPU_SERIES("not_gpu_series"),
-    /** Prometheus' marker for a series that ended: the store keeps measurements, and this is none. */
-    STALENESS_MARKER("staleness_marker"),
     /** NaN or an infinity, which the CSV path refuses too. */
     NOT_FINITE("not_finite"),
     /** DCGM's "not supported" and "not found" markers, never data. */

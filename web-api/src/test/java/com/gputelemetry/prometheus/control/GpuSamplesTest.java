@@ -85,9 +85,9 @@ class GpuSamplesTest {
     }
 
     @Test
-    void stalenessMarkersNonFiniteValuesDcgmBlanksAndFarTimesAreCountedAndNotStored() {
+    void nonFiniteValuesDcgmBlanksAndFarTimesAreCountedAndNotStoredAndAStalenessMarkerEndsItsSeries() {
         List<TimeSeries.Sample> samples = new ArrayList<>(List.of(
-                new TimeSeries.Sample(Double.longBitsToDouble(0x7ff0000000000002L), MILLIS),
+                new TimeSeries.Sample(Double.longBitsToDouble(0x7ff0000000000002L), MILLIS + 1),
                 new TimeSeries.Sample(Double.NaN, MILLIS),
                 new TimeSeries.Sample(Double.POSITIVE_INFINITY, MILLIS),
                 new TimeSeries.Sample(9223372036854775794.0, MILLIS),
@@ -99,10 +99,12 @@ class GpuSamplesTest {
 
         GpuSamples taken = GpuSamples.of(List.of(new TimeSeries(gpuLabels("DCGM_FI_DEV_FB_FREE"), samples)));
 
-        assertThat(taken.rows()).singleElement().extracting(TelemetryRow::value).isEqualTo(2147483631.0);
+        assertThat(taken.rows())
+                .extracting(row -> row.timeMicros() + " " + row.value() + " " + row.isStaleMarker())
+                .containsExactly((MILLIS + 1) * 1000 + " NaN true", MILLIS * 1000 + " 2.147483631E9 false");
         assertThat(taken.skipped())
+                .as("the ordinary NaN is no marker: refused as on the CSV path")
                 .containsExactly(
-                        entry(SkipReason.STALENESS_MARKER, 1L),
                         entry(SkipReason.NOT_FINITE, 2L),
                         entry(SkipReason.DCGM_BLANK, 3L),
                         entry(SkipReason.TIME_OUT_OF_RANGE, 2L));

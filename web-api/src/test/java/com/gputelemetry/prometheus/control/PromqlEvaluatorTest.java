@@ -34,7 +34,7 @@ class PromqlEvaluatorTest {
                     long[] times = first <= last ? Arrays.copyOfRange(one.times(), first, last + 1) : new long[0];
                     double[] values = first <= last ? Arrays.copyOfRange(one.values(), first, last + 1) : new double[0];
                     budget.take(times.length);
-                    selected.add(new SeriesData(one.labels(), times, values));
+                    selected.add(new SeriesData(one.labels(), times, values, one.ends()));
                 }
             }
             return selected;
@@ -69,6 +69,30 @@ class PromqlEvaluatorTest {
                 .containsExactly(40.0, 50.0);
         assertThat(vector(source, "temp", 120 * S).get(0).labels().get("__name__"))
                 .isEqualTo("temp");
+    }
+
+    @Test
+    void aSeriesEndedByAStalenessMarkerHasNoValueAfterItUntilItsNextPoint() {
+        var ended = new SeriesData(
+                Labels.of(Map.of("__name__", "temp", "Hostname", "a", "gpu", "0")),
+                new long[] {0, 10 * S, 100 * S},
+                new double[] {40, 41, 42},
+                new long[] {20 * S});
+        var source = new SeriesList(List.of(ended));
+
+        assertThat(vector(source, "temp", 19 * S)).extracting(Sample::value).containsExactly(41.0);
+        assertThat(vector(source, "temp", 20 * S)).as("at its marker").isEmpty();
+        assertThat(vector(source, "temp", 99 * S))
+                .as("within the lookback, but ended")
+                .isEmpty();
+        assertThat(vector(source, "temp", 100 * S))
+                .as("a new point")
+                .extracting(Sample::value)
+                .containsExactly(42.0);
+        assertThat(vector(source, "count_over_time(temp[200s])", 150 * S))
+                .as("a marker is no point of a range")
+                .extracting(Sample::value)
+                .containsExactly(3.0);
     }
 
     @Test
