@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server is killed with SIGKILL, again and again, while two streamers push the real sample in a loop, one over
- * HTTP and one over the WebSocket. Afterwards
- * every row the streamers had acknowledged must be stored exactly once: as many points as acknowledged rows, and row by
- * row what the queue's log holds. A batch that was stored but whose answer was lost in the kill is re-sent by the
- * streamer under the same sequence and recognised; a record whose delivery was cut off is delivered again and its
- * half-done transaction is gone with the offset commit it belonged to. The server keeps its name across restarts
+ * HTTP and one over the WebSocket, and two more scrape a host's dcgm-exporter each four times a second, again one
+ * over each transport. Afterwards every row the streamers had acknowledged must be stored exactly once: as many points
+ * as acknowledged rows, and row by row what the queue's log holds. Each exporter's GPUs are its own, so what a
+ * scraping streamer acknowledged is counted apart, and each of its scrapes is checked against what the exporter served
+ * in it. A batch that was stored but whose answer was lost in the kill is re-sent by the streamer under the same
+ * sequence and recognised; a record whose delivery was cut off is delivered again and its half-done transaction is
+ * gone with the offset commit it belonged to. The server keeps its name across restarts
  * ({@code QUEUE_INSTANCE_ID}), so each time it holds its partitions again at once, not after its old leases expired.
  * Each kill's moment is printed with the seed that chose it.
  */
@@ -30,6 +32,13 @@ public abstract class CrashRecoverySystemTest {
      * again at once, where one under a new name would wait this long for its old leases to expire.
      */
     private static final Duration LEASE_TTL = Duration.ofSeconds(60);
+    /**
+     * Several scrapes between two kills; while the server is down, the scraping streamers' buffers fill (2,000 rows,
+     * about 20 scrapes of a host's 8 GPUs) and later scrapes are skipped.
+     */
+    private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(250);
+
+    private static final long SAMPLE_GPUS = 247;
 
     /** Where the server keeps its data: its environment, and how the test reads the tables afterwards. */
     interface Database {
@@ -38,6 +47,9 @@ public abstract class CrashRecoverySystemTest {
         StoredTelemetry read() throws Exception;
 
         LogAudit audit() throws Exception;
+
+        /** What was stored of the GPUs whose UUIDs begin so, scrape by scrape. */
+        StoredScrapes scrapes(String uuidPrefix) throws Exception;
     }
 
     abstract Database database(Path scratch) throws Exception;
@@ -52,8 +64,14 @@ public abstract class CrashRecoverySystemTest {
         PackagedServer server = PackagedServer.start(Map.copyOf(environment), name, false);
         long seed = System.nanoTime();
         var random = new Random(seed);
-        try (var overHttp = StreamerProcess.loop(name + "-http", server, "http");
-                var overWebSocket = StreamerProcess.loop(name + "-websocket", server, "websocket")) {
+        try (var exporterForHttp = FakeDcgmExporter.varying("scraped-http", "mtv5-dgx1-hgpu-001");
+                var exporterForWebSocket = FakeDcgmExporter.varying("scraped-websocket", "mtv5-dgx1-hgpu-003");
+                var overHttp = StreamerProcess.loop(name + "-http", server, "http");
+                var overWebSocket = StreamerProcess.loop(name + "-websocket", server, "websocket");
+                var scrapingOverHttp = StreamerProcess.scrape(
+                        name + "-scrape-http", server, "http", exporterForHttp, SCRAPE_INTERVAL);
+                var scrapingOverWebSocket = StreamerProcess.scrape(
+                        name + "-scrape-websocket", server, "websocket", exporterForWebSocket, SCRAPE_INTERVAL)) {
             for (int kill = 0; kill < KILLS; kill++) {
                 long after = random.nextLong(2_000, 5_000);
                 System.out.printf("%s: kill %d of %d after %d ms (seed %d)%n", name, kill + 1, KILLS, after, seed);
@@ -75,7 +93,9 @@ public abstract class CrashRecoverySystemTest {
                         name, Duration.ofNanos(System.nanoTime() - restarted).toMillis(), LEASE_TTL.toSeconds());
             }
             QueueProgress.awaitStreamingResumed(server);
-            long acknowledged = stopped(overHttp) + stopped(overWebSocket);
+            List<Long> acknowledgedBy = stopped(overHttp, overWebSocket, scrapingOverHttp, scrapingOverWebSocket);
+            long acknowledged =
+                    acknowledgedBy.stream().mapToLong(Long::longValue).sum();
 
             QueueProgress.awaitCollectorsCaughtUp(server);
             server.close();
@@ -85,16 +105,41 @@ public abstract class CrashRecoverySystemTest {
             LogAudit audit = database.audit();
             assertThat(audit.differences()).as("log against stored rows").isEmpty();
             assertThat(audit.loggedRows()).as("rows in the queue's log").isEqualTo(acknowledged);
-            assertThat(stored.gpus()).isEqualTo(247);
+            assertThat(stored.gpus())
+                    .as("the sample's GPUs and each exporter's")
+                    .isEqualTo(SAMPLE_GPUS + exporterForHttp.gpus() + exporterForWebSocket.gpus());
+            assertStoredOnceAsServed(database, exporterForHttp, acknowledgedBy.get(2));
+            assertStoredOnceAsServed(database, exporterForWebSocket, acknowledgedBy.get(3));
         } finally {
             server.close();
         }
     }
 
-    /** Stops the streamer as an operator would; answers the rows it had acknowledged. */
-    private static long stopped(StreamerProcess.Running streamer) throws Exception {
-        StreamerProcess.Summary summary = streamer.stopCleanly();
-        assertThat(summary.retries()).as("the streamer noticed the kills").isPositive();
-        return summary.rowsAcked();
+    /**
+     * The points of the exporter's GPUs: as many as its streamer acknowledged, and time by time a scrape the exporter
+     * served, with every value it served then, stored once, at the time the scrape began.
+     */
+    private static void assertStoredOnceAsServed(Database database, FakeDcgmExporter exporter, long acknowledged)
+            throws Exception {
+        StoredScrapes stored = database.scrapes(exporter.uuidPrefix());
+        System.out.printf(
+                "%s: %d of %d scrapes stored%n",
+                exporter.uuidPrefix(), stored.byTime().size(), exporter.scrapes());
+        assertThat(stored.points())
+                .as("points of %s stored vs rows its streamer acknowledged", exporter.uuidPrefix())
+                .isEqualTo(acknowledged);
+        // A scrape still answered within its timeout; a second more for a busy machine between stamp and request.
+        assertThat(stored.differences(exporter, SCRAPE_INTERVAL.plusSeconds(1)))
+                .as("scrapes of %s stored against those served", exporter.uuidPrefix())
+                .isEmpty();
+    }
+
+    /** Stops the streamers as an operator would, all at once; answers the rows each had acknowledged. */
+    private static List<Long> stopped(StreamerProcess.Running... streamers) throws Exception {
+        List<StreamerProcess.Summary> summaries = StreamerProcess.stopCleanly(List.of(streamers));
+        assertThat(summaries).as("each streamer noticed the kills").allSatisfy(summary -> assertThat(summary.retries())
+                .as(summary.instanceId())
+                .isPositive());
+        return summaries.stream().map(StreamerProcess.Summary::rowsAcked).toList();
     }
 }

@@ -35,6 +35,11 @@ class H2CrashRecoverySystemIT extends CrashRecoverySystemTest {
             public LogAudit audit() throws Exception {
                 return LogAudit.read(url, "telemetry", "telemetry");
             }
+
+            @Override
+            public StoredScrapes scrapes(String uuidPrefix) throws Exception {
+                return StoredScrapes.read(url, "telemetry", "telemetry", uuidPrefix);
+            }
         };
     }
 }

@@ -30,6 +30,11 @@ class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
             public LogAudit audit() throws Exception {
                 return postgres.logAudit();
             }
+
+            @Override
+            public StoredScrapes scrapes(String uuidPrefix) throws Exception {
+                return postgres.storedScrapes(uuidPrefix);
+            }
         };
     }
 }

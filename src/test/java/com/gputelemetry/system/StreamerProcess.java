@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -110,6 +111,37 @@ public final class StreamerProcess {
         return start(name, arguments.toArray(String[]::new));
     }
 
+    /**
+     * A streamer in scrape mode against the server until stopped, under the instance id {@code name}: it scrapes the
+     * exporter every {@code interval} (each scrape may take as long), keeps up to 2,000 scraped rows waiting, and
+     * sends them in batches of up to 500 rows, a part-filled one after 100 ms.
+     */
+    static Running scrape(
+            String name, RunningServer server, String transport, FakeDcgmExporter exporter, Duration interval)
+            throws IOException {
+        String every = interval.toMillis() + "ms";
+        return start(
+                name,
+                "--scrape",
+                exporter.target(),
+                "--scrape-interval",
+                every,
+                "--scrape-timeout",
+                every,
+                "--url",
+                server.baseUrl(),
+                "--transport",
+                transport,
+                "--instance-id",
+                name,
+                "--scrape-buffer",
+                "2000",
+                "--interval",
+                "100ms",
+                "--batch-size",
+                "500");
+    }
+
     public static Running start(String name, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(Launch.coverageAgent());
@@ -122,6 +154,19 @@ public final class StreamerProcess {
         builder.environment().put("STATE_DIR", STATE.toString());
         Process process = builder.start();
         return new Running(process, out, err);
+    }
+
+    /**
+     * SIGTERM to every streamer at once, so that their drains overlap, then {@link Running#stopCleanly}'s checks of
+     * each; answers their summaries in the same order.
+     */
+    static List<Summary> stopCleanly(List<Running> streamers) throws IOException, InterruptedException {
+        streamers.forEach(streamer -> streamer.process().destroy());
+        List<Summary> summaries = new ArrayList<>();
+        for (Running streamer : streamers) {
+            summaries.add(Running.exitedCleanly(streamer.awaitExit()));
+        }
+        return summaries;
     }
 
     /** A streamer still running, e.g. in a loop; closing it kills it if a test ended before stopping it. */
@@ -143,7 +188,10 @@ public final class StreamerProcess {
          * and every row it read acknowledged (it drained what it had read).
          */
         public Summary stopCleanly() throws IOException, InterruptedException {
-            Result result = stop();
+            return exitedCleanly(stop());
+        }
+
+        private static Summary exitedCleanly(Result result) {
             assertThat(result.exitCode())
                     .as("streamer exit; stderr:%n%s", result.stderr())
                     .isZero();
