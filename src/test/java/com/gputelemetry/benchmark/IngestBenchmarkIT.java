@@ -401,7 +401,7 @@ class IngestBenchmarkIT {
                 "--interval",
                 "0ms"));
         arguments.addAll(List.of(options));
-        return StreamerProcess.start(name, arguments.toArray(String[]::new));
+        return StreamerProcess.startFullyCompiled(name, arguments.toArray(String[]::new));
     }
 
     /**

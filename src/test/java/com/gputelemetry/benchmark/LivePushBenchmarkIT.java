@@ -119,7 +119,7 @@ class LivePushBenchmarkIT {
     private static long flatOut(PackagedServer server, String name, int seconds, int rate) throws Exception {
         List<StreamerProcess.Running> streamers = new ArrayList<>();
         for (int i = 0; i < STREAMERS; i++) {
-            streamers.add(StreamerProcess.start(
+            streamers.add(StreamerProcess.startFullyCompiled(
                     name + "-" + i,
                     "--loop",
                     "--url",

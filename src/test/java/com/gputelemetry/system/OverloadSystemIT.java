@@ -41,7 +41,7 @@ public class OverloadSystemIT {
                 List<String> instanceIds = new ArrayList<>();
                 for (int i = 0; i < STREAMERS; i++) {
                     instanceIds.add(TelemetryCsv.unique("overload-" + i));
-                    streamers.add(StreamerProcess.start(
+                    streamers.add(StreamerProcess.startFullyCompiled(
                             "overload-" + i,
                             "--url",
                             server.baseUrl(),

@@ -142,8 +142,22 @@ public final class StreamerProcess {
                 "500");
     }
 
-    public static Running start(String name, String... arguments) throws IOException {
+    /**
+     * A streamer of a system test: it compiles with C1 only, as the system tests' servers do (a short-lived JVM on two
+     * cores busy with servers), since no system test measures its speed.
+     */
+    static Running start(String name, String... arguments) throws IOException {
+        return start(name, List.of("-XX:TieredStopAtLevel=1"), arguments);
+    }
+
+    /** A streamer whose speed counts (the benchmarks, the overload test): the JVM's full compiler. */
+    public static Running startFullyCompiled(String name, String... arguments) throws IOException {
+        return start(name, List.of(), arguments);
+    }
+
+    private static Running start(String name, List<String> jvmOptions, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmOptions);
         command.addAll(Launch.coverageAgent());
         command.addAll(List.of("-jar", Launch.required("streamer.jar")));
         command.addAll(List.of(arguments));
