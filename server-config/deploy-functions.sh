@@ -68,8 +68,8 @@ replace_changed_driver() {
 }
 
 # What this run asks of the server, as one digest: the EAR, the driver, the database settings and every setting given
-# or cleared. A run whose digest is the one the last successful run left in the file $1 changes nothing in the
-# application, so it only starts the server and waits for it (after a crash, a redeployment would only cost time).
+# or cleared. A run that asks what the last successful one asked changes nothing in the application, so it only starts
+# the server and waits for it (after a crash, a redeployment would only cost time).
 run_digest() {
     local name
     {
@@ -80,9 +80,14 @@ run_digest() {
     } | sha256sum | cut -d' ' -f1
 }
 
-# True when the file $1 holds this run's digest: the last successful run asked for the same.
-same_as_last_run() {
-    [ -f "$1" ] && [ "$(cat "$1")" = "$(run_digest)" ]
+# Exits when the file $1 holds this run's digest (the last successful run asked for the same) and the application
+# answers ready at $2 within a minute; otherwise forgets that run, since this one changes the server.
+exit_if_unchanged() {
+    if [ -f "$1" ] && [ "$(cat "$1")" = "$(run_digest)" ] && (READY_TIMEOUT_SECONDS=60 await_ready "$2"); then
+        log "ready, with the EAR and settings of the last run: nothing to change"
+        exit 0
+    fi
+    rm -f "$1"
 }
 
 # Records this run's digest in the file $1, once the application answered ready.

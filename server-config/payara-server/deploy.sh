@@ -45,11 +45,7 @@ fi
 
 last_run="$home/glassfish/domains/$domain/gpu-telemetry.last-run"
 ready="http://localhost:$(http_port)/health/ready"
-if same_as_last_run "$last_run" && (READY_TIMEOUT_SECONDS=60 await_ready "$ready"); then
-    log "ready, with the EAR and settings of the last run: nothing to change"
-    exit 0
-fi
-rm -f "$last_run"
+exit_if_unchanged "$last_run" "$ready"
 
 # The driver goes into the domain's lib/ (Payara's own way for JDBC drivers); it is picked up without a restart.
 if asadmin list-libraries | grep -qx "$(basename "$driver")"; then

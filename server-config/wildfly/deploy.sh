@@ -47,11 +47,7 @@ fi
 
 last_run="$home/standalone/data/gpu-telemetry.last-run"
 ready="http://$management/health/ready"
-if same_as_last_run "$last_run" && (READY_TIMEOUT_SECONDS=60 await_ready "$ready"); then
-    log "ready, with the EAR and settings of the last run: nothing to change"
-    exit 0
-fi
-rm -f "$last_run"
+exit_if_unchanged "$last_run" "$ready"
 
 # The driver as a module, WildFly's own way for JDBC drivers; the datasource names it.
 module="$home/modules/org/postgresql/main"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,23 @@ public abstract class CrashRecoverySystemTest {
                         name, Duration.ofNanos(System.nanoTime() - restarted).toMillis(), LEASE_TTL.toSeconds());
             }
             QueueProgress.awaitStreamingResumed(server);
+            // The restarted server counts what comes in by transport and by what the streamer read it from.
+            Poll.until(
+                    "rows of every streamer since the last restart, counted by transport and source",
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(500),
+                    () -> {
+                        ServerMetrics metrics = ServerMetrics.scrape(server);
+                        List<Long> rows = new ArrayList<>();
+                        for (String transport : List.of("http", "websocket")) {
+                            for (String source : List.of("csv", "scrape")) {
+                                rows.add(metrics.value(
+                                        "ingest_rows_accepted_total", "transport", transport, "source", source));
+                            }
+                        }
+                        return rows;
+                    },
+                    rows -> rows.stream().allMatch(count -> count > 0));
             List<Long> acknowledgedBy = stopped(overHttp, overWebSocket, scrapingOverHttp, scrapingOverWebSocket);
             long acknowledged =
                     acknowledgedBy.stream().mapToLong(Long::longValue).sum();

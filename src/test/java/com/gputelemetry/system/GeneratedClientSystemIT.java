@@ -62,8 +62,8 @@ public class GeneratedClientSystemIT {
         for (int from = 1, sequence = 0; from < lines.size(); from += ROWS_PER_BATCH, sequence++) {
             List<String> batch = new ArrayList<>(List.of(lines.get(0)));
             batch.addAll(lines.subList(from, Math.min(lines.size(), from + ROWS_PER_BATCH)));
-            IngestReceipt receipt =
-                    ingest.ingestBatch("generated-client", Integer.toString(sequence), String.join("\n", batch) + "\n");
+            IngestReceipt receipt = ingest.ingestBatch(
+                    "generated-client", Integer.toString(sequence), String.join("\n", batch) + "\n", "csv");
             assertThat(receipt.getRejected()).isEmpty();
             assertThat(receipt.getDuplicate()).isFalse();
             accepted += receipt.getAccepted();

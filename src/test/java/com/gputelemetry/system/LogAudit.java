@@ -1,5 +1,6 @@
 package com.gputelemetry.system;
 
+import com.gputelemetry.telemetry.entity.SeriesEnd;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,8 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Row by row, what the queue's log holds against what the collectors stored, read straight from the database, by
@@ -18,7 +21,8 @@ import java.util.Map;
  * server acknowledged: it answers a batch only once the batch's records are committed to it. A row of a sample GPU
  * must also carry the sample's value for its metric, so a value changed before the log is caught too. Unlike counting
  * distinct (GPU, metric, time), it holds when several streamers send the same file at once: two of them may stamp the
- * same GPU's metric with the same microsecond, two rows rightly stored.
+ * same GPU's metric with the same microsecond, two rows rightly stored. A Prometheus staleness marker in the log must
+ * be stored as the end of its series, once however often it came.
  */
 record LogAudit(long loggedRows, long storedRows, List<String> differences) {
 
@@ -29,6 +33,7 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
             // A cursor rather than the whole log in memory at once.
             connection.setAutoCommit(false);
             Map<String, List<String>> logged = new HashMap<>();
+            Set<String> loggedEnds = new HashSet<>();
             List<String> differences = new ArrayList<>();
             long loggedRows = 0;
             try (Statement statement = connection.createStatement()) {
@@ -39,6 +44,17 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
                         String record =
                                 "record " + rs.getInt(1) + "@" + rs.getLong(2) + " appended at " + rs.getLong(3);
                         for (TelemetryRow row : TelemetryRow.fromPayload(rs.getString(4))) {
+                            if (row.isStaleMarker()) {
+                                // The end of a series, which a remote-writing Prometheus may send more than once.
+                                loggedEnds.add(end(
+                                        row.uuid(),
+                                        row.metric(),
+                                        row.workload() == null
+                                                ? SeriesEnd.NO_WORKLOAD
+                                                : row.workload().id(),
+                                        row.timeMicros()));
+                                continue;
+                            }
                             Double sent = TelemetryCsv.sampleValue(row.uuid(), row.metric());
                             if (sent != null && sent != row.value()) {
                                 differences.add("logged with " + row.value() + ", sent with " + sent + ": " + row.uuid()
@@ -72,9 +88,27 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
             }
             logged.forEach((key, records) ->
                     records.forEach(record -> differences.add("in the log, not stored: " + key + " in " + record)));
+            Set<String> storedEnds = new HashSet<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs =
+                            statement.executeQuery("SELECT gpu_uuid, metric, workload_id, time_us FROM series_end")) {
+                while (rs.next()) {
+                    storedEnds.add(end(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            loggedEnds.stream()
+                    .filter(end -> !storedEnds.contains(end))
+                    .forEach(end -> differences.add("a series' end in the log, not stored: " + end));
+            storedEnds.stream()
+                    .filter(end -> !loggedEnds.contains(end))
+                    .forEach(end -> differences.add("a series' end stored, not in the log: " + end));
             connection.rollback();
             return new LogAudit(loggedRows, storedRows, differences.subList(0, Math.min(SHOWN, differences.size())));
         }
+    }
+
+    private static String end(String uuid, String metric, long workloadId, long timeMicros) {
+        return uuid + " " + metric + " (workload " + workloadId + ") ended at " + timeMicros;
     }
 
     private static String key(String uuid, String metric, long timeMicros, double value) {

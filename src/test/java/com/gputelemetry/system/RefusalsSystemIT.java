@@ -101,6 +101,19 @@ public class RefusalsSystemIT {
         assertProblem(reserved, 400);
         assertThat(JSON.fromJson(reserved.body(), Problem.class).detail()).contains("not starting with 'once:'");
 
+        var unknownSource = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/ingest"))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", "refusals-source")
+                        .header("Producer-Sequence", "0")
+                        .header("Producer-Source", "carrier-pigeon")
+                        .POST(HttpRequest.BodyPublishers.ofString(rows(10)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(unknownSource, 400);
+        assertThat(JSON.fromJson(unknownSource.body(), Problem.class).parameter())
+                .isEqualTo("Producer-Source");
+
         try (var socket = Socket.open(server, null)) {
             Reply reply = socket.send("1\n" + rows(10));
             assertThat(reply.status()).isEqualTo(400);

@@ -219,8 +219,10 @@ class PipelineIT {
                 "cursor",
                 () -> gpus.page(TelemetryCsv.newGpu(), null, null, List.of(), "asc", "10", "not-a-cursor"));
         assertProblem(404, null, () -> gpus.page(TelemetryCsv.newGpu(), null, null, List.of(), "asc", "10", null));
-        assertProblem(400, "Producer-Sequence", () -> ingest.ingest("p", "minus one", body(TelemetryCsv.HEADER)));
-        assertProblem(400, "body", () -> ingest.ingest("p", "1", body("uuid,value\nGPU-1,3\n")));
+        assertProblem(400, "Producer-Sequence", () -> ingest.ingest("p", "minus one", null, body(TelemetryCsv.HEADER)));
+        assertProblem(400, "body", () -> ingest.ingest("p", "1", null, body("uuid,value\nGPU-1,3\n")));
+        assertProblem(
+                400, "Producer-Source", () -> ingest.ingest("p", "1", "carrier-pigeon", body(TelemetryCsv.HEADER)));
     }
 
     private void assertEveryPartitionCommittedToItsHead() throws InterruptedException {
@@ -262,7 +264,7 @@ class PipelineIT {
     }
 
     private IngestReceipt post(String producer, long sequence, String csv) {
-        var response = ingest.ingest(producer, Long.toString(sequence), body(csv));
+        var response = ingest.ingest(producer, Long.toString(sequence), null, body(csv));
         assertEquals(200, response.getStatus());
         return (IngestReceipt) response.getEntity();
     }

@@ -292,8 +292,8 @@ public class StreamerCommand implements Callable<Integer> {
         Optional<String> bearer = Optional.ofNullable(token).filter(t -> !t.isBlank());
         try (checkpoint;
                 Transport wire = transport == TransportKind.websocket
-                        ? new WebSocketTransport(url, checkpoint.producerId(), bearer)
-                        : new HttpTransport(url, checkpoint.producerId(), bearer)) {
+                        ? new WebSocketTransport(url, checkpoint.producerId(), source(), bearer)
+                        : new HttpTransport(url, checkpoint.producerId(), source(), bearer)) {
             var sender = new BatchSender(wire, stats, log, retryBudget);
             Runnable stop;
             Run run;
@@ -371,6 +371,11 @@ public class StreamerCommand implements Callable<Integer> {
     @FunctionalInterface
     private interface Run {
         void run() throws IOException;
+    }
+
+    /** What this run's rows are read from, as the server's ingest metrics count them (their source label). */
+    private String source() {
+        return scraping() ? "scrape" : "csv";
     }
 
     private boolean scraping() {

@@ -18,11 +18,14 @@ public class HttpTransport implements Transport {
             .build();
     private final URI ingest;
     private final String producerId;
+    private final String source;
     private final Optional<String> token;
 
-    public HttpTransport(URI server, String producerId, Optional<String> token) {
+    /** @param source what the rows are read from, {@code csv} or {@code scrape}: the server counts them by it */
+    public HttpTransport(URI server, String producerId, String source, Optional<String> token) {
         this.ingest = server.resolve("/api/v1/ingest");
         this.producerId = producerId;
+        this.source = source;
         this.token = token;
     }
 
@@ -33,6 +36,7 @@ public class HttpTransport implements Transport {
                 .header("Content-Type", "text/csv; charset=utf-8")
                 .header("Producer-Id", producerId)
                 .header("Producer-Sequence", Long.toString(batch.sequence()))
+                .header("Producer-Source", source)
                 .POST(HttpRequest.BodyPublishers.ofString(batch.toCsv()));
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -35,10 +35,12 @@ public class WebSocketTransport implements Transport {
     private WebSocket socket;
     private Replies replies;
 
-    public WebSocketTransport(URI server, String producerId, Optional<String> token) {
+    /** @param source what the rows are read from, {@code csv} or {@code scrape}: the server counts them by it */
+    public WebSocketTransport(URI server, String producerId, String source, Optional<String> token) {
         String scheme = server.getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
         this.endpoint = URI.create(scheme + "://" + server.getRawAuthority() + "/api/v1/ingest/stream?producer-id="
-                + URLEncoder.encode(producerId, StandardCharsets.UTF_8));
+                + URLEncoder.encode(producerId, StandardCharsets.UTF_8) + "&producer-source="
+                + URLEncoder.encode(source, StandardCharsets.UTF_8));
         this.token = token;
     }
 

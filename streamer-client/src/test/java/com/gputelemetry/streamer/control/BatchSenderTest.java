@@ -119,7 +119,7 @@ class BatchSenderTest {
         start(new AtomicInteger(), 20, 503, null);
         List<Duration> waits = new ArrayList<>();
         var sender = new BatchSender(
-                new HttpTransport(uri(), "producer-1", Optional.empty()),
+                new HttpTransport(uri(), "producer-1", "csv", Optional.empty()),
                 new StreamStats("test"),
                 log,
                 Duration.ofDays(7),
@@ -169,7 +169,7 @@ class BatchSenderTest {
         start(new AtomicInteger(), 3, 429, "30");
         List<Duration> waits = new ArrayList<>();
         var sender = new BatchSender(
-                new HttpTransport(uri(), "producer-1", Optional.empty()),
+                new HttpTransport(uri(), "producer-1", "csv", Optional.empty()),
                 new StreamStats("test"),
                 log,
                 Duration.ofMinutes(5),
@@ -213,7 +213,7 @@ class BatchSenderTest {
         server.stop(0);
         var stats = new StreamStats("test");
         var sender = new BatchSender(
-                new HttpTransport(URI.create("http://127.0.0.1:" + port), "producer-1", Optional.empty()),
+                new HttpTransport(URI.create("http://127.0.0.1:" + port), "producer-1", "csv", Optional.empty()),
                 stats,
                 log,
                 Duration.ofMillis(700));
@@ -225,7 +225,8 @@ class BatchSenderTest {
     }
 
     private BatchSender sender(StreamStats stats, Duration retryBudget) {
-        return new BatchSender(new HttpTransport(uri(), "producer-1", Optional.of("s3cret")), stats, log, retryBudget);
+        return new BatchSender(
+                new HttpTransport(uri(), "producer-1", "csv", Optional.of("s3cret")), stats, log, retryBudget);
     }
 
     private void start(AtomicInteger calls, int failuresBeforeSuccess) throws IOException {

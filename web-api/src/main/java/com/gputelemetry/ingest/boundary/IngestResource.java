@@ -97,6 +97,15 @@ public class IngestResource {
                             example = "42")
                     @HeaderParam("Producer-Sequence")
                     String producerSequence,
+            @Parameter(
+                            description = "What the rows were read from: csv (the default) or scrape (dcgm-exporters"
+                                    + " the producer scraped); only counted, in the ingest metrics' source label",
+                            schema =
+                                    @Schema(
+                                            enumeration = {"csv", "scrape"},
+                                            defaultValue = "csv"))
+                    @HeaderParam("Producer-Source")
+                    String producerSource,
             InputStream body) {
         try {
             byte[] batch = read(body);
@@ -104,6 +113,7 @@ public class IngestResource {
                             Transport.HTTP,
                             producerId,
                             producerSequence,
+                            producerSource,
                             new String(batch, StandardCharsets.UTF_8),
                             batch.length))
                     .build();

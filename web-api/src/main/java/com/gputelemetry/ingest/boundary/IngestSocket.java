@@ -18,9 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The ingest endpoint over a WebSocket, for producers that keep one connection open: the producer names itself in
- * the handshake ({@code ?producer-id=...}); each text message is one batch, its first line the batch's sequence and
- * the rest the same CSV as {@code POST /api/v1/ingest}; each batch is answered by one JSON message carrying its
- * sequence and an HTTP-like status.
+ * the handshake ({@code ?producer-id=...}, and {@code &producer-source=scrape} from a scraping streamer); each text
+ * message is one batch, its first line the batch's sequence and the rest the same CSV as {@code POST /api/v1/ingest};
+ * each batch is answered by one JSON message carrying its sequence and an HTTP-like status.
  */
 @ServerEndpoint("/api/v1/ingest/stream")
 public class IngestSocket {
@@ -54,9 +54,15 @@ public class IngestSocket {
         String sequence = lineEnd < 0 ? message : message.substring(0, lineEnd);
         String body = lineEnd < 0 ? "" : message.substring(lineEnd + 1);
         List<String> producer = session.getRequestParameterMap().get("producer-id");
+        List<String> source = session.getRequestParameterMap().get("producer-source");
         try {
             IngestReceipt receipt = intake.take(
-                    Transport.WEBSOCKET, producer == null ? null : producer.get(0), sequence, body, utf8Bytes(message));
+                    Transport.WEBSOCKET,
+                    producer == null ? null : producer.get(0),
+                    sequence,
+                    source == null ? null : source.get(0),
+                    body,
+                    utf8Bytes(message));
             return JSON.toJson(SocketReply.of(sequence.strip(), receipt));
         } catch (IngestRefusal refusal) {
             return JSON.toJson(SocketReply.of(sequence.strip(), refusal.problem(), refusal.retryAfterSeconds()));

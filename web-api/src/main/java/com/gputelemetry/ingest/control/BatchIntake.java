@@ -2,6 +2,7 @@ package com.gputelemetry.ingest.control;
 
 import com.gputelemetry.DatabaseOutage;
 import com.gputelemetry.ingest.entity.IngestReceipt;
+import com.gputelemetry.ingest.entity.Source;
 import com.gputelemetry.ingest.entity.Transport;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.boundary.PartitionedMessage;
@@ -51,8 +52,19 @@ public class BatchIntake {
      * @throws IngestRefusal when the whole batch is refused: nothing was stored
      */
     public IngestReceipt take(
-            Transport transport, String producerId, String sequenceText, String body, long bodyBytes) {
+            Transport transport,
+            String producerId,
+            String sequenceText,
+            String sourceText,
+            String body,
+            long bodyBytes) {
         long arrived = System.nanoTime();
+        Source source = Source.ofProducer(sourceText);
+        if (source == null) {
+            throw IngestRefusal.badParameter(
+                    transport.sourceParameter(),
+                    "the " + transport.sourceParameter() + " is csv (the default) or scrape, not '" + sourceText + "'");
+        }
         String producerParameter = transport.producerParameter();
         if (producerId == null
                 || producerId.isBlank()
@@ -77,7 +89,13 @@ public class BatchIntake {
                 messages -> queue.publish(TelemetryRow.TOPIC, producerId, sequence, messages),
                 batch.rows());
         figures.acknowledged(
-                transport, bodyBytes, batch.rows().size(), batch.rejections().size(), receipt.duplicate(), arrived);
+                transport,
+                source,
+                bodyBytes,
+                batch.rows().size(),
+                batch.rejections().size(),
+                receipt.duplicate(),
+                arrived);
         return IngestReceipt.of(batch.rows().size(), receipt.duplicate(), batch.rejections());
     }
 

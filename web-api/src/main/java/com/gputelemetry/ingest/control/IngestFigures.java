@@ -1,5 +1,6 @@
 package com.gputelemetry.ingest.control;
 
+import com.gputelemetry.ingest.entity.Source;
 import com.gputelemetry.ingest.entity.Transport;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -7,29 +8,32 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** What this server's ingest acknowledged since it started, by transport, as Prometheus counters and a histogram. */
+/**
+ * What this server's ingest acknowledged since it started, by transport and source, as Prometheus counters and a
+ * histogram.
+ */
 @ApplicationScoped
 public class IngestFigures {
 
     private final Counter batches = Counter.builder()
             .name("ingest_batches_total")
             .help("Batches acknowledged: outcome stored, or duplicate (a retry of a batch already stored)")
-            .labelNames("transport", "outcome")
+            .labelNames("transport", "source", "outcome")
             .build();
     private final Counter accepted = Counter.builder()
             .name("ingest_rows_accepted_total")
             .help("Rows (remote write: GPU samples) of acknowledged batches, durable in the queue")
-            .labelNames("transport")
+            .labelNames("transport", "source")
             .build();
     private final Counter rejected = Counter.builder()
             .name("ingest_rows_rejected_total")
             .help("Rows refused with their line number while the rest of their batch was stored")
-            .labelNames("transport")
+            .labelNames("transport", "source")
             .build();
     private final Counter bytes = Counter.builder()
             .name("ingest_bytes_total")
             .help("Bytes of acknowledged batches as received (remote write: snappy-compressed)")
-            .labelNames("transport")
+            .labelNames("transport", "source")
             .build();
     // From a batch's body in memory to its durable append: the queue's and the database's share of what a producer
     // waits; buckets from the 1 ms of a small batch to the seconds of a database under pressure.
@@ -45,11 +49,13 @@ public class IngestFigures {
     public IngestFigures() {
         // Every series from the start, so that a rate over the first batches has a zero to start from.
         for (Transport transport : Transport.values()) {
-            batches.initLabelValues(transport.label(), "stored");
-            batches.initLabelValues(transport.label(), "duplicate");
-            accepted.initLabelValues(transport.label());
-            rejected.initLabelValues(transport.label());
-            bytes.initLabelValues(transport.label());
+            for (Source source : transport.sources()) {
+                batches.initLabelValues(transport.label(), source.label(), "stored");
+                batches.initLabelValues(transport.label(), source.label(), "duplicate");
+                accepted.initLabelValues(transport.label(), source.label());
+                rejected.initLabelValues(transport.label(), source.label());
+                bytes.initLabelValues(transport.label(), source.label());
+            }
             acknowledgement.initLabelValues(transport.label());
         }
     }
@@ -61,19 +67,21 @@ public class IngestFigures {
      */
     public void acknowledged(
             Transport transport,
+            Source source,
             long bodyBytes,
             int rowsAccepted,
             int rowsRejected,
             boolean duplicate,
             long arrivedNanos) {
-        String label = transport.label();
-        acknowledgement.labelValues(label).observe((System.nanoTime() - arrivedNanos) / 1e9);
-        batches.labelValues(label, duplicate ? "duplicate" : "stored").inc();
-        bytes.labelValues(label).inc(bodyBytes);
+        String way = transport.label();
+        String from = source.label();
+        acknowledgement.labelValues(way).observe((System.nanoTime() - arrivedNanos) / 1e9);
+        batches.labelValues(way, from, duplicate ? "duplicate" : "stored").inc();
+        bytes.labelValues(way, from).inc(bodyBytes);
         if (!duplicate) {
-            accepted.labelValues(label).inc(rowsAccepted);
+            accepted.labelValues(way, from).inc(rowsAccepted);
         }
-        rejected.labelValues(label).inc(rowsRejected);
+        rejected.labelValues(way, from).inc(rowsRejected);
     }
 
     public void registerWith(PrometheusRegistry registry) {

@@ -2,6 +2,7 @@ package com.gputelemetry.prometheus.control;
 
 import com.gputelemetry.ingest.control.BatchIntake;
 import com.gputelemetry.ingest.control.IngestFigures;
+import com.gputelemetry.ingest.entity.Source;
 import com.gputelemetry.ingest.entity.Transport;
 import com.gputelemetry.prometheus.entity.TimeSeries;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,14 @@ public class RemoteWriteIntake {
         if (!duplicate) {
             counters.skipped(samples.skipped());
         }
-        figures.acknowledged(Transport.REMOTE_WRITE, body.length, samples.rows().size(), 0, duplicate, arrived);
+        figures.acknowledged(
+                Transport.REMOTE_WRITE,
+                Source.PROMETHEUS,
+                body.length,
+                samples.rows().size(),
+                0,
+                duplicate,
+                arrived);
     }
 
     private static String digest(byte[] body) {

@@ -29,7 +29,7 @@ final class ScrapeRun implements AutoCloseable {
     ScrapeRun(ScrapeTargets targets, StubIngest ingest, Duration interval, Duration timeout, int bufferRows) {
         var log = new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), false);
         var sender = new BatchSender(
-                new HttpTransport(URI.create(ingest.url()), "scrape-producer", Optional.empty()),
+                new HttpTransport(URI.create(ingest.url()), "scrape-producer", "scrape", Optional.empty()),
                 stats,
                 log,
                 Duration.ofSeconds(60));
