@@ -178,16 +178,19 @@ class IngestBenchmarkIT {
                 start = Instant.now();
                 Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
                 exporters.forEach(FakeDcgmExporter::close);
-                sent = prometheusFigure(prometheus, "prometheus_remote_storage_samples_total")
-                        + " sent, " + prometheusFigure(prometheus, "prometheus_remote_storage_samples_retried_total")
-                        + " retried, " + prometheusFigure(prometheus, "prometheus_remote_storage_samples_failed_total")
-                        + " failed";
                 Poll.until(
                         "Prometheus has sent what it scraped (samples pending)",
                         Duration.ofMinutes(5),
                         Duration.ofSeconds(1),
-                        () -> prometheusFigure(prometheus, "prometheus_remote_storage_samples_pending"),
+                        () -> prometheus.ownMetric("prometheus_remote_storage_samples_pending"),
                         pending -> pending == 0);
+                sent = String.format(
+                        Locale.ROOT,
+                        "%,.0f scraped, %,.0f sent, %,.0f retried, %,.0f failed",
+                        prometheus.ownMetric("prometheus_tsdb_head_samples_appended_total"),
+                        prometheus.ownMetric("prometheus_remote_storage_samples_total"),
+                        prometheus.ownMetric("prometheus_remote_storage_samples_retried_total"),
+                        prometheus.ownMetric("prometheus_remote_storage_samples_failed_total"));
                 QueueProgress.awaitCollectorsCaughtUp(server);
                 allStored = Instant.now();
             }
@@ -212,14 +215,6 @@ class IngestBenchmarkIT {
         } finally {
             exporters.forEach(FakeDcgmExporter::close);
         }
-    }
-
-    private static long prometheusFigure(PrometheusServer prometheus, String metric) throws Exception {
-        var result =
-                prometheus.query("sum(" + metric + ")", Instant.now()).data().result();
-        return result.isEmpty()
-                ? 0
-                : (long) Double.parseDouble((String) result.get(0).value().get(1));
     }
 
     /** The remote-written samples stored, and how many of them are a second copy of one. */

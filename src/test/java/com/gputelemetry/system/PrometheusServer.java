@@ -83,6 +83,17 @@ public final class PrometheusServer implements AutoCloseable {
         return Http.fromJson(response.body(), QueryResult.class);
     }
 
+    /** The sum of one of Prometheus' own metrics' series, as its {@code /metrics} shows them now (0 when it has none). */
+    public double ownMetric(String name) throws IOException, InterruptedException {
+        var response = Http.send(HttpRequest.newBuilder(uri.resolve("/metrics")).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body()
+                .lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     /** {@code promtool} of the same package, with its output; fails the test when it exits with an error. */
     static String promtool(String... arguments) throws Exception {
         return promtool(new byte[0], arguments);
