@@ -46,7 +46,7 @@ import sun.misc.SignalHandler;
         description = "Streams DCGM telemetry from CSV files, or scraped from dcgm-exporters, to the GPU Telemetry "
                 + "Pipeline server in batches.%n"
                 + "Each row is stamped with the time it is processed (a scrape's start); the file's or exporter's "
-                + "own timestamp travels along.%n"
+                + "own timestamp travels along (with --backfill the file's time is the row's).%n"
                 + "The last line on standard output is a JSON summary; log lines go to standard error.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
@@ -187,6 +187,16 @@ public class StreamerCommand implements Callable<Integer> {
     boolean loop;
 
     @Option(
+            names = "--backfill",
+            negatable = true,
+            defaultValue = "${env:BACKFILL:-false}",
+            fallbackValue = "true",
+            description = "Keep each row's own time (the file's timestamp) as its time instead of the time it is "
+                    + "processed, to load history; not with --loop or scraping (env BACKFILL; default: "
+                    + "${DEFAULT-VALUE})")
+    boolean backfill;
+
+    @Option(
             names = "--duration",
             defaultValue = "${env:STREAM_DURATION}",
             paramLabel = "DURATION",
@@ -325,7 +335,7 @@ public class StreamerCommand implements Callable<Integer> {
                         checkpoint,
                         stats,
                         log,
-                        new Streamer.Settings(batchSize, interval, rate, loop, drainTimeout));
+                        new Streamer.Settings(batchSize, interval, rate, loop, drainTimeout, backfill));
                 stop = streamer::stop;
                 run = streamer::run;
                 description = input.description();
@@ -401,6 +411,11 @@ public class StreamerCommand implements Callable<Integer> {
         }
         if (duration != null && duration.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be more than 0");
+        }
+        if (backfill && (loop || scraping())) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--backfill keeps the file's times: a --loop would send them again, and a scrape has no history");
         }
         if (scraping()) {
             validateScraping();

@@ -22,8 +22,14 @@ import java.util.concurrent.TimeUnit;
 public class Streamer {
 
     /** How the rows are paced and batched. */
+    /** @param fileTime each row keeps the file's own time (history loaded, backfill) instead of the processing time */
     public record Settings(
-            int batchSize, Duration interval, double rowsPerSecond, boolean loop, Duration drainTimeout) {}
+            int batchSize,
+            Duration interval,
+            double rowsPerSecond,
+            boolean loop,
+            Duration drainTimeout,
+            boolean fileTime) {}
 
     private final CsvInput input;
     private final BatchDelivery delivery;
@@ -82,7 +88,7 @@ public class Streamer {
                 break;
             }
             stats.read();
-            batch.add(row, Instant.now());
+            batch.add(row, settings.fileTime() ? row.fileTime() : Instant.now());
             rows.add(row);
             if (batch.size() == settings.batchSize()) {
                 send(batch, rows);

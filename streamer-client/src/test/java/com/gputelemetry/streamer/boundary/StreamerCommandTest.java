@@ -32,6 +32,7 @@ class StreamerCommandTest {
     private HttpServer server;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
@@ -43,6 +44,7 @@ class StreamerCommandTest {
         server.createContext("/api/v1/ingest", exchange -> {
             authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            bodies.add(body);
             long rows = body.lines().count() - 1;
             byte[] answer = ("{\"accepted\":" + rows + ",\"duplicate\":false,\"rejected\":[]}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -75,6 +77,24 @@ class StreamerCommandTest {
         assertThat(exit).isZero();
         assertThat(summary()).contains("\"rowsRead\":2", "\"rowsAcked\":1", "\"rowsRejected\":1", "\"batches\":1");
         assertThat(authorizations).containsExactly("Bearer s3cret");
+    }
+
+    @Test
+    void backfillKeepsTheFilesTimesAsTheRowsAndRefusesALoopOrAScrape() throws Exception {
+        String csv = "timestamp,metric_name,gpu_id,device,uuid,modelName,Hostname,value\n"
+                + "2025-07-18T20:42:34Z,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-1,H100,host,40\n"
+                + "2025-07-18t20:43:04.5+02:00,DCGM_FI_DEV_GPU_TEMP,0,nvidia0,GPU-1,H100,host,41\n";
+        System.setIn(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(run("--csv-path", "-", "--backfill", "--interval", "0ms")).isZero();
+
+        assertThat(bodies).hasSize(1);
+        assertThat(bodies.get(0).lines().skip(1).map(line -> line.substring(0, line.indexOf(','))))
+                .as("each row's time is the file's, in UTC")
+                .containsExactly("2025-07-18T20:42:34Z", "2025-07-18T18:43:04.500Z");
+        assertThat(run("--csv-path", "-", "--backfill", "--loop")).isEqualTo(2);
+        assertThat(run("--scrape", "127.0.0.1:9", "--backfill")).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--backfill keeps the file's times");
     }
 
     @Test
