@@ -8,11 +8,16 @@ import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.QueueStatistics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
@@ -49,21 +54,21 @@ public class OwnMetrics {
                 .callback(
                         callback -> statistics.topics().forEach(topic -> callback.call(topic.records(), topic.topic())))
                 .build());
-        registry.register(GaugeWithCallback.builder()
-                .name("queue_lag")
-                .help("Records the group has yet to process, over all partitions")
-                .labelNames("group", "topic")
-                .callback(callback ->
-                        statistics.groups().forEach(group -> callback.call(group.lag(), group.group(), group.topic())))
-                .build());
-        registry.register(GaugeWithCallback.builder()
-                .name("queue_dead_letters")
-                .help("Records the group gave up on, held for replay")
-                .labelNames("group", "topic")
-                .callback(callback -> statistics
-                        .groups()
-                        .forEach(group -> callback.call(group.deadLetters(), group.group(), group.topic())))
-                .build());
+        // Both from one reading of the groups' progress, which queries the database.
+        registry.register((MultiCollector) () -> {
+            List<QueueStatistics.GroupProgress> groups = statistics.groups();
+            return MetricSnapshots.of(
+                    groupGauge(
+                            "queue_lag",
+                            "Records the group has yet to process, over all partitions",
+                            groups,
+                            QueueStatistics.GroupProgress::lag),
+                    groupGauge(
+                            "queue_dead_letters",
+                            "Records the group gave up on, held for replay",
+                            groups,
+                            QueueStatistics.GroupProgress::deadLetters));
+        });
         registry.register(GaugeWithCallback.builder()
                 .name("queue_workers")
                 .help("The group's workers on this server")
@@ -98,6 +103,21 @@ public class OwnMetrics {
 
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    private static GaugeSnapshot groupGauge(
+            String name,
+            String help,
+            List<QueueStatistics.GroupProgress> groups,
+            ToLongFunction<QueueStatistics.GroupProgress> figure) {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
+        for (QueueStatistics.GroupProgress group : groups) {
+            gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .value(figure.applyAsLong(group))
+                    .labels(Labels.of("group", group.group(), "topic", group.topic()))
+                    .build());
+        }
+        return gauge.build();
     }
 
     private interface LabelledValue {
