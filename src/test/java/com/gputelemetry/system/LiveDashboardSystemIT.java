@@ -548,10 +548,15 @@ public class LiveDashboardSystemIT {
 
             // Deep links: another window straight from its URL.
             open("#/gpu/" + GPU + "?window=24h");
+            // The page of the hour is still there until the new one replaces it: wait for the new one's charts.
             new WebDriverWait(browser().driver(), WAIT)
-                    .until(driver -> driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
-                                    .size()
-                            == METRICS);
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(driver ->
+                            driver.findElements(By.cssSelector("[data-testid=windows] a[aria-current=true]")).stream()
+                                            .anyMatch(link -> link.getText().equals("24h"))
+                                    && driver.findElements(By.cssSelector("[data-testid=chart] canvas"))
+                                                    .size()
+                                            == METRICS);
             assertThat(browser()
                             .driver()
                             .findElement(By.cssSelector("[data-testid=windows] a[aria-current=true]"))
