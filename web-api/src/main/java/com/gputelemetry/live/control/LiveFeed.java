@@ -86,6 +86,11 @@ public class LiveFeed {
         return queue.partitioner(TOPIC).partitionOf(uuid);
     }
 
+    /** Where the collectors stand now, in every partition: the records before it are stored. */
+    long[] stored() {
+        return log.positions(GROUP, TOPIC, partitions());
+    }
+
     /**
      * Adds a subscriber; from now on it gets every point of the following rounds.
      *

@@ -30,6 +30,11 @@ public final class Subscriber {
     private final Predicate<LivePoint> wanted;
     private final Resume resume;
     private EventStream stream;
+    /**
+     * For a client that resumes nothing: where the collectors stood as it subscribed. The feed may still be reading
+     * what was stored before; such points are not new to this client.
+     */
+    private long[] storedBeforeJoining;
 
     // Guarded by this: live events that arrived while the replay was being sent.
     private final List<byte[]> backlog = new ArrayList<>();
@@ -72,6 +77,9 @@ public final class Subscriber {
      * @throws LiveFeed.TooManySubscribers before the response is touched
      */
     public void start(HttpServletRequest request, AsyncResponse response) throws IOException {
+        if (resume.isFresh()) {
+            storedBeforeJoining = feed.stored();
+        }
         long[] live = feed.join(this);
         // Resuming with an empty answer ends the request: the status and headers are long sent, nothing is added.
         stream = EventStream.open(
@@ -151,7 +159,7 @@ public final class Subscriber {
         synchronized (this) {
             for (int i = 0; i < points.size() && queued; i++) {
                 LivePoint point = points.get(i);
-                if (wanted.test(point) && resume.isAfterResumption(point.position())) {
+                if (wanted.test(point) && resume.isAfterResumption(point.position()) && isNew(point)) {
                     queued = add(event(point));
                 }
             }
@@ -166,6 +174,12 @@ public final class Subscriber {
             }
         }
         stream.pump();
+    }
+
+    private boolean isNew(LivePoint point) {
+        return storedBeforeJoining == null
+                || point.position().offset()
+                        >= storedBeforeJoining[point.position().partition()];
     }
 
     private boolean add(byte[] event) {
@@ -192,6 +206,10 @@ public final class Subscriber {
 
     /** Where a resuming client left off; points up to there are not sent again. */
     private record Resume(boolean isFleet, StreamPosition gpu, FleetCheckpoint fleet) {
+
+        boolean isFresh() {
+            return gpu == null && fleet == null;
+        }
 
         boolean isAfterResumption(StreamPosition point) {
             if (gpu != null) {
