@@ -99,7 +99,10 @@ class ApiBenchmarkIT {
                             "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
                             "TELEMETRY_DB_URL", jdbc,
                             "TELEMETRY_DB_USER", "postgres",
-                            "TELEMETRY_DB_PASSWORD", "postgres"),
+                            "TELEMETRY_DB_PASSWORD", "postgres",
+                            // The points are loaded behind the server's back, so no rollup may be built meanwhile:
+                            // this measures the points (RollupBenchmarkIT the rollups).
+                            "ROLLUP_INTERVAL_SECONDS", "86400"),
                     "api-benchmark",
                     serverOptions())) {
                 long loadStarted = System.nanoTime();

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +53,8 @@ public abstract class CrashRecoverySystemTest {
 
         LogAudit audit() throws Exception;
 
+        RollupAudit rollupAudit() throws Exception;
+
         /** What was stored of the GPUs whose UUIDs begin so, scrape by scrape. */
         StoredScrapes scrapes(String uuidPrefix) throws Exception;
     }
@@ -62,6 +68,10 @@ public abstract class CrashRecoverySystemTest {
         var environment = new HashMap<>(database.environment());
         environment.put("QUEUE_INSTANCE_ID", INSTANCE);
         environment.put("QUEUE_LEASE_TTL_MS", Long.toString(LEASE_TTL.toMillis()));
+        // Rollups built every second for time a second old: builds run while rows come in and when the kills land,
+        // and rows stored after a restart are late.
+        environment.put("ROLLUP_INTERVAL_SECONDS", "1");
+        environment.put("ROLLUP_AFTER_SECONDS", "1");
         PackagedServer server = PackagedServer.start(Map.copyOf(environment), name, false);
         long seed = System.nanoTime();
         var random = new Random(seed);
@@ -116,6 +126,15 @@ public abstract class CrashRecoverySystemTest {
                     acknowledgedBy.stream().mapToLong(Long::longValue).sum();
 
             QueueProgress.awaitCollectorsCaughtUp(server);
+            // The end of the minute of the first point stored: the rollups must be built past it.
+            long firstMinuteEnd = Math.floorDiv(firstPointSeconds(server), 60) * 60 + 60;
+            Poll.until(
+                    "the rollups built past the first minute of the kills, no hour stale",
+                    Duration.ofSeconds(90),
+                    Duration.ofMillis(500),
+                    () -> ServerMetrics.scrape(server),
+                    metrics -> metrics.value("telemetry_rollups_built_until_seconds") >= firstMinuteEnd
+                            && metrics.value("telemetry_rollup_stale_buckets") == 0);
             server.close();
 
             StoredTelemetry stored = database.read();
@@ -126,11 +145,33 @@ public abstract class CrashRecoverySystemTest {
             assertThat(stored.gpus())
                     .as("the sample's GPUs and each exporter's")
                     .isEqualTo(SAMPLE_GPUS + exporterForHttp.gpus() + exporterForWebSocket.gpus());
+            RollupAudit rollups = database.rollupAudit();
+            System.out.printf(
+                    "%s: rollups built up to %s: %d minutes and %d hours of series checked against their points%n",
+                    name,
+                    Instant.EPOCH.plus(rollups.builtMicros(), ChronoUnit.MICROS),
+                    rollups.minutes(),
+                    rollups.hours());
+            assertThat(rollups.minutes()).as("minutes rolled up").isPositive();
+            assertThat(rollups.differences()).as("rollups against the points").isEmpty();
             assertStoredOnceAsServed(database, exporterForHttp, acknowledgedBy.get(2));
             assertStoredOnceAsServed(database, exporterForWebSocket, acknowledgedBy.get(3));
         } finally {
             server.close();
         }
+    }
+
+    /** The time of the first point stored, of any GPU (their first reports), in epoch seconds. */
+    private static long firstPointSeconds(RunningServer server) throws Exception {
+        var gpus = Http.get(server, "/api/v1/gpus?limit=10000");
+        assertThat(gpus.statusCode()).as(gpus.body()).isEqualTo(200);
+        Matcher firstSeen = Pattern.compile("\"firstSeen\":\"([^\"]+)\"").matcher(gpus.body());
+        long first = Long.MAX_VALUE;
+        while (firstSeen.find()) {
+            first = Math.min(first, Instant.parse(firstSeen.group(1)).getEpochSecond());
+        }
+        assertThat(first).as("a GPU listed").isLessThan(Long.MAX_VALUE);
+        return first;
     }
 
     /**

@@ -37,6 +37,11 @@ class H2CrashRecoverySystemIT extends CrashRecoverySystemTest {
             }
 
             @Override
+            public RollupAudit rollupAudit() throws Exception {
+                return RollupAudit.read(url, "telemetry", "telemetry");
+            }
+
+            @Override
             public StoredScrapes scrapes(String uuidPrefix) throws Exception {
                 return StoredScrapes.read(url, "telemetry", "telemetry", uuidPrefix);
             }

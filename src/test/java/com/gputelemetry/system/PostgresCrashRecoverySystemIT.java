@@ -32,6 +32,11 @@ class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
             }
 
             @Override
+            public RollupAudit rollupAudit() throws Exception {
+                return postgres.rollupAudit();
+            }
+
+            @Override
             public StoredScrapes scrapes(String uuidPrefix) throws Exception {
                 return postgres.storedScrapes(uuidPrefix);
             }

@@ -32,7 +32,9 @@ record ServerMetrics(String text) {
             "ingest_bytes_total",
             "ingest_acknowledgement_seconds_count",
             "remote_write_invalid_total",
-            "remote_write_samples_skipped_total");
+            "remote_write_samples_skipped_total",
+            "telemetry_rollups_built_until_seconds",
+            "telemetry_rollup_stale_buckets");
 
     private static final Pattern SAMPLE =
             Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? ([^ ]+)(?: [0-9]+)?$");
@@ -124,7 +126,10 @@ record ServerMetrics(String text) {
                 "ingest_rows_accepted_total",
                 "ingest_rows_rejected_total",
                 "ingest_bytes_total",
-                "ingest_acknowledgement_seconds_count");
+                "ingest_acknowledgement_seconds_count",
+                // Follow the clock; CrashRecoverySystemTest and RollupSummaryIT wait on them.
+                "telemetry_rollups_built_until_seconds",
+                "telemetry_rollup_stale_buckets");
         List<String> checked = new ArrayList<>(expected.keySet());
         checked.addAll(present);
         assertThat(checked).as("every documented metric checked").containsExactlyInAnyOrderElementsOf(DOCUMENTED);

@@ -152,6 +152,10 @@ public final class TestPostgres implements AutoCloseable {
         return LogAudit.read(jdbcUrl(), "postgres", "postgres");
     }
 
+    RollupAudit rollupAudit() throws Exception {
+        return RollupAudit.read(jdbcUrl(), "postgres", "postgres");
+    }
+
     StoredScrapes storedScrapes(String uuidPrefix) throws Exception {
         return StoredScrapes.read(jdbcUrl(), "postgres", "postgres", uuidPrefix);
     }

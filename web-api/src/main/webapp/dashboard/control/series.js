@@ -8,7 +8,9 @@ export async function series(uuid, metric, span, width) {
     if (!raw.nextCursor) {
         return {mode: 'points', x: raw.items.map((p) => Date.parse(p.timestamp) / 1000), y: raw.items.map((p) => p.value)};
     }
-    const step = Math.max(1, Math.ceil((span.to - span.from) / 1000 / width));
-    const summary = await api(`gpus/${enc(uuid)}/telemetry/summary?metric=${enc(metric)}&${range}&step=${step}s`);
+    const seconds = Math.max(1, Math.ceil((span.to - span.from) / 1000 / width));
+    // Whole minutes or hours where a bucket is that wide: the server reads those from its rollups, not the points.
+    const step = seconds >= 3600 ? `${Math.ceil(seconds / 3600)}h` : seconds >= 60 ? `${Math.ceil(seconds / 60)}m` : `${seconds}s`;
+    const summary = await api(`gpus/${enc(uuid)}/telemetry/summary?metric=${enc(metric)}&${range}&step=${step}`);
     return {mode: 'buckets', x: summary.items.map((b) => Date.parse(b.start) / 1000), y: summary.items.map((b) => b.avg)};
 }

@@ -2,6 +2,9 @@ package com.gputelemetry.collector.boundary;
 
 import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.entity.LogRecord;
+import com.gputelemetry.rollup.entity.HourRollup;
+import com.gputelemetry.rollup.entity.RollupProgress;
+import com.gputelemetry.rollup.entity.TelemetrySeries;
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.SeriesEnd;
@@ -11,10 +14,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stores queue records' telemetry rows: upserts each GPU and the workloads it served, and inserts its points. Pooled by the container and called
@@ -75,6 +80,36 @@ public class TelemetryCollector implements MessageListener {
             em.persist(row.toPoint());
         }
         storeWorkloads(rows);
+        markLateHoursStale(rows);
+    }
+
+    /**
+     * Points of closed time, whose rollups may be built already, mark their series' hours stale, in this transaction:
+     * the rollups are recomputed with them, however often this is retried.
+     */
+    private void markLateHoursStale(List<TelemetryRow> rows) {
+        long closed = em.find(RollupProgress.class, RollupProgress.ID).closedMicros();
+        Set<List<Object>> hours = new HashSet<>();
+        for (TelemetryRow row : rows) {
+            if (row.timeMicros() < closed) {
+                hours.add(List.of(
+                        row.uuid(),
+                        row.metric(),
+                        row.workload() == null
+                                ? TelemetrySeries.NO_WORKLOAD
+                                : row.workload().id(),
+                        Math.floorDiv(row.timeMicros(), HourRollup.MICROS) * HourRollup.MICROS));
+            }
+        }
+        for (List<Object> hour : hours) {
+            em.createNativeQuery("INSERT INTO telemetry_rollup_stale (gpu_uuid, metric, workload_id, hour_us)"
+                            + " VALUES (?1, ?2, ?3, ?4)")
+                    .setParameter(1, hour.get(0))
+                    .setParameter(2, hour.get(1))
+                    .setParameter(3, hour.get(2))
+                    .setParameter(4, hour.get(3))
+                    .executeUpdate();
+        }
     }
 
     /** Each GPU's workloads in these rows, a span each, widened over what is stored: one write per GPU and workload. */

@@ -2,6 +2,7 @@ package com.gputelemetry.queue.control;
 
 import com.gputelemetry.queue.entity.CommittedOffset;
 import com.gputelemetry.queue.entity.LogRecord;
+import com.gputelemetry.queue.entity.PartitionLog;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -37,6 +38,20 @@ public class ConsumedLog {
             }
         }
         return positions;
+    }
+
+    /** The offset the next record appended will get, in every partition of the topic: the end of the log now. */
+    public long[] ends(String topic, int partitions) {
+        long[] ends = new long[partitions];
+        for (PartitionLog log : em.createQuery(
+                        "SELECT p FROM PartitionLog p WHERE p.topic = :topic", PartitionLog.class)
+                .setParameter("topic", topic)
+                .getResultList()) {
+            if (log.partition() < partitions) {
+                ends[log.partition()] = log.nextOffset();
+            }
+        }
+        return ends;
     }
 
     /**

@@ -43,7 +43,8 @@ public class SchemaMigrations {
             new Migration(5, "telemetry_queries"),
             new Migration(6, "gpu_metrics_wider"),
             new Migration(7, "gpu_workloads"),
-            new Migration(8, "series_ends"));
+            new Migration(8, "series_ends"),
+            new Migration(9, "rollups"));
 
     @Inject
     DataSource dataSource;

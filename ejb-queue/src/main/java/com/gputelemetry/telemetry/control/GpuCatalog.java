@@ -40,9 +40,6 @@ public class GpuCatalog {
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
 
-    /** One bucket of a summary: the points of one metric whose time falls in [start, start + step). */
-    public record Bucket(long startMicros, double min, double max, double avg, long count) {}
-
     /** A host and how many GPUs it has. */
     public record Host(String hostname, long gpus) {}
 
@@ -276,33 +273,5 @@ public class GpuCatalog {
     private static <T> TypedQuery<T> readOnly(TypedQuery<T> query) {
         READ_ONLY.forEach(query::setHint);
         return query;
-    }
-
-    /**
-     * Min, max, average and count of one metric per time bucket; buckets start at whole multiples of the step since
-     * the epoch, and buckets without points are left out.
-     */
-    public List<Bucket> summary(String uuid, String metric, long fromMicros, long toMicros, long stepMicros) {
-        // The step is a number the boundary parsed, written into the SQL so that SELECT and GROUP BY are the same
-        // expression on every database.
-        String bucket = "(time_us / " + stepMicros + ")";
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT " + bucket
-                        + ", MIN(metric_value), MAX(metric_value), AVG(metric_value), COUNT(*) FROM telemetry_point"
-                        + " WHERE gpu_uuid = ?1 AND metric = ?2 AND time_us >= ?3 AND time_us <= ?4"
-                        + " GROUP BY " + bucket + " ORDER BY 1")
-                .setParameter(1, uuid)
-                .setParameter(2, metric)
-                .setParameter(3, fromMicros)
-                .setParameter(4, toMicros)
-                .getResultList();
-        return rows.stream()
-                .map(row -> new Bucket(
-                        ((Number) row[0]).longValue() * stepMicros,
-                        ((Number) row[1]).doubleValue(),
-                        ((Number) row[2]).doubleValue(),
-                        ((Number) row[3]).doubleValue(),
-                        ((Number) row[4]).longValue()))
-                .toList();
     }
 }

@@ -45,4 +45,14 @@ public class TelemetryPurge {
                 .setParameter(3, max)
                 .executeUpdate();
     }
+
+    /** Deletes a GPU's rollups of one tier (its table) older than that, through their key (series, bucket). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int deleteRollupsOlder(String table, String uuid, long beforeMicros) {
+        return em.createNativeQuery("DELETE FROM " + table + " WHERE series_id IN (SELECT id FROM telemetry_series"
+                        + " WHERE gpu_uuid = ?1) AND bucket_us < ?2")
+                .setParameter(1, uuid)
+                .setParameter(2, beforeMicros)
+                .executeUpdate();
+    }
 }

@@ -1,5 +1,6 @@
 package com.gputelemetry.telemetry.control;
 
+import com.gputelemetry.rollup.control.RollupBuilder;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -21,8 +22,10 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Keeps telemetry points for {@code TELEMETRY_RETENTION} (e.g. {@code 30d}) and deletes older ones in the background;
- * without the setting everything is kept. GPUs stay listed with their first and last report.
+ * Keeps telemetry points for {@code TELEMETRY_RETENTION} (e.g. {@code 30d}), minute rollups for {@code
+ * TELEMETRY_RETENTION_1M} and hour rollups for {@code TELEMETRY_RETENTION_1H}, and deletes older ones in the
+ * background; without a setting, that tier is kept whole. Points the rollups are still to be built from are kept until
+ * they are. GPUs stay listed with their first and last report.
  */
 @Singleton
 @Startup
@@ -45,30 +48,59 @@ public class TelemetryRetention {
     Optional<String> retention;
 
     @Inject
+    @ConfigProperty(name = "TELEMETRY_RETENTION_1M")
+    Optional<String> minuteRetention;
+
+    @Inject
+    @ConfigProperty(name = "TELEMETRY_RETENTION_1H")
+    Optional<String> hourRetention;
+
+    @Inject
     @ConfigProperty(name = "TELEMETRY_RETENTION_CHECK_SECONDS")
     long checkSeconds;
+
+    @EJB
+    RollupBuilder rollups;
 
     private ScheduledFuture<?> timer;
 
     @PostConstruct
     void start() {
-        Optional<Duration> keep = retention.filter(text -> !text.isBlank()).map(TelemetryRetention::parse);
-        if (keep.isEmpty()) {
-            LOG.info("telemetry retention: every point is kept (TELEMETRY_RETENTION not set)");
+        Optional<Duration> points = parse("TELEMETRY_RETENTION", retention);
+        Optional<Duration> minutes = parse("TELEMETRY_RETENTION_1M", minuteRetention);
+        Optional<Duration> hours = parse("TELEMETRY_RETENTION_1H", hourRetention);
+        LOG.info(() -> "telemetry retention: points " + kept(retention) + ", minute rollups " + kept(minuteRetention)
+                + ", hour rollups " + kept(hourRetention) + ", checked every " + checkSeconds + " s");
+        if (points.isEmpty() && minutes.isEmpty() && hours.isEmpty()) {
             return;
         }
-        LOG.info(() -> "telemetry retention: points older than " + retention.get() + " are deleted, checked every "
-                + checkSeconds + " s");
         timer = scheduler.scheduleWithFixedDelay(
-                () -> purgeOlderThan(keep.get()), checkSeconds, checkSeconds, TimeUnit.SECONDS);
+                () -> {
+                    points.ifPresent(this::purgePointsOlderThan);
+                    minutes.ifPresent(keep -> purgeRollupsOlderThan("telemetry_rollup_1m", keep));
+                    hours.ifPresent(keep -> purgeRollupsOlderThan("telemetry_rollup_1h", keep));
+                },
+                checkSeconds,
+                checkSeconds,
+                TimeUnit.SECONDS);
+    }
+
+    private static String kept(Optional<String> setting) {
+        return setting.filter(text -> !text.isBlank())
+                .map(text -> "older than " + text.strip() + " are deleted")
+                .orElse("are all kept");
+    }
+
+    private static Optional<Duration> parse(String name, Optional<String> setting) {
+        return setting.filter(text -> !text.isBlank()).map(text -> parse(name, text));
     }
 
     /** A duration such as 90s, 45m, 12h or 30d. */
-    static Duration parse(String text) {
+    static Duration parse(String name, String text) {
         Matcher matcher = DURATION.matcher(text.strip());
         if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
             throw new IllegalArgumentException(
-                    "TELEMETRY_RETENTION must be a number and a unit (s, m, h, d), e.g. 30d, not '" + text + "'");
+                    name + " must be a number and a unit (s, m, h, d), e.g. 30d, not '" + text + "'");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
@@ -79,10 +111,10 @@ public class TelemetryRetention {
         };
     }
 
-    private void purgeOlderThan(Duration keep) {
-        long before = (System.currentTimeMillis() - keep.toMillis()) * 1000;
+    private void purgePointsOlderThan(Duration keep) {
         long deleted = 0;
         try {
+            long before = Math.min((System.currentTimeMillis() - keep.toMillis()) * 1000, rollups.pointsNeededFrom());
             for (String gpu : purge.gpusSeenBefore(before)) {
                 int chunk;
                 do {
@@ -97,6 +129,17 @@ public class TelemetryRetention {
         if (deleted > 0) {
             long total = deleted;
             LOG.info(() -> "telemetry retention deleted " + total + " points older than " + retention.get());
+        }
+    }
+
+    private void purgeRollupsOlderThan(String table, Duration keep) {
+        long before = (System.currentTimeMillis() - keep.toMillis()) * 1000;
+        try {
+            for (String gpu : purge.gpusSeenBefore(before)) {
+                purge.deleteRollupsOlder(table, gpu, before);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "telemetry retention of " + table + " failed; trying again at the next check", e);
         }
     }
 

@@ -1,8 +1,5 @@
 package com.gputelemetry.telemetry.entity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 
 /**
@@ -29,23 +26,9 @@ public record Workload(String namespace, String pod, String container) {
         return workload.namespace.isBlank() && workload.pod.isBlank() && workload.container.isBlank() ? null : workload;
     }
 
-    /**
-     * A positive id computed from the labels, the same on every server and in every transaction: a point names its
-     * workload without a lookup, and two collectors storing the same new workload at once cannot clash. A collision
-     * needs about four billion workloads on one GPU.
-     */
+    /** The workload's id ({@link NameId}): a point names its workload without a lookup. */
     public long id() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((namespace + '\u0000' + pod + '\u0000' + container).getBytes(StandardCharsets.UTF_8));
-            long id = 0;
-            for (int i = 0; i < Long.BYTES; i++) {
-                id = (id << 8) | (digest[i] & 0xff);
-            }
-            return id & Long.MAX_VALUE;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return NameId.of(namespace, pod, container);
     }
 
     /** Which of the three labels is longer than its column, or null when none is. */

@@ -28,7 +28,11 @@ class SqlScriptTest {
             assertThat(migration.statements())
                     .as(migration.fileName())
                     .isNotEmpty()
-                    .allMatch(sql -> sql.startsWith("CREATE ") || sql.startsWith("ALTER "), "plain DDL");
+                    .allMatch(
+                            sql -> sql.startsWith("CREATE ")
+                                    || sql.startsWith("ALTER ")
+                                    || sql.startsWith("INSERT INTO "),
+                            "whole statements: DDL, or a table's first row");
         }
     }
 }

@@ -6,6 +6,7 @@ import com.gputelemetry.prometheus.control.RemoteWriteCounters;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.GroupStatus;
 import com.gputelemetry.queue.control.QueueStatistics;
+import com.gputelemetry.rollup.control.Summaries;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -35,6 +36,9 @@ public class OwnMetrics {
 
     @EJB
     QueueStatistics statistics;
+
+    @EJB
+    Summaries rollups;
 
     @Inject
     Pushbacks pushbacks;
@@ -97,8 +101,30 @@ public class OwnMetrics {
                 .help("Refused batches whose producer came back before the Retry-After had passed")
                 .callback(callback -> callback.call(pushbacks.early()))
                 .build());
+        registry.register((MultiCollector) () -> {
+            Summaries.Status status = rollups.status();
+            return MetricSnapshots.of(
+                    gauge(
+                            "telemetry_rollups_built_until_seconds",
+                            "The time before which the rollups hold every stored point (but the stale hours')",
+                            status.builtMicros() / 1e6),
+                    gauge(
+                            "telemetry_rollup_stale_buckets",
+                            "Hours of a series whose rollups late points made stale, waiting to be recomputed",
+                            status.staleHours()));
+        });
         ingest.registerWith(registry);
         remoteWrite.registerWith(registry);
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, double value) {
+        return GaugeSnapshot.builder()
+                .name(name)
+                .help(help)
+                .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .value(value)
+                        .build())
+                .build();
     }
 
     public PrometheusRegistry registry() {

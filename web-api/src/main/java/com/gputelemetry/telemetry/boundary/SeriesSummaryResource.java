@@ -1,6 +1,7 @@
 package com.gputelemetry.telemetry.boundary;
 
 import com.gputelemetry.Problem;
+import com.gputelemetry.rollup.control.Summaries;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Micros;
@@ -25,7 +26,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** A GPU's telemetry summarised per time bucket: min, max, average and count, computed by the database. */
+/**
+ * A GPU's telemetry summarised per time bucket: min, max, average and count, computed by the database from the rollups
+ * where they are built, from the points elsewhere.
+ */
 @Path("gpus/{uuid}/telemetry/summary")
 @RequestScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -37,6 +41,9 @@ public class SeriesSummaryResource {
 
     @EJB
     GpuCatalog catalog;
+
+    @EJB
+    Summaries summaries;
 
     @Inject
     GpuLookup lookup;
@@ -100,8 +107,8 @@ public class SeriesSummaryResource {
         lookup.known(uuid);
         List<SeriesSummary.Bucket> buckets = new ArrayList<>();
         for (String name : metrics) {
-            for (GpuCatalog.Bucket bucket :
-                    catalog.summary(uuid, name, window.fromMicros(), window.toMicros(), stepMicros)) {
+            for (Summaries.Bucket bucket :
+                    summaries.of(uuid, name, window.fromMicros(), window.toMicros(), stepMicros)) {
                 buckets.add(new SeriesSummary.Bucket(
                         name,
                         Micros.toRfc3339(bucket.startMicros()),

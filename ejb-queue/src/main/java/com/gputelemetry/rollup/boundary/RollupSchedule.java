@@ -1,0 +1,90 @@
+package com.gputelemetry.rollup.boundary;
+
+import com.gputelemetry.rollup.control.RollupBuilder;
+import com.gputelemetry.rollup.entity.MinuteRollup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Builds the rollups in the background on every server (they take turns on the progress row's lock): every
+ * {@code ROLLUP_INTERVAL_SECONDS} it closes time up to {@code ROLLUP_AFTER_SECONDS} ago, waits until no collector
+ * transaction that missed the closing is still open, and builds up to there, step after step while behind.
+ */
+@Singleton
+@Startup
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class RollupSchedule {
+
+    private static final Logger LOG = Logger.getLogger(RollupSchedule.class.getName());
+    /** How long a run waits for the collectors' open transactions before it leaves the building to the next run. */
+    private static final long COLLECTOR_PATIENCE_MILLIS = 30_000;
+
+    @EJB
+    RollupBuilder builder;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "ROLLUP_INTERVAL_SECONDS")
+    long intervalSeconds;
+
+    @Inject
+    @ConfigProperty(name = "ROLLUP_AFTER_SECONDS")
+    long afterSeconds;
+
+    private volatile boolean stopping;
+    private ScheduledFuture<?> timer;
+
+    @PostConstruct
+    void start() {
+        timer = scheduler.scheduleWithFixedDelay(this::run, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+    }
+
+    private void run() {
+        try {
+            long now = System.currentTimeMillis() * 1_000;
+            long upTo = Math.floorDiv(now - afterSeconds * 1_000_000, MinuteRollup.MICROS) * MinuteRollup.MICROS;
+            long closed = builder.close(upTo);
+            RollupBuilder.CollectorProgress then = builder.collectors();
+            long deadline = System.currentTimeMillis() + COLLECTOR_PATIENCE_MILLIS;
+            while (!builder.collectors().havePassed(then)) {
+                if (System.currentTimeMillis() > deadline || stopping) {
+                    LOG.fine("rollups: the collectors are behind; building at the next run");
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            while (!stopping && builder.step(closed)) {
+                // behind (a new database of history, or after downtime): go on at once
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A database outage, or another server's step holding the lock: nothing was half done, the next run goes
+            // on.
+            LOG.log(Level.WARNING, "building rollups failed; the next run tries again", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

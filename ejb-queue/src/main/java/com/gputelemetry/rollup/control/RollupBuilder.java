@@ -1,0 +1,337 @@
+package com.gputelemetry.rollup.control;
+
+import com.gputelemetry.collector.boundary.CollectorStartup;
+import com.gputelemetry.queue.boundary.MessageQueue;
+import com.gputelemetry.queue.control.ConsumedLog;
+import com.gputelemetry.rollup.entity.HourRollup;
+import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.rollup.entity.Rollup;
+import com.gputelemetry.rollup.entity.RollupProgress;
+import com.gputelemetry.rollup.entity.TelemetrySeries;
+import com.gputelemetry.telemetry.entity.TelemetryRow;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the rollups from the points, each step one transaction that also moves the progress on, so that a step
+ * killed half-way left nothing and is done again whole. The progress row's lock keeps two servers off the same step.
+ *
+ * <p>Why {@code closed} runs ahead of {@code built}: a collector reads {@code closed} in its transaction and marks the
+ * hours of points before it stale. A transaction that read the value before it moved may still commit a point before
+ * the new value without marking it; the schedule waits until every such transaction has ended (the collectors'
+ * committed offsets have passed where they stood when {@code closed} moved) before building up to it.
+ */
+@Stateless
+public class RollupBuilder {
+
+    /** The longest stretch of time one step builds: bounded work and heap per transaction. */
+    static final long STEP_MICROS = HourRollup.MICROS;
+    /** Marks of stale hours one step reads (and recomputes their hours). */
+    static final int STALE_MARKS_PER_STEP = 1_000;
+
+    private static final String TOPIC = TelemetryRow.TOPIC;
+
+    @PersistenceContext(unitName = "telemetry")
+    EntityManager em;
+
+    @EJB
+    ConsumedLog log;
+
+    @EJB
+    MessageQueue queue;
+
+    /** Where the collectors stand and where the log ends: when they have moved past, their transactions then ended. */
+    public record CollectorProgress(long[] committed, long[] ends) {
+
+        public boolean havePassed(CollectorProgress then) {
+            for (int partition = 0; partition < then.committed.length; partition++) {
+                boolean busy = then.committed[partition] < then.ends[partition];
+                if (busy && committed[partition] <= then.committed[partition]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Closes time up to {@code upTo}.
+     *
+     * @return time closed now
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public long close(long upTo) {
+        RollupProgress progress = lockedProgress();
+        progress.closeUpTo(upTo);
+        return progress.closedMicros();
+    }
+
+    /** Where the collectors stand now. Read after {@link #close} committed. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public CollectorProgress collectors() {
+        int partitions = queue.partitioner(TOPIC).partitions();
+        long[] committed = log.positions(CollectorStartup.GROUP, TOPIC, partitions);
+        return new CollectorProgress(committed, log.ends(TOPIC, partitions));
+    }
+
+    /**
+     * One step: builds the rollups of the next stretch of time before {@code upTo} (at most an hour, never across the
+     * start of an hour), then recomputes stale hours before what is built.
+     *
+     * @return whether more is left to do before {@code upTo}
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public boolean step(long upTo) {
+        RollupProgress progress = lockedProgress();
+        if (!progress.hasStarted()) {
+            // At the hour of the oldest GPU's first report: a database of an earlier version is rolled up too. Read
+            // after the wait for the collectors, so that no point before it can be stored unmarked any more.
+            Long oldest = em.createQuery("SELECT MIN(g.firstSeenMicros) FROM Gpu g", Long.class)
+                    .getSingleResult();
+            progress.startAt(
+                    oldest == null ? progress.closedMicros() : Math.floorDiv(oldest, STEP_MICROS) * STEP_MICROS);
+        }
+        long from = progress.builtMicros();
+        long limit = Math.min(upTo, progress.closedMicros());
+        long to = Math.min(limit, Math.floorDiv(from, STEP_MICROS) * STEP_MICROS + STEP_MICROS);
+        if (to > from) {
+            List<String> gpus = gpusSeenBetween(from, to);
+            if (!build(gpus, from, to)) {
+                // Nothing stored here: on to the hour of the next point (history with gaps is crossed at once).
+                to = Math.max(
+                        to,
+                        Math.min(
+                                limit,
+                                Math.floorDiv(nextPointTime(gpusSeenBetween(to, limit), to, limit), STEP_MICROS)
+                                        * STEP_MICROS));
+            }
+            progress = em.find(RollupProgress.class, RollupProgress.ID); // build() cleared the persistence context
+            progress.builtUpTo(to);
+        }
+        int stale = recomputeStale(progress.builtMicros());
+        return progress.builtMicros() < Math.min(upTo, progress.closedMicros()) || stale == STALE_MARKS_PER_STEP;
+    }
+
+    /**
+     * The time from which the points must be kept for the rollups: what is not built yet, and the stale hours, are
+     * built from them.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long pointsNeededFrom() {
+        long built = em.find(RollupProgress.class, RollupProgress.ID).builtMicros();
+        Number stale = (Number) em.createNativeQuery("SELECT MIN(hour_us) FROM telemetry_rollup_stale")
+                .getSingleResult();
+        return stale == null ? built : Math.min(built, stale.longValue());
+    }
+
+    private RollupProgress lockedProgress() {
+        return em.find(RollupProgress.class, RollupProgress.ID, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private List<String> gpusSeenBetween(long from, long to) {
+        return em.createQuery(
+                        "SELECT g.uuid FROM Gpu g WHERE g.firstSeenMicros < :to AND g.lastSeenMicros >= :from",
+                        String.class)
+                .setParameter("from", from)
+                .setParameter("to", to)
+                .getResultList();
+    }
+
+    /** The earliest time of a point of these GPUs in [from, limit), or {@code limit}: one index probe per GPU. */
+    private long nextPointTime(List<String> gpus, long from, long limit) {
+        long next = limit;
+        for (String gpu : gpus) {
+            Number time = (Number) em.createNativeQuery(
+                            "SELECT MIN(time_us) FROM telemetry_point WHERE gpu_uuid = ?1 AND time_us >= ?2")
+                    .setParameter(1, gpu)
+                    .setParameter(2, from)
+                    .getSingleResult();
+            if (time != null) {
+                next = Math.min(next, time.longValue());
+            }
+        }
+        return next;
+    }
+
+    /**
+     * The GPUs' points in [from, to), one GPU at a time, into their minutes and into their hour so far.
+     *
+     * @return whether there were any
+     */
+    private boolean build(List<String> gpus, long from, long to) {
+        long hour = Math.floorDiv(from, HourRollup.MICROS) * HourRollup.MICROS;
+        boolean any = false;
+        for (String gpu : gpus) {
+            Map<Rollup.Key, MinuteRollup> minutes = minutes(points(gpu, null, null, from, to));
+            if (minutes.isEmpty()) {
+                continue;
+            }
+            any = true;
+            minutes.values().forEach(em::persist);
+            Map<Long, HourRollup> hours = new HashMap<>();
+            em.createQuery(
+                            "SELECT h FROM HourRollup h WHERE h.seriesId IN :series AND h.bucketMicros = :hour",
+                            HourRollup.class)
+                    .setParameter(
+                            "series",
+                            minutes.keySet().stream()
+                                    .map(Rollup.Key::seriesId)
+                                    .distinct()
+                                    .toList())
+                    .setParameter("hour", hour)
+                    .getResultList()
+                    .forEach(stored -> hours.put(stored.seriesId(), stored));
+            for (MinuteRollup minute : minutes.values()) {
+                HourRollup stored = hours.get(minute.seriesId());
+                if (stored == null) {
+                    HourRollup created = new HourRollup(minute);
+                    em.persist(created);
+                    hours.put(minute.seriesId(), created);
+                } else {
+                    stored.include(minute);
+                }
+            }
+            // A GPU at a time in memory, however large the fleet: written now, forgotten by the context.
+            em.flush();
+            em.clear();
+        }
+        return any;
+    }
+
+    /**
+     * Recomputes the oldest stale hours before {@code built} from the points: each minute that has points gets their
+     * rollup afresh (a minute whose points retention deleted keeps its rollup), then the hour is its minutes again.
+     *
+     * @return how many marks of stale hours it read
+     */
+    private int recomputeStale(long built) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> marks = em.createNativeQuery("SELECT id, gpu_uuid, metric, workload_id, hour_us"
+                        + " FROM telemetry_rollup_stale WHERE hour_us < ?1 ORDER BY hour_us, id")
+                .setParameter(1, built)
+                .setMaxResults(STALE_MARKS_PER_STEP)
+                .getResultList();
+        Map<List<Object>, List<Long>> hours = new LinkedHashMap<>();
+        for (Object[] mark : marks) {
+            hours.computeIfAbsent(
+                            List.of(mark[1], mark[2], ((Number) mark[3]).longValue(), ((Number) mark[4]).longValue()),
+                            key -> new ArrayList<>())
+                    .add(((Number) mark[0]).longValue());
+        }
+        for (var stale : hours.entrySet()) {
+            String gpu = (String) stale.getKey().get(0);
+            String metric = (String) stale.getKey().get(1);
+            long workload = (Long) stale.getKey().get(2);
+            long hour = (Long) stale.getKey().get(3);
+            long end = Math.min(hour + HourRollup.MICROS, built);
+            for (MinuteRollup fresh :
+                    minutes(points(gpu, metric, workload, hour, end)).values()) {
+                MinuteRollup stored =
+                        em.find(MinuteRollup.class, new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
+                if (stored == null) {
+                    em.persist(fresh);
+                } else {
+                    stored.recomputedAs(fresh);
+                }
+            }
+            recomputeHour(TelemetrySeries.idOf(gpu, metric, workload), hour, end);
+            // The marks read, not the hour's: a mark committed after the points were read stays for the next step.
+            em.createNativeQuery("DELETE FROM telemetry_rollup_stale WHERE id IN ("
+                            + stale.getValue().stream().map(String::valueOf).collect(Collectors.joining(","))
+                            + ")")
+                    .executeUpdate();
+        }
+        return marks.size();
+    }
+
+    private void recomputeHour(long series, long hour, long end) {
+        List<MinuteRollup> minutes = em.createQuery(
+                        "SELECT m FROM MinuteRollup m WHERE m.seriesId = :series AND m.bucketMicros >= :hour"
+                                + " AND m.bucketMicros < :end ORDER BY m.bucketMicros",
+                        MinuteRollup.class)
+                .setParameter("series", series)
+                .setParameter("hour", hour)
+                .setParameter("end", end)
+                .getResultList();
+        if (minutes.isEmpty()) {
+            return;
+        }
+        HourRollup fresh = new HourRollup(minutes.get(0));
+        minutes.subList(1, minutes.size()).forEach(fresh::include);
+        HourRollup stored = em.find(HourRollup.class, new Rollup.Key(series, hour));
+        if (stored == null) {
+            em.persist(fresh);
+        } else {
+            stored.recomputedAs(fresh);
+        }
+    }
+
+    /** A GPU's points in [from, to): all its series, or one (metric and workload). */
+    private List<Object[]> points(String gpu, String metric, Long workload, long from, long to) {
+        String sql = "SELECT metric, workload_id, time_us, metric_value FROM telemetry_point"
+                + " WHERE gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3";
+        if (metric != null) {
+            sql += " AND metric = ?4 AND "
+                    + (workload == TelemetrySeries.NO_WORKLOAD
+                            ? "(workload_id IS NULL OR workload_id = ?5)"
+                            : "workload_id = ?5");
+        }
+        // In the order of the (GPU, time, id) index: of points at one time, the one stored last is the last.
+        var query = em.createNativeQuery(sql + " ORDER BY time_us, id")
+                .setParameter(1, gpu)
+                .setParameter(2, from)
+                .setParameter(3, to);
+        if (metric != null) {
+            query.setParameter(4, metric).setParameter(5, workload);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        List<Object[]> points = new ArrayList<>(rows.size() + 1);
+        for (Object[] row : rows) {
+            points.add(new Object[] {gpu, row[0], row[1], row[2], row[3]});
+        }
+        return points;
+    }
+
+    /**
+     * Points (GPU, metric, workload or null, time, value) into minute rollups of their series; registers the series
+     * not registered yet (one query).
+     */
+    private Map<Rollup.Key, MinuteRollup> minutes(List<Object[]> points) {
+        Map<Rollup.Key, MinuteRollup> minutes = new HashMap<>();
+        Map<Long, TelemetrySeries> series = new HashMap<>();
+        for (Object[] point : points) {
+            String gpu = (String) point[0];
+            String metric = (String) point[1];
+            long workload = point[2] == null ? TelemetrySeries.NO_WORKLOAD : ((Number) point[2]).longValue();
+            long time = ((Number) point[3]).longValue();
+            double value = ((Number) point[4]).doubleValue();
+            long id = TelemetrySeries.idOf(gpu, metric, workload);
+            series.computeIfAbsent(id, any -> new TelemetrySeries(gpu, metric, workload));
+            long minute = Math.floorDiv(time, MinuteRollup.MICROS) * MinuteRollup.MICROS;
+            minutes.merge(new Rollup.Key(id, minute), new MinuteRollup(id, time, value), (stored, more) -> {
+                stored.include(time, value);
+                return stored;
+            });
+        }
+        if (!series.isEmpty()) {
+            em.createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.id IN :ids", Long.class)
+                    .setParameter("ids", List.copyOf(series.keySet()))
+                    .getResultList()
+                    .forEach(series::remove);
+            series.values().forEach(em::persist);
+        }
+        return minutes;
+    }
+}

@@ -1,0 +1,186 @@
+package com.gputelemetry.rollup.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * The points of one series in one bucket, aggregated: count, sum, min, max, and the first and last value with their
+ * times (the earliest point first; of points at one time, the one included first). Combining two rollups of the same
+ * points split in two gives the rollup of all of them.
+ */
+@MappedSuperclass
+public abstract class Rollup {
+
+    @Id
+    @Column(name = "series_id")
+    private long seriesId;
+
+    @Id
+    @Column(name = "bucket_us")
+    private long bucketMicros;
+
+    @Column(name = "point_count")
+    private int count;
+
+    @Column(name = "value_sum")
+    private double sum;
+
+    @Column(name = "value_min")
+    private double min;
+
+    @Column(name = "value_max")
+    private double max;
+
+    @Column(name = "first_time_us")
+    private long firstMicros;
+
+    @Column(name = "first_value")
+    private double first;
+
+    @Column(name = "last_time_us")
+    private long lastMicros;
+
+    @Column(name = "last_value")
+    private double last;
+
+    protected Rollup() {}
+
+    /** A rollup of one point. */
+    protected Rollup(long seriesId, long bucketMicros, long timeMicros, double value) {
+        this.seriesId = seriesId;
+        this.bucketMicros = bucketMicros;
+        this.count = 1;
+        this.sum = value;
+        this.min = value;
+        this.max = value;
+        this.firstMicros = timeMicros;
+        this.first = value;
+        this.lastMicros = timeMicros;
+        this.last = value;
+    }
+
+    /** A copy of another tier's rollup under this tier's bucket. */
+    protected Rollup(Rollup of, long bucketMicros) {
+        this(of.seriesId, bucketMicros, of.firstMicros, of.first);
+        this.count = of.count;
+        this.sum = of.sum;
+        this.min = of.min;
+        this.max = of.max;
+        this.lastMicros = of.lastMicros;
+        this.last = of.last;
+    }
+
+    public void include(long timeMicros, double value) {
+        count++;
+        sum += value;
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        if (timeMicros < firstMicros) {
+            firstMicros = timeMicros;
+            first = value;
+        }
+        if (timeMicros >= lastMicros) {
+            lastMicros = timeMicros;
+            last = value;
+        }
+    }
+
+    /** Adds the points of another rollup of the same series, none of them in this one. */
+    public void include(Rollup other) {
+        count += other.count;
+        sum += other.sum;
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
+        if (other.firstMicros < firstMicros) {
+            firstMicros = other.firstMicros;
+            first = other.first;
+        }
+        if (other.lastMicros >= lastMicros) {
+            lastMicros = other.lastMicros;
+            last = other.last;
+        }
+    }
+
+    /** Takes the aggregates of a rollup of the same bucket computed afresh. */
+    public void recomputedAs(Rollup fresh) {
+        count = fresh.count;
+        sum = fresh.sum;
+        min = fresh.min;
+        max = fresh.max;
+        firstMicros = fresh.firstMicros;
+        first = fresh.first;
+        lastMicros = fresh.lastMicros;
+        last = fresh.last;
+    }
+
+    public long seriesId() {
+        return seriesId;
+    }
+
+    public long bucketMicros() {
+        return bucketMicros;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public double sum() {
+        return sum;
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    public long firstMicros() {
+        return firstMicros;
+    }
+
+    public double first() {
+        return first;
+    }
+
+    public long lastMicros() {
+        return lastMicros;
+    }
+
+    public double last() {
+        return last;
+    }
+
+    /** Primary key of both tiers: the series and the bucket's start. */
+    public static class Key implements Serializable {
+
+        private long seriesId;
+        private long bucketMicros;
+
+        protected Key() {}
+
+        public Key(long seriesId, long bucketMicros) {
+            this.seriesId = seriesId;
+            this.bucketMicros = bucketMicros;
+        }
+
+        public long seriesId() {
+            return seriesId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key other && seriesId == other.seriesId && bucketMicros == other.bucketMicros;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(seriesId, bucketMicros);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package com.gputelemetry.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.gputelemetry.system.Http;
+import com.gputelemetry.system.PackagedServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * Not a test: the rollups on a month of history. Loads 30 days of {@code rollup.benchmark.gpus} GPUs (25 unless set)
+ * × 10 metrics at a 60 s interval into an embedded PostgreSQL with COPY, a day at a time, as a database of an earlier
+ * version holds it; starts the packaged server on it, which rolls the month up in the background (the upgrade path);
+ * then measures one client's summaries of one series over the month and a day from the rollups against the same from
+ * the points, checking each answer against the values loaded, and the disk each table takes. Run with {@code ./mvnw
+ * -B verify -Prollup-benchmark}; writes {@code ear/target/rollup-benchmark.md}.
+ */
+class RollupBenchmarkIT {
+
+    private static final int DAYS = 30;
+    private static final int METRICS = 10;
+    private static final long MINUTE = 60_000_000L;
+    private static final long HOUR = 60 * MINUTE;
+    private static final int REQUESTS = 200;
+
+    private record Figures(String what, double p50, double p99) {}
+
+    /** The value of a GPU's metric at its i-th minute: every bucket's aggregates tell. */
+    private static double value(int gpu, int metric, long minute) {
+        return ((gpu * 31L + metric * 17L + minute * 7L) % 1000) / 10.0;
+    }
+
+    @Test
+    void measure() throws Exception {
+        int gpus = Integer.getInteger("rollup.benchmark.gpus", 25);
+        Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        Instant start = end.minus(DAYS, ChronoUnit.DAYS);
+        long startMicros = ChronoUnit.MICROS.between(Instant.EPOCH, start);
+        Path data = Files.createTempDirectory("rollup-benchmark");
+        try (var postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(data.resolve("pg"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("shared_buffers", "512MB")
+                .setServerConfig("max_wal_size", "4GB")
+                .start()) {
+            String jdbc = postgres.getJdbcUrl("postgres", "postgres");
+            Map<String, String> database = Map.of(
+                    "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
+                    "TELEMETRY_DB_URL", jdbc,
+                    "TELEMETRY_DB_USER", "postgres",
+                    "TELEMETRY_DB_PASSWORD", "postgres");
+            // A first start makes the schema; its rollups wait a day, so that none is built while the month loads.
+            try (var schema = PackagedServer.start(
+                    with(database, "ROLLUP_INTERVAL_SECONDS", "86400"), "rollup-benchmark-schema", false)) {
+                // only the schema
+            }
+            long loadStarted = System.nanoTime();
+            long points = load(jdbc, gpus, startMicros);
+            double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
+
+            try (var server = PackagedServer.start(
+                    with(database, "ROLLUP_INTERVAL_SECONDS", "1"),
+                    "rollup-benchmark",
+                    List.of("-Xms512m", "-Xmx512m"))) {
+                long buildStarted = System.nanoTime();
+                long builtUntil;
+                do {
+                    Thread.sleep(1_000);
+                    builtUntil =
+                            (long) metric(server.uri("/prometheus/metrics"), "telemetry_rollups_built_until_seconds");
+                } while (builtUntil < end.getEpochSecond());
+                double buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
+                // What autovacuum would do to the freshly written rollups anyway, not during the measurements.
+                String sizes = sizes(jdbc, points);
+
+                String base = server.uri("/api/v1/gpus/").toString();
+                String metric = "DCGM_FI_DEV_METRIC_3";
+                List<Figures> results = new ArrayList<>();
+                results.add(alone(
+                        "one series, 30 days, 1 h step (720 buckets): from the rollups",
+                        gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1h&start_time=" + start
+                                + "&end_time=" + end.minusNanos(1_000),
+                        gpus,
+                        (gpu, body) -> assertBuckets(body, gpu, 3, startMicros, startMicros, HOUR, DAYS * 24)));
+                results.add(alone(
+                        "the same from the points (step 3,601 s: not whole minutes)",
+                        gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=3601s&start_time="
+                                + start + "&end_time=" + end.minusNanos(1_000),
+                        gpus,
+                        (gpu, body) -> assertThat(points(body)).isEqualTo(DAYS * 1_440L)));
+                Instant lastDay = end.minus(1, ChronoUnit.DAYS);
+                long lastDayMicros = ChronoUnit.MICROS.between(Instant.EPOCH, lastDay);
+                results.add(alone(
+                        "one series, 24 h, 1 min step (1,440 buckets): from the rollups",
+                        gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1m&start_time="
+                                + lastDay + "&end_time=" + end.minusNanos(1_000),
+                        gpus,
+                        (gpu, body) -> assertBuckets(body, gpu, 3, startMicros, lastDayMicros, MINUTE, 1_440)));
+                results.add(alone(
+                        "the same from the points (step 59 s)",
+                        gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=59s&start_time="
+                                + lastDay + "&end_time=" + end.minusNanos(1_000),
+                        gpus,
+                        (gpu, body) -> assertThat(points(body)).isEqualTo(1_440L)));
+                String report = report(gpus, points, loadSeconds, buildSeconds, sizes, results);
+                Files.writeString(Path.of("target", "rollup-benchmark.md"), report);
+                System.out.println(report);
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, String name, String value) {
+        var all = new HashMap<>(environment);
+        all.put(name, value);
+        return Map.copyOf(all);
+    }
+
+    private static String uuid(int gpu) {
+        return String.format(Locale.ROOT, "GPU-00000000-0000-0000-0000-%012d", gpu);
+    }
+
+    /** GPU rows, then the points a day at a time (all GPUs), as COPY loads them. */
+    private static long load(String jdbc, int gpus, long startMicros) throws Exception {
+        long endMicros = startMicros + DAYS * 24 * HOUR;
+        String metrics = String.join(
+                ",",
+                IntStream.range(0, METRICS)
+                        .mapToObj(m -> "DCGM_FI_DEV_METRIC_" + m)
+                        .toList());
+        long points = 0;
+        try (Connection connection = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
+            try (PreparedStatement gpu = connection.prepareStatement(
+                    "INSERT INTO gpu (uuid, hostname, gpu_index,"
+                            + " device, model, labels, metrics, first_seen_us, last_seen_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (int g = 0; g < gpus; g++) {
+                    gpu.setString(1, uuid(g));
+                    gpu.setString(2, "host-" + g / 8);
+                    gpu.setInt(3, g % 8);
+                    gpu.setString(4, "nvidia" + g % 8);
+                    gpu.setString(5, "NVIDIA H100 80GB HBM3");
+                    gpu.setString(6, "");
+                    gpu.setString(7, metrics);
+                    gpu.setLong(8, startMicros);
+                    gpu.setLong(9, endMicros - MINUTE);
+                    gpu.addBatch();
+                }
+                gpu.executeBatch();
+            }
+            var copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            long id = 1;
+            for (int day = 0; day < DAYS; day++) {
+                var rows = new StringBuilder();
+                for (int g = 0; g < gpus; g++) {
+                    for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
+                        for (int m = 0; m < METRICS; m++) {
+                            rows.append(id++)
+                                    .append(',')
+                                    .append(uuid(g))
+                                    .append(",DCGM_FI_DEV_METRIC_")
+                                    .append(m)
+                                    .append(',')
+                                    .append(startMicros
+                                            + minute * MINUTE
+                                            + ThreadLocalRandom.current().nextLong(MINUTE))
+                                    .append(',')
+                                    .append(value(g, m, minute))
+                                    .append('\n');
+                        }
+                    }
+                }
+                points += copy.copyIn(
+                        "COPY telemetry_point (id, gpu_uuid, metric, time_us, metric_value) FROM STDIN WITH (FORMAT csv)",
+                        new StringReader(rows.toString()));
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("VACUUM ANALYZE");
+                statement.execute("CHECKPOINT");
+            }
+        }
+        return points;
+    }
+
+    /** Each bucket of the summary: one point a minute, their min, max and average as loaded. */
+    private static void assertBuckets(
+            String body, int gpu, int metric, long loadedFromMicros, long fromMicros, long stepMicros, int buckets) {
+        Matcher bucket = Pattern.compile(
+                        "\"start\":\"([^\"]+)\",\"min\":([^,]+),\"max\":([^,]+),\"avg\":([^,]+),\"count\":(\\d+)")
+                .matcher(body);
+        int seen = 0;
+        long minutes = stepMicros / MINUTE;
+        while (bucket.find()) {
+            long startMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(bucket.group(1)));
+            assertThat(startMicros).isEqualTo(fromMicros + seen * stepMicros);
+            long firstMinute = (startMicros - loadedFromMicros) / MINUTE;
+            double min = Double.MAX_VALUE;
+            double max = -Double.MAX_VALUE;
+            double sum = 0;
+            for (long minute = firstMinute; minute < firstMinute + minutes; minute++) {
+                double v = value(gpu, metric, minute);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                sum += v;
+            }
+            assertThat(Long.parseLong(bucket.group(5))).isEqualTo(minutes);
+            assertThat(Double.parseDouble(bucket.group(2))).isEqualTo(min);
+            assertThat(Double.parseDouble(bucket.group(3))).isEqualTo(max);
+            assertThat(Double.parseDouble(bucket.group(4))).isCloseTo(sum / minutes, within(1e-9));
+            seen++;
+        }
+        assertThat(seen).isEqualTo(buckets);
+    }
+
+    /** One client, one request at a time, a random GPU each: the latency a user sees, its tail included. */
+    private static Figures alone(String what, IntFunction<String> url, int gpus, BiConsumer<Integer, String> check)
+            throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < REQUESTS + 20; i++) {
+            int gpu = ThreadLocalRandom.current().nextInt(gpus);
+            long t0 = System.nanoTime();
+            var response = Http.CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(url.apply(gpu))).build(), HttpResponse.BodyHandlers.ofString());
+            double millis = (System.nanoTime() - t0) / 1e6;
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            check.accept(gpu, response.body());
+            if (i >= 20) { // the first ones warm up
+                latencies.add(millis);
+            }
+        }
+        double[] sorted =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new Figures(
+                what,
+                sorted[(int) Math.floor(0.50 * (sorted.length - 1))],
+                sorted[(int) Math.floor(0.99 * (sorted.length - 1))]);
+    }
+
+    private static double metric(URI metrics, String name) throws Exception {
+        String text = Http.CLIENT
+                .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher matcher = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+        assertThat(matcher.find()).as(name).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    /** The points a summary counted, over all its buckets. */
+    private static long points(String body) {
+        Matcher count = Pattern.compile("\"count\":(\\d+)").matcher(body);
+        long points = 0;
+        while (count.find()) {
+            points += Long.parseLong(count.group(1));
+        }
+        return points;
+    }
+
+    /** Bytes on disk of each table with its indexes (and TOAST), after a VACUUM, with the points' count. */
+    private static String sizes(String jdbc, long points) throws Exception {
+        var out = new StringBuilder("| table | rows | MB | bytes per stored point |\n|---|---|---|---|\n");
+        try (Connection connection = DriverManager.getConnection(jdbc, "postgres", "postgres");
+                Statement statement = connection.createStatement()) {
+            statement.execute("VACUUM ANALYZE");
+            statement.execute("CHECKPOINT");
+            for (String table :
+                    List.of("telemetry_point", "telemetry_rollup_1m", "telemetry_rollup_1h", "telemetry_series")) {
+                try (ResultSet rs = statement.executeQuery(
+                        "SELECT COUNT(*), pg_total_relation_size('" + table + "') FROM " + table)) {
+                    rs.next();
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| `%s` | %,d | %,.1f | %.1f |%n",
+                            table,
+                            rs.getLong(1),
+                            rs.getLong(2) / 1e6,
+                            rs.getLong(2) / (double) points));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String report(
+            int gpus, long points, double loadSeconds, double buildSeconds, String sizes, List<Figures> results) {
+        var out = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Rollups on PostgreSQL 17 (embedded): %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded"
+                        + " with COPY in %.0f s; the server rolled the month up from the points in %.0f s (%,.0f points/s)."
+                        + "%n%n",
+                points,
+                gpus,
+                METRICS,
+                DAYS,
+                loadSeconds,
+                buildSeconds,
+                points / buildSeconds));
+        out.append(sizes).append('\n');
+        out.append("| one client | p50 ms | p99 ms |\n|---|---|---|\n");
+        for (Figures f : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", f.what(), f.p50(), f.p99()));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,118 @@
+package com.gputelemetry.system;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The rollups against the points they were built from, read straight from the tables: every minute and hour of every
+ * series before {@code built_us} holds exactly its points' count, sum, min, max, first and last value, and no rollup
+ * stands for points that are not there. What a build killed half-way, or a late point counted twice, would break.
+ */
+record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, List<String> differences) {
+
+    private static final long MINUTE = 60_000_000L;
+    private static final long HOUR = 3_600_000_000L;
+    private static final int SHOWN = 20;
+
+    static RollupAudit read(String jdbcUrl, String user, String password) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+                Statement statement = connection.createStatement()) {
+            long built;
+            try (ResultSet rs = statement.executeQuery("SELECT built_us FROM telemetry_rollup_progress")) {
+                rs.next();
+                built = rs.getLong(1);
+            }
+            long stale;
+            try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM telemetry_rollup_stale")) {
+                rs.next();
+                stale = rs.getLong(1);
+            }
+            Map<String, double[]> minutes = new HashMap<>();
+            Map<String, double[]> hours = new HashMap<>();
+            try (ResultSet rs = statement.executeQuery("SELECT gpu_uuid, metric, COALESCE(workload_id, 0), time_us,"
+                    + " metric_value FROM telemetry_point WHERE time_us < " + built + " ORDER BY time_us, id")) {
+                while (rs.next()) {
+                    String series = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3);
+                    long time = rs.getLong(4);
+                    double value = rs.getDouble(5);
+                    include(minutes, series + " @" + Math.floorDiv(time, MINUTE) * MINUTE, time, value);
+                    include(hours, series + " @" + Math.floorDiv(time, HOUR) * HOUR, time, value);
+                }
+            }
+            List<String> differences = new ArrayList<>();
+            compare("telemetry_rollup_1m", minutes, statement, built, differences);
+            compare("telemetry_rollup_1h", hours, statement, built, differences);
+            return new RollupAudit(
+                    built,
+                    stale,
+                    minutes.size(),
+                    hours.size(),
+                    differences.subList(0, Math.min(SHOWN, differences.size())));
+        }
+    }
+
+    /** count, sum, min, max, first time, first value, last time, last value */
+    private static void include(Map<String, double[]> buckets, String key, long time, double value) {
+        double[] bucket = buckets.get(key);
+        if (bucket == null) {
+            buckets.put(key, new double[] {1, value, value, value, time, value, time, value});
+            return;
+        }
+        bucket[0]++;
+        bucket[1] += value;
+        bucket[2] = Math.min(bucket[2], value);
+        bucket[3] = Math.max(bucket[3], value);
+        // Read in time order: a later point is the last, also at an equal time (as the rollups take it).
+        bucket[6] = time;
+        bucket[7] = value;
+    }
+
+    private static void compare(
+            String table, Map<String, double[]> expected, Statement statement, long built, List<String> differences)
+            throws SQLException {
+        TreeSet<String> missing = new TreeSet<>(expected.keySet());
+        try (ResultSet rs = statement.executeQuery("SELECT s.gpu_uuid, s.metric, s.workload_id, r.bucket_us,"
+                + " r.point_count, r.value_sum, r.value_min, r.value_max, r.first_time_us, r.first_value,"
+                + " r.last_time_us, r.last_value FROM " + table + " r JOIN telemetry_series s ON s.id = r.series_id"
+                + " WHERE r.bucket_us < " + built)) {
+            while (rs.next()) {
+                String key = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3) + " @" + rs.getLong(4);
+                double[] stored = {
+                    rs.getLong(5),
+                    rs.getDouble(6),
+                    rs.getDouble(7),
+                    rs.getDouble(8),
+                    rs.getLong(9),
+                    rs.getDouble(10),
+                    rs.getLong(11),
+                    rs.getDouble(12)
+                };
+                double[] want = expected.get(key);
+                missing.remove(key);
+                if (want == null) {
+                    differences.add(table + " " + key + ": a rollup without points");
+                } else if (want[0] != stored[0]
+                        || Math.abs(want[1] - stored[1]) > 1e-6 * Math.max(1, Math.abs(want[1]))
+                        || want[2] != stored[2]
+                        || want[3] != stored[3]
+                        || want[4] != stored[4]
+                        || want[5] != stored[5]
+                        || want[6] != stored[6]
+                        || want[7] != stored[7]) {
+                    differences.add(table + " " + key + ": stored " + Arrays.toString(stored) + ", points "
+                            + Arrays.toString(want));
+                }
+            }
+        }
+        missing.forEach(key -> differences.add(table + " " + key + ": points without their rollup"));
+    }
+}

@@ -1,0 +1,219 @@
+package com.gputelemetry.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.gputelemetry.Poll;
+import com.gputelemetry.TelemetryCsv;
+import com.gputelemetry.TestDatabase;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Summaries of closed time read the rollups and answer exactly what the points give, computed here from the points the
+ * test sent. The server (see the module's failsafe configuration) builds rollups every second for time a minute old,
+ * and keeps points for 300 days: points from January 2026 are late when they come (their hours are recomputed) and
+ * are deleted once the rollups hold them. Runs on H2 and on PostgreSQL.
+ */
+@ExtendWith({TestDatabase.class, ArquillianExtension.class})
+class RollupSummaryIT {
+
+    private static final String TEMP = "DCGM_FI_DEV_GPU_TEMP";
+    private static final String HEADER = TelemetryCsv.HEADER.replace("\n", ",namespace,pod,container\n");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/web-api.war"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    /** A point the test sent. */
+    private record Point(Instant time, double value) {}
+
+    @Test
+    void summariesOfPointsRetentionHasDeletedAnswerFromTheRollupsAsThePointsDid() throws Exception {
+        String uuid = TelemetryCsv.newGpu();
+        Instant start = Instant.parse("2026-01-05T00:00:00Z");
+        List<Point> points = series(start, 450);
+        ingest(uuid, points);
+
+        String window = "&start_time=" + start + "&end_time=" + start.plus(150, ChronoUnit.MINUTES);
+        Poll.until(
+                "the points of January rolled up, then deleted by retention",
+                Duration.ofSeconds(90),
+                () -> get("/api/v1/gpus/" + uuid).statusCode() == 200
+                        && json("/api/v1/gpus/" + uuid + "/telemetry?limit=10" + window)
+                                .getJsonArray("items")
+                                .isEmpty());
+
+        for (String step : List.of("1m", "5m", "1h", "2h", "1d")) {
+            assertSummary(uuid, points, start, start.plus(150, ChronoUnit.MINUTES), step);
+        }
+    }
+
+    @Test
+    void summariesOverRollupsAndRecentPointsAnswerAsThePointsDoWhateverTheWindow() throws Exception {
+        String uuid = TelemetryCsv.newGpu();
+        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
+        // Up to a few minutes ago: the last minutes are still open, the rest is rolled up.
+        int count = (int) (Duration.between(start, Instant.now()).toSeconds() / 20) - 3;
+        List<Point> points = series(start, count);
+        ingest(uuid, points);
+        Instant last = points.get(points.size() - 1).time();
+        Poll.until(
+                "the rollups built up to two minutes before the last point",
+                Duration.ofSeconds(90),
+                () -> metric("telemetry_rollup_stale_buckets") == 0
+                        && metric("telemetry_rollups_built_until_seconds")
+                                >= last.minus(2, ChronoUnit.MINUTES).getEpochSecond());
+        assertThat(json("/api/v1/gpus/" + uuid + "/telemetry?limit=10000").getJsonArray("items"))
+                .as("the points are kept (they are younger than the retention)")
+                .hasSize(points.size());
+
+        Instant ragged = start.plusSeconds(47).plusNanos(123_000);
+        for (String step : List.of("30s", "1m", "5m", "1h", "2h")) {
+            assertSummary(uuid, points, start, last, step);
+            assertSummary(uuid, points, ragged, last.minusSeconds(31), step);
+            assertSummary(uuid, points, ragged.plus(1, ChronoUnit.HOURS), Instant.now(), step);
+        }
+    }
+
+    /**
+     * A point every 20 s from {@code start}, with values that make every aggregate tell (no two neighbours equal, some
+     * negative); the first half hour and more of one pod's, the rest another's: one GPU's metric in two series.
+     */
+    private static List<Point> series(Instant start, int count) {
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            points.add(new Point(start.plusSeconds(20L * i), (i * 37 % 101) / 4.0 - (i % 7 == 0 ? 30 : 0)));
+        }
+        return points;
+    }
+
+    private void ingest(String uuid, List<Point> points) throws Exception {
+        var csv = new StringBuilder(HEADER);
+        Instant podChange = points.get(0).time().plus(70, ChronoUnit.MINUTES);
+        for (Point point : points) {
+            String row = TelemetryCsv.row(point.time(), TEMP, 0, uuid, "H100", "rollup-host", point.value(), "");
+            String pod = point.time().isBefore(podChange) ? "train-a" : "train-b";
+            csv.append(row, 0, row.length() - 1)
+                    .append(",research,")
+                    .append(pod)
+                    .append(",main\n");
+        }
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/ingest"))
+                        .header("Content-Type", "text/csv")
+                        .header("Producer-Id", "it-" + UUID.randomUUID())
+                        .header("Producer-Sequence", "0")
+                        .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"accepted\":" + points.size(), "\"rejected\":[]");
+    }
+
+    /** The server's summary equals the one computed here from the points sent, bucket by bucket. */
+    private void assertSummary(String uuid, List<Point> points, Instant from, Instant to, String step)
+            throws Exception {
+        long stepMicros = Long.parseLong(step.substring(0, step.length() - 1))
+                * switch (step.charAt(step.length() - 1)) {
+                    case 's' -> 1_000_000L;
+                    case 'm' -> 60_000_000L;
+                    case 'h' -> 3_600_000_000L;
+                    default -> 86_400_000_000L;
+                };
+        Map<Long, double[]> expected = new TreeMap<>(); // start: count, sum, min, max
+        for (Point point : points) {
+            if (point.time().isBefore(from) || point.time().isAfter(to)) {
+                continue;
+            }
+            long micros = ChronoUnit.MICROS.between(Instant.EPOCH, point.time());
+            double[] bucket = expected.computeIfAbsent(Math.floorDiv(micros, stepMicros) * stepMicros, any ->
+                    new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+            bucket[0]++;
+            bucket[1] += point.value();
+            bucket[2] = Math.min(bucket[2], point.value());
+            bucket[3] = Math.max(bucket[3], point.value());
+        }
+        String query = "/api/v1/gpus/" + uuid + "/telemetry/summary?metric=" + TEMP + "&step=" + step + "&start_time="
+                + from + "&end_time=" + to;
+        JsonArray buckets = json(query).getJsonArray("items");
+        assertThat(buckets).as(query).hasSize(expected.size());
+        int i = 0;
+        for (var entry : expected.entrySet()) {
+            JsonObject bucket = buckets.getJsonObject(i++);
+            double[] want = entry.getValue();
+            String what = query + " bucket " + bucket;
+            assertThat(bucket.getString("start"))
+                    .as(what)
+                    .isEqualTo(Instant.EPOCH
+                            .plus(entry.getKey(), ChronoUnit.MICROS)
+                            .toString());
+            assertThat(bucket.getJsonNumber("count").longValue()).as(what).isEqualTo((long) want[0]);
+            assertThat(bucket.getJsonNumber("min").doubleValue()).as(what).isEqualTo(want[2]);
+            assertThat(bucket.getJsonNumber("max").doubleValue()).as(what).isEqualTo(want[3]);
+            assertThat(bucket.getJsonNumber("avg").doubleValue()).as(what).isCloseTo(want[1] / want[0], within(1e-9));
+        }
+    }
+
+    private double metric(String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + name + " (\\S+)$")
+                .matcher(get("/prometheus/metrics").body());
+        assertThat(matcher.find()).as(name + " in /prometheus/metrics").isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    private JsonObject json(String path) {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    private HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(
+                    HttpRequest.newBuilder(uri(path))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+}
