@@ -173,7 +173,7 @@ public class RollupBuilder {
         long hour = Math.floorDiv(from, HourRollup.MICROS) * HourRollup.MICROS;
         boolean any = false;
         for (String gpu : gpus) {
-            Map<Rollup.Key, MinuteRollup> minutes = minutes(points(gpu, null, null, from, to));
+            Map<Rollup.Key, MinuteRollup> minutes = minutes(gpu, null, null, from, to);
             if (minutes.isEmpty()) {
                 continue;
             }
@@ -235,8 +235,7 @@ public class RollupBuilder {
             long workload = (Long) stale.getKey().get(2);
             long hour = (Long) stale.getKey().get(3);
             long end = Math.min(hour + HourRollup.MICROS, built);
-            for (MinuteRollup fresh :
-                    minutes(points(gpu, metric, workload, hour, end)).values()) {
+            for (MinuteRollup fresh : minutes(gpu, metric, workload, hour, end).values()) {
                 MinuteRollup stored =
                         em.find(MinuteRollup.class, new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
                 if (stored == null) {
@@ -277,18 +276,28 @@ public class RollupBuilder {
         }
     }
 
-    /** A GPU's points in [from, to): all its series, or one (metric and workload). */
-    private List<Object[]> points(String gpu, String metric, Long workload, long from, long to) {
-        String sql = "SELECT metric, workload_id, time_us, metric_value FROM telemetry_point"
-                + " WHERE gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3";
+    /**
+     * A GPU's points in [from, to), all its series or one (metric and workload), as minute rollups, aggregated by the
+     * database: a row a series and minute comes back, however many points it holds. Registers the series not
+     * registered yet (one query).
+     */
+    private Map<Rollup.Key, MinuteRollup> minutes(String gpu, String metric, Long workload, long from, long to) {
+        String where = "gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3";
         if (metric != null) {
-            sql += " AND metric = ?4 AND "
+            where += " AND metric = ?4 AND "
                     + (workload == TelemetrySeries.NO_WORKLOAD
                             ? "(workload_id IS NULL OR workload_id = ?5)"
                             : "workload_id = ?5");
         }
-        // In the order of the (GPU, time, id) index: of points at one time, the one stored last is the last.
-        var query = em.createNativeQuery(sql + " ORDER BY time_us, id")
+        String minuteOf = "time_us / " + MinuteRollup.MICROS;
+        String series = "metric, COALESCE(workload_id, 0), " + minuteOf;
+        // First and last by (time, id): of points at one time, the one stored first is the first, the last the last.
+        var query = em.createNativeQuery("SELECT metric, w, m, COUNT(*), SUM(v), MIN(v), MAX(v), MIN(t), MIN(fv),"
+                        + " MAX(t), MIN(lv) FROM (SELECT metric, COALESCE(workload_id, 0) AS w, " + minuteOf
+                        + " AS m, time_us AS t, metric_value AS v, FIRST_VALUE(metric_value) OVER (PARTITION BY "
+                        + series + " ORDER BY time_us, id) AS fv, FIRST_VALUE(metric_value) OVER (PARTITION BY "
+                        + series + " ORDER BY time_us DESC, id DESC) AS lv FROM telemetry_point WHERE " + where
+                        + ") x GROUP BY metric, w, m")
                 .setParameter(1, gpu)
                 .setParameter(2, from)
                 .setParameter(3, to);
@@ -297,40 +306,35 @@ public class RollupBuilder {
         }
         @SuppressWarnings("unchecked")
         List<Object[]> rows = query.getResultList();
-        List<Object[]> points = new ArrayList<>(rows.size() + 1);
-        for (Object[] row : rows) {
-            points.add(new Object[] {gpu, row[0], row[1], row[2], row[3]});
-        }
-        return points;
-    }
-
-    /**
-     * Points (GPU, metric, workload or null, time, value) into minute rollups of their series; registers the series
-     * not registered yet (one query).
-     */
-    private Map<Rollup.Key, MinuteRollup> minutes(List<Object[]> points) {
         Map<Rollup.Key, MinuteRollup> minutes = new HashMap<>();
-        Map<Long, TelemetrySeries> series = new HashMap<>();
-        for (Object[] point : points) {
-            String gpu = (String) point[0];
-            String metric = (String) point[1];
-            long workload = point[2] == null ? TelemetrySeries.NO_WORKLOAD : ((Number) point[2]).longValue();
-            long time = ((Number) point[3]).longValue();
-            double value = ((Number) point[4]).doubleValue();
-            long id = TelemetrySeries.idOf(gpu, metric, workload);
-            series.computeIfAbsent(id, any -> new TelemetrySeries(gpu, metric, workload));
-            long minute = Math.floorDiv(time, MinuteRollup.MICROS) * MinuteRollup.MICROS;
-            minutes.merge(new Rollup.Key(id, minute), new MinuteRollup(id, time, value), (stored, more) -> {
-                stored.include(time, value);
-                return stored;
-            });
+        Map<Long, TelemetrySeries> registering = new HashMap<>();
+        for (Object[] row : rows) {
+            String name = (String) row[0];
+            long workloadId = ((Number) row[1]).longValue();
+            long id = TelemetrySeries.idOf(gpu, name, workloadId);
+            registering.computeIfAbsent(id, any -> new TelemetrySeries(gpu, name, workloadId));
+            long minute = ((Number) row[2]).longValue() * MinuteRollup.MICROS;
+            minutes.put(
+                    new Rollup.Key(id, minute),
+                    new MinuteRollup(
+                            id,
+                            minute,
+                            new Rollup.Aggregate(
+                                    ((Number) row[3]).intValue(),
+                                    ((Number) row[4]).doubleValue(),
+                                    ((Number) row[5]).doubleValue(),
+                                    ((Number) row[6]).doubleValue(),
+                                    ((Number) row[7]).longValue(),
+                                    ((Number) row[8]).doubleValue(),
+                                    ((Number) row[9]).longValue(),
+                                    ((Number) row[10]).doubleValue())));
         }
-        if (!series.isEmpty()) {
+        if (!registering.isEmpty()) {
             em.createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.id IN :ids", Long.class)
-                    .setParameter("ids", List.copyOf(series.keySet()))
+                    .setParameter("ids", List.copyOf(registering.keySet()))
                     .getResultList()
-                    .forEach(series::remove);
-            series.values().forEach(em::persist);
+                    .forEach(registering::remove);
+            registering.values().forEach(em::persist);
         }
         return minutes;
     }

@@ -17,4 +17,8 @@ public class MinuteRollup extends Rollup {
     public MinuteRollup(long seriesId, long timeMicros, double value) {
         super(seriesId, Math.floorDiv(timeMicros, MICROS) * MICROS, timeMicros, value);
     }
+
+    public MinuteRollup(long seriesId, long bucketMicros, Aggregate aggregate) {
+        super(seriesId, bucketMicros, aggregate);
+    }
 }

@@ -62,6 +62,28 @@ public abstract class Rollup {
         this.last = value;
     }
 
+    /** A rollup the database aggregated. */
+    protected Rollup(long seriesId, long bucketMicros, Aggregate of) {
+        this(seriesId, bucketMicros, of.firstMicros(), of.first());
+        this.count = of.count();
+        this.sum = of.sum();
+        this.min = of.min();
+        this.max = of.max();
+        this.lastMicros = of.lastMicros();
+        this.last = of.last();
+    }
+
+    /** Aggregates of points as a query computes them. */
+    public record Aggregate(
+            int count,
+            double sum,
+            double min,
+            double max,
+            long firstMicros,
+            double first,
+            long lastMicros,
+            double last) {}
+
     /** A copy of another tier's rollup under this tier's bucket. */
     protected Rollup(Rollup of, long bucketMicros) {
         this(of.seriesId, bucketMicros, of.firstMicros, of.first);
