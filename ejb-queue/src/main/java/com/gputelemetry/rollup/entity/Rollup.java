@@ -50,27 +50,19 @@ public abstract class Rollup {
 
     /** A rollup of one point. */
     protected Rollup(long seriesId, long bucketMicros, long timeMicros, double value) {
-        this.seriesId = seriesId;
-        this.bucketMicros = bucketMicros;
-        this.count = 1;
-        this.sum = value;
-        this.min = value;
-        this.max = value;
-        this.firstMicros = timeMicros;
-        this.first = value;
-        this.lastMicros = timeMicros;
-        this.last = value;
+        this(seriesId, bucketMicros, new Aggregate(1, value, value, value, timeMicros, value, timeMicros, value));
     }
 
     /** A rollup the database aggregated. */
     protected Rollup(long seriesId, long bucketMicros, Aggregate of) {
-        this(seriesId, bucketMicros, of.firstMicros(), of.first());
-        this.count = of.count();
-        this.sum = of.sum();
-        this.min = of.min();
-        this.max = of.max();
-        this.lastMicros = of.lastMicros();
-        this.last = of.last();
+        this.seriesId = seriesId;
+        this.bucketMicros = bucketMicros;
+        take(of);
+    }
+
+    /** A copy of another tier's rollup under this tier's bucket. */
+    protected Rollup(Rollup of, long bucketMicros) {
+        this(of.seriesId, bucketMicros, of.aggregate());
     }
 
     /** Aggregates of points as a query computes them. */
@@ -84,15 +76,19 @@ public abstract class Rollup {
             long lastMicros,
             double last) {}
 
-    /** A copy of another tier's rollup under this tier's bucket. */
-    protected Rollup(Rollup of, long bucketMicros) {
-        this(of.seriesId, bucketMicros, of.firstMicros, of.first);
-        this.count = of.count;
-        this.sum = of.sum;
-        this.min = of.min;
-        this.max = of.max;
-        this.lastMicros = of.lastMicros;
-        this.last = of.last;
+    private Aggregate aggregate() {
+        return new Aggregate(count, sum, min, max, firstMicros, first, lastMicros, last);
+    }
+
+    private void take(Aggregate of) {
+        count = of.count();
+        sum = of.sum();
+        min = of.min();
+        max = of.max();
+        firstMicros = of.firstMicros();
+        first = of.first();
+        lastMicros = of.lastMicros();
+        last = of.last();
     }
 
     public void include(long timeMicros, double value) {
@@ -128,14 +124,7 @@ public abstract class Rollup {
 
     /** Takes the aggregates of a rollup of the same bucket computed afresh. */
     public void recomputedAs(Rollup fresh) {
-        count = fresh.count;
-        sum = fresh.sum;
-        min = fresh.min;
-        max = fresh.max;
-        firstMicros = fresh.firstMicros;
-        first = fresh.first;
-        lastMicros = fresh.lastMicros;
-        last = fresh.last;
+        take(fresh.aggregate());
     }
 
     public long seriesId() {
