@@ -7,6 +7,7 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -226,6 +227,48 @@ public class DatabaseOutageSystemIT {
                 .as("the incident in the server's log, with its cause")
                 .containsPattern("incident " + incident.group(1) + "[\\s\\S]*gpu");
         assertThat(Http.get(server, "/api/v1/gpus").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The same over the ingest boundary, on both transports: a batch the database refuses to append (a table gone) is
+     * answered, by a 500 naming the incident, also over the WebSocket, where an exception left unanswered would hold
+     * the producer for its whole answer timeout; the producer's retry is stored once the table is back.
+     */
+    @Test
+    void aBatchTheDatabaseRefusesToAppendIsAnswered500OnBothTransportsAndItsRetryStored() throws Exception {
+        String producer = TelemetryCsv.unique("refused-append");
+        String batch = TelemetryCsv.HEADER + "\n"
+                + TelemetryCsv.row(Instant.now().toString(), "DCGM_FI_DEV_GPU_TEMP", "GPU-refused", "refused-host", 43);
+        HttpResponse<String> overHttp;
+        IngestSocketClient.Reply overWebSocket;
+        try (var socket = IngestSocketClient.open(server, producer + "-ws")) {
+            postgres.execute("ALTER TABLE queue_producer RENAME TO queue_producer_away");
+            try {
+                overHttp = Http.ingest(server, producer, 0, null, batch.getBytes(StandardCharsets.UTF_8));
+                overWebSocket = socket.send("0\n" + batch);
+            } finally {
+                postgres.execute("ALTER TABLE queue_producer_away RENAME TO queue_producer");
+            }
+            assertThat(overHttp.statusCode()).as(overHttp.body()).isEqualTo(500);
+            assertThat(overHttp.body()).contains("incident");
+            assertThat(overWebSocket.status()).as(overWebSocket.toString()).isEqualTo(500);
+            assertThat(overWebSocket.sequence()).isEqualTo("0");
+            Matcher incident = Pattern.compile("incident ([0-9a-f-]{36})").matcher(overWebSocket.detail());
+            assertThat(incident.find()).as(overWebSocket.toString()).isTrue();
+            assertThat(server.log()).contains("incident " + incident.group(1));
+
+            var retried = Http.ingest(server, producer, 0, null, batch.getBytes(StandardCharsets.UTF_8));
+            assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+            assertThat(socket.send("0\n" + batch).status())
+                    .as("the WebSocket producer's retry")
+                    .isEqualTo(200);
+        }
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        var stored = Http.getJson(server, "/api/v1/gpus/GPU-refused/telemetry", PipelineSystemTest.Series.class);
+        assertThat(stored.items())
+                .as("each producer's retried batch, once")
+                .extracting(point -> point.metric() + " " + point.value())
+                .containsExactly("DCGM_FI_DEV_GPU_TEMP 43.0", "DCGM_FI_DEV_GPU_TEMP 43.0");
     }
 
     /** The points of one GPU stored from {@code from} on, as the API lists them: time, metric, value. */

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +53,6 @@ public class RefusalsSystemIT {
     private static List<String> sample;
 
     public record Problem(String title, int status, String detail, String parameter) {}
-
-    public record Reply(String sequence, int status, String title, String parameter, Long retryAfter) {}
 
     public record Check(String name, String status, Map<String, Object> data) {}
 
@@ -114,8 +109,8 @@ public class RefusalsSystemIT {
         assertThat(JSON.fromJson(unknownSource.body(), Problem.class).parameter())
                 .isEqualTo("Producer-Source");
 
-        try (var socket = Socket.open(server, null)) {
-            Reply reply = socket.send("1\n" + rows(10));
+        try (var socket = IngestSocketClient.open(server, null)) {
+            IngestSocketClient.Reply reply = socket.send("1\n" + rows(10));
             assertThat(reply.status()).isEqualTo(400);
             assertThat(reply.parameter()).isEqualTo("producer-id");
             assertThat(reply.sequence()).isEqualTo("1");
@@ -133,7 +128,7 @@ public class RefusalsSystemIT {
         assertThat(JSON.fromJson(response.body(), Problem.class).parameter()).isEqualTo("body");
 
         // A WebSocket message is read whole or not at all: the server closes with 1009, "message too big".
-        try (var socket = Socket.open(server, producer())) {
+        try (var socket = IngestSocketClient.open(server, producer())) {
             assertThat(socket.sendTooLarge("1\n" + tooLarge)).isEqualTo(MESSAGE_TOO_BIG);
         }
     }
@@ -156,10 +151,10 @@ public class RefusalsSystemIT {
         assertThat(retryAfter).isBetween(1L, 60L);
         assertThat(JSON.fromJson(refused.body(), Problem.class).detail()).contains("group collectors");
 
-        Reply reply = concurrently(producer -> {
-            try (var socket = Socket.open(server, producer)) {
+        IngestSocketClient.Reply reply = concurrently(producer -> {
+            try (var socket = IngestSocketClient.open(server, producer)) {
                 for (long sequence = 0; ; sequence++) {
-                    Reply answer = socket.send(sequence + "\n" + rows(200));
+                    IngestSocketClient.Reply answer = socket.send(sequence + "\n" + rows(200));
                     if (answer.status() != 200) {
                         return answer;
                     }
@@ -184,8 +179,8 @@ public class RefusalsSystemIT {
             assertProblem(response, 503);
             assertThat(response.headers().firstValue("Retry-After"))
                     .hasValue(Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS));
-            try (var socket = Socket.open(server, producer())) {
-                Reply reply = socket.send("0\n" + rows(10));
+            try (var socket = IngestSocketClient.open(server, producer())) {
+                IngestSocketClient.Reply reply = socket.send("0\n" + rows(10));
                 assertThat(reply.status()).isEqualTo(503);
                 assertThat(reply.retryAfter()).isEqualTo(UNAVAILABLE_RETRY_AFTER_SECONDS);
             }
@@ -285,63 +280,6 @@ public class RefusalsSystemIT {
             return done.get(2, TimeUnit.MINUTES);
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    /** A WebSocket producer, as the streamer's WebSocket transport talks to the server. */
-    private static final class Socket implements WebSocket.Listener, AutoCloseable {
-
-        private final StringBuilder text = new StringBuilder();
-        private CompletableFuture<String> reply = new CompletableFuture<>();
-        private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private WebSocket socket;
-
-        static Socket open(RunningServer server, String producer) throws Exception {
-            var socket = new Socket();
-            URI uri = URI.create(server.uri("/api/v1/ingest/stream").toString().replaceFirst("^http", "ws")
-                    + (producer == null ? "" : "?producer-id=" + producer));
-            socket.socket = HTTP.newWebSocketBuilder().buildAsync(uri, socket).get(30, TimeUnit.SECONDS);
-            return socket;
-        }
-
-        Reply send(String message) throws Exception {
-            reply = new CompletableFuture<>();
-            socket.sendText(message, true).get(30, TimeUnit.SECONDS);
-            return JSON.fromJson(reply.get(30, TimeUnit.SECONDS), Reply.class);
-        }
-
-        /** Sends a message the server will not read; answers the close code it answers with. */
-        int sendTooLarge(String message) throws Exception {
-            socket.sendText(message, true);
-            return closed.get(30, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                reply.complete(text.toString());
-                text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-            reply.completeExceptionally(error);
-        }
-
-        @Override
-        public void close() {
-            socket.abort();
         }
     }
 }

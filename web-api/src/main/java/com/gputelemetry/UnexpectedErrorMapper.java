@@ -18,17 +18,25 @@ public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> 
 
     @Override
     public Response toResponse(RuntimeException exception) {
+        Problem problem = problemFor(exception);
+        Response.ResponseBuilder response = problem.toResponse();
+        if (problem.status() == 503) {
+            response.header("Retry-After", DatabaseOutage.RETRY_AFTER_SECONDS);
+        }
+        return response.build();
+    }
+
+    /**
+     * What a client is told of an exception nobody handled, on any transport: 503 (retry after {@link
+     * DatabaseOutage#RETRY_AFTER_SECONDS}) while the database is away, else a 500 naming the incident logged here.
+     */
+    public static Problem problemFor(RuntimeException exception) {
         if (DatabaseOutage.causes(exception)) {
             LOG.warning(() -> "answered 503: the database is not reachable (" + exception + ")");
-            return DatabaseOutage.problem()
-                    .toResponse()
-                    .header("Retry-After", DatabaseOutage.RETRY_AFTER_SECONDS)
-                    .build();
+            return DatabaseOutage.problem();
         }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "incident " + incident, exception);
-        return new Problem("about:blank", "Internal Server Error", 500, "unexpected error, incident " + incident, null)
-                .toResponse()
-                .build();
+        return new Problem("about:blank", "Internal Server Error", 500, "unexpected error, incident " + incident, null);
     }
 }

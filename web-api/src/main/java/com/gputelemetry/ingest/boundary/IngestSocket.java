@@ -1,5 +1,8 @@
 package com.gputelemetry.ingest.boundary;
 
+import com.gputelemetry.DatabaseOutage;
+import com.gputelemetry.Problem;
+import com.gputelemetry.UnexpectedErrorMapper;
 import com.gputelemetry.ingest.control.BatchIntake;
 import com.gputelemetry.ingest.control.IngestRefusal;
 import com.gputelemetry.ingest.entity.IngestReceipt;
@@ -14,13 +17,14 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.List;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The ingest endpoint over a WebSocket, for producers that keep one connection open: the producer names itself in
  * the handshake ({@code ?producer-id=...}, and {@code &producer-source=scrape} from a scraping streamer); each text
  * message is one batch, its first line the batch's sequence and the rest the same CSV as {@code POST /api/v1/ingest};
- * each batch is answered by one JSON message carrying its sequence and an HTTP-like status.
+ * each batch is answered by one JSON message carrying its sequence and an HTTP-like status, whatever happened to it.
  */
 @ServerEndpoint("/api/v1/ingest/stream")
 public class IngestSocket {
@@ -66,6 +70,16 @@ public class IngestSocket {
             return JSON.toJson(SocketReply.of(sequence.strip(), receipt));
         } catch (IngestRefusal refusal) {
             return JSON.toJson(SocketReply.of(sequence.strip(), refusal.problem(), refusal.retryAfterSeconds()));
+        } catch (RuntimeException unexpected) {
+            // Answered as over HTTP: a message left without an answer would hold its producer for its whole answer
+            // timeout (a WebSocket endpoint's exception only reaches the log).
+            Problem problem = UnexpectedErrorMapper.problemFor(unexpected);
+            return JSON.toJson(SocketReply.of(
+                    sequence.strip(),
+                    problem,
+                    problem.status() == 503
+                            ? OptionalLong.of(DatabaseOutage.RETRY_AFTER_SECONDS)
+                            : OptionalLong.empty()));
         }
     }
 
