@@ -38,7 +38,8 @@ import org.postgresql.PGConnection;
  * × 10 metrics at a 60 s interval into an embedded PostgreSQL with COPY, a day at a time, as a database of an earlier
  * version holds it; starts the packaged server on it, which rolls the month up in the background (the upgrade path);
  * then measures one client's summaries of one series over the month and a day from the rollups against the same from
- * the points, checking each answer against the values loaded, and the disk each table takes. Run with {@code ./mvnw
+ * the points, and a fleet panel's PromQL query (all GPUs' average, 30 days at an hour's step) from the rollups against
+ * the same from the points, checking each answer against the values loaded, and the disk each table takes. Run with {@code ./mvnw
  * -B verify -Prollup-benchmark}; writes {@code ear/target/rollup-benchmark.md}.
  */
 class RollupBenchmarkIT {
@@ -48,12 +49,22 @@ class RollupBenchmarkIT {
     private static final long MINUTE = 60_000_000L;
     private static final long HOUR = 60 * MINUTE;
     private static final int REQUESTS = 200;
+    /** Fewer for the fleet panel: from the points, each loads every point of the month of one metric. */
+    private static final int FLEET_REQUESTS = 30;
 
     private record Figures(String what, double p50, double p99) {}
 
     /** The value of a GPU's metric at its i-th minute: every bucket's aggregates tell. */
     private static double value(int gpu, int metric, long minute) {
         return ((gpu * 31L + metric * 17L + minute * 7L) % 1000) / 10.0;
+    }
+
+    /** When a GPU's metric reported in its i-th minute: somewhere in the minute, at least a millisecond into it. */
+    private static long timeMicros(long startMicros, int gpu, int metric, long minute) {
+        return startMicros
+                + minute * MINUTE
+                + 1_000
+                + Math.floorMod(gpu * 7_919L + metric * 104_729L + minute * 15_485_863L, MINUTE - 1_000);
     }
 
     @Test
@@ -128,6 +139,22 @@ class RollupBenchmarkIT {
                                 + lastDay + "&end_time=" + end.minusNanos(1_000),
                         gpus,
                         (gpu, body) -> assertThat(points(body)).isEqualTo(1_440L)));
+                String fleet = server.uri("/prometheus/api/v1/query_range").toString() + "?query=avg%28" + metric
+                        + "%29&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=";
+                results.add(alone(
+                        "all GPUs' average, 30 days, 1 h step (a fleet panel, PromQL): from the rollups",
+                        gpu -> fleet + 3_600,
+                        gpus,
+                        (gpu, body) -> assertFleetAverage(body, gpus, 3, startMicros, 3_600),
+                        FLEET_REQUESTS,
+                        3));
+                results.add(alone(
+                        "the same from the points (step 3,599 s: not whole minutes)",
+                        gpu -> fleet + 3_599,
+                        gpus,
+                        (gpu, body) -> assertFleetAverage(body, gpus, 3, startMicros, 3_599),
+                        FLEET_REQUESTS,
+                        3));
                 String report = report(gpus, points, loadSeconds, buildSeconds, sizes, results);
                 Files.writeString(Path.of("target", "rollup-benchmark.md"), report);
                 System.out.println(report);
@@ -185,9 +212,7 @@ class RollupBenchmarkIT {
                                     .append(",DCGM_FI_DEV_METRIC_")
                                     .append(m)
                                     .append(',')
-                                    .append(startMicros
-                                            + minute * MINUTE
-                                            + ThreadLocalRandom.current().nextLong(MINUTE))
+                                    .append(timeMicros(startMicros, g, m, minute))
                                     .append(',')
                                     .append(value(g, m, minute))
                                     .append('\n');
@@ -236,11 +261,49 @@ class RollupBenchmarkIT {
         assertThat(seen).isEqualTo(buckets);
     }
 
+    /**
+     * The average over the GPUs, at each time, of each one's latest value at most 5 minutes old (Prometheus' instant
+     * selector), as loaded: the point of the time's minute if it came by then, else the one of the minute before.
+     */
+    private static void assertFleetAverage(String body, int gpus, int metric, long startMicros, long stepSeconds) {
+        Matcher sample = Pattern.compile("\\[([0-9.]+),\"([^\"]+)\"\\]").matcher(body);
+        int seen = 0;
+        for (long k = 0; k <= DAYS * 86_400L / stepSeconds; k++) {
+            long tMillis = startMicros / 1_000 + k * stepSeconds * 1_000;
+            long minute = (tMillis * 1_000 - startMicros) / MINUTE;
+            double sum = 0;
+            int values = 0;
+            for (int gpu = 0; gpu < gpus; gpu++) {
+                long at = timeMicros(startMicros, gpu, metric, minute) / 1_000 <= tMillis ? minute : minute - 1;
+                if (at >= 0) {
+                    sum += value(gpu, metric, at);
+                    values++;
+                }
+            }
+            if (values == 0) {
+                continue;
+            }
+            assertThat(sample.find()).as("a value at %d", tMillis).isTrue();
+            assertThat(Math.round(Double.parseDouble(sample.group(1)) * 1_000)).isEqualTo(tMillis);
+            assertThat(Double.parseDouble(sample.group(2))).isCloseTo(sum / values, within(1e-9));
+            seen++;
+        }
+        assertThat(sample.find()).as("no more values than times").isFalse();
+        assertThat(seen).isPositive();
+    }
+
     /** One client, one request at a time, a random GPU each: the latency a user sees, its tail included. */
     private static Figures alone(String what, IntFunction<String> url, int gpus, BiConsumer<Integer, String> check)
             throws Exception {
+        return alone(what, url, gpus, check, REQUESTS, 20);
+    }
+
+    /** The same, {@code requests} measured after {@code warmUp} not. */
+    private static Figures alone(
+            String what, IntFunction<String> url, int gpus, BiConsumer<Integer, String> check, int requests, int warmUp)
+            throws Exception {
         List<Double> latencies = new ArrayList<>();
-        for (int i = 0; i < REQUESTS + 20; i++) {
+        for (int i = 0; i < requests + warmUp; i++) {
             int gpu = ThreadLocalRandom.current().nextInt(gpus);
             long t0 = System.nanoTime();
             var response = Http.CLIENT.send(
@@ -248,7 +311,7 @@ class RollupBenchmarkIT {
             double millis = (System.nanoTime() - t0) / 1e6;
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             check.accept(gpu, response.body());
-            if (i >= 20) { // the first ones warm up
+            if (i >= warmUp) {
                 latencies.add(millis);
             }
         }

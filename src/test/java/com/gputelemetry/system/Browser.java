@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -91,6 +93,20 @@ final class Browser implements AutoCloseable {
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .toList();
         assertThat(errors).as("console errors").isEmpty();
+    }
+
+    /**
+     * As a new browser: the page's storage and cookies gone, no page (the next one is loaded, not reached by its
+     * fragment), the given window size, the console's entries read.
+     */
+    void reset(int width, int height) {
+        if (driver.getCurrentUrl().startsWith("http")) {
+            ((JavascriptExecutor) driver).executeScript("localStorage.clear(); sessionStorage.clear();");
+        }
+        driver.manage().deleteAllCookies();
+        driver.get("about:blank");
+        driver.manage().window().setSize(new Dimension(width, height));
+        driver.manage().logs().get(LogType.BROWSER);
     }
 
     @Override

@@ -20,6 +20,8 @@ import com.gputelemetry.client.model.HostPage;
 import com.gputelemetry.client.model.IngestReceipt;
 import com.gputelemetry.client.model.Problem;
 import com.gputelemetry.client.model.Series;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The API through a client nobody here wrote: the build generates it from the committed {@code web-api/openapi.json}
  * with openapi-generator (Java, library native), and this test uses nothing else against the packaged server. If the
- * document and the server disagree (a name, a type, a required field), this is where it shows.
+ * document and the server disagree (a name, a type, a required field), this is where it shows; and the committed
+ * document must be the one the server generates from the code, so that a change to the API is a change to that file,
+ * reviewed with the code.
  */
 public class GeneratedClientSystemIT {
 
@@ -177,5 +181,31 @@ public class GeneratedClientSystemIT {
     private static Problem problem(ApiException error) throws Exception {
         assertThat(error.getResponseHeaders().firstValue("Content-Type")).hasValue("application/problem+json");
         return client.getObjectMapper().readValue(error.getResponseBody(), Problem.class);
+    }
+
+    /**
+     * The document the server generates equals the committed one. With {@code -Dopenapi.write=true} the test also
+     * writes the generated document to that file, and still fails when it differed: writing does not make it pass,
+     * the next run with the file committed does.
+     */
+    @Test
+    void theCommittedDocumentIsTheOneTheServerGenerates() throws Exception {
+        var response = Http.send(HttpRequest.newBuilder(server.uri("/openapi"))
+                .header("Accept", "application/json")
+                .build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        String generated = OpenApiDocument.canonical(response.body());
+        Path committed = Path.of(Launch.required("openapi.document"));
+        boolean write = Boolean.getBoolean("openapi.write");
+        if (write) {
+            Files.writeString(committed, generated, StandardCharsets.UTF_8);
+        }
+        assertThat(generated)
+                .as(
+                        write
+                                ? "the API changed: %s written; review and commit it"
+                                : "the API changed; regenerate %s with -Dopenapi.write=true and commit it",
+                        committed.toAbsolutePath().normalize())
+                .isEqualTo(Files.exists(committed) ? OpenApiDocument.canonical(Files.readString(committed)) : "");
     }
 }

@@ -434,20 +434,21 @@ public class LiveDashboardSystemIT {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     class Dashboard {
 
-        private Browser browser;
+        /** One browser for these tests (a start costs seconds), opened at its first use: a window of 1400 × 1000. */
+        private static Browser browser;
 
-        /** The browser of this test, opened at its first use: a window of 1400 × 1000. */
         private Browser browser() {
             if (browser == null) {
-                browser = Browser.open(1400, 1000);
+                browser = CLOSING.add(Browser.open(1400, 1000));
             }
             return browser;
         }
 
+        /** Each test finds the browser as if new. */
         @AfterEach
-        void close() {
+        void reset() {
             if (browser != null) {
-                browser.close();
+                browser.reset(1400, 1000);
             }
         }
 

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiContractTest {
 
+    /** The committed document (the system test {@code GeneratedClientSystemIT} checks that the server generates it). */
+    static final Path COMMITTED = Path.of("openapi.json");
+
     private static SwaggerParseResult parsed;
     private static OpenAPI api;
 
@@ -35,7 +39,7 @@ class OpenApiContractTest {
         var options = new ParseOptions();
         options.setResolve(true);
         options.setValidateExternalRefs(true);
-        parsed = new OpenAPIParser().readContents(Files.readString(OpenApiDocumentIT.COMMITTED), null, options);
+        parsed = new OpenAPIParser().readContents(Files.readString(OpenApiContractTest.COMMITTED), null, options);
         api = parsed.getOpenAPI();
     }
 
@@ -148,7 +152,7 @@ class OpenApiContractTest {
                 });
             }
         }));
-        String document = Files.readString(OpenApiDocumentIT.COMMITTED);
+        String document = Files.readString(OpenApiContractTest.COMMITTED);
         assertThat(api.getComponents().getSchemas().keySet()).allSatisfy(schema -> assertThat(document)
                 .as("a reference to " + schema)
                 .contains("\"#/components/schemas/" + schema + "\""));
@@ -157,7 +161,7 @@ class OpenApiContractTest {
     /** A shared parameter or answer that no operation references any more is one to remove, or one forgotten. */
     @Test
     void everySharedParameterAndAnswerIsUsed() throws Exception {
-        String document = Files.readString(OpenApiDocumentIT.COMMITTED);
+        String document = Files.readString(OpenApiContractTest.COMMITTED);
         assertThat(api.getComponents().getParameters().keySet()).allSatisfy(parameter -> assertThat(document)
                 .as("a reference to " + parameter)
                 .contains("\"#/components/parameters/" + parameter + "\""));

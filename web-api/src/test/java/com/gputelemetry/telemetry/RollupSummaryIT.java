@@ -9,13 +9,16 @@ import com.gputelemetry.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.File;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,6 +81,9 @@ class RollupSummaryIT {
         for (String step : List.of("1m", "5m", "1h", "2h", "1d")) {
             assertSummary(uuid, points, start, start.plus(150, ChronoUnit.MINUTES), step);
         }
+        for (long step : new long[] {60, 300, 3600}) {
+            assertLatest(uuid, points, start.minus(1, ChronoUnit.HOURS), start.plus(4, ChronoUnit.HOURS), step);
+        }
     }
 
     @Test
@@ -105,6 +111,12 @@ class RollupSummaryIT {
             assertSummary(uuid, points, ragged, last.minusSeconds(31), step);
             assertSummary(uuid, points, ragged.plus(1, ChronoUnit.HOURS), Instant.now(), step);
         }
+        // Whole minutes and hours read the rollups up to what is built, the points after; 7 s, the points only.
+        for (long step : new long[] {7, 60, 300, 3600}) {
+            assertLatest(uuid, points, start, last.plusSeconds(400), step);
+            assertLatest(uuid, points, start.plus(11, ChronoUnit.MINUTES), Instant.now(), step);
+        }
+        assertLatest(uuid, points, start.plus(1, ChronoUnit.HOURS), start.plus(1, ChronoUnit.HOURS), 0);
     }
 
     /**
@@ -119,12 +131,16 @@ class RollupSummaryIT {
         return points;
     }
 
+    /** The pod a point was sent with: the first 70 minutes' points one pod's, the rest another's. */
+    private static String pod(List<Point> points, Point point) {
+        return point.time().isBefore(points.get(0).time().plus(70, ChronoUnit.MINUTES)) ? "train-a" : "train-b";
+    }
+
     private void ingest(String uuid, List<Point> points) throws Exception {
         var csv = new StringBuilder(HEADER);
-        Instant podChange = points.get(0).time().plus(70, ChronoUnit.MINUTES);
         for (Point point : points) {
             String row = TelemetryCsv.row(point.time(), TEMP, 0, uuid, "H100", "rollup-host", point.value(), "");
-            String pod = point.time().isBefore(podChange) ? "train-a" : "train-b";
+            String pod = pod(points, point);
             csv.append(row, 0, row.length() - 1)
                     .append(",research,")
                     .append(pod)
@@ -184,6 +200,53 @@ class RollupSummaryIT {
             assertThat(bucket.getJsonNumber("max").doubleValue()).as(what).isEqualTo(want[3]);
             assertThat(bucket.getJsonNumber("avg").doubleValue()).as(what).isCloseTo(want[1] / want[0], within(1e-9));
         }
+    }
+
+    /**
+     * Prometheus' query API answers the GPU's metric over {@code [from, to]} at the given step in seconds (0: an
+     * instant query at {@code from}) as computed here from the points sent: at each time, each pod's series has the
+     * value of its latest point at most 5 minutes old.
+     */
+    private void assertLatest(String uuid, List<Point> points, Instant from, Instant to, long stepSeconds)
+            throws Exception {
+        long fromMillis = from.toEpochMilli();
+        long toMillis = to.toEpochMilli();
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (long t = fromMillis; t <= toMillis; t += Math.max(1, stepSeconds) * 1000) {
+            Map<String, Point> latest = new TreeMap<>();
+            for (Point point : points) {
+                long time = point.time().toEpochMilli();
+                if (time <= t && time >= t - 300_000) {
+                    latest.put(pod(points, point), point);
+                }
+            }
+            long at = t;
+            latest.forEach((pod, point) ->
+                    expected.computeIfAbsent(pod, any -> new ArrayList<>()).add(at + " " + point.value()));
+        }
+        String selector = URLEncoder.encode(TEMP + "{UUID=\"" + uuid + "\"}", StandardCharsets.UTF_8);
+        String query = stepSeconds == 0
+                ? "/prometheus/api/v1/query?query=" + selector + "&time=" + seconds(fromMillis)
+                : "/prometheus/api/v1/query_range?query=" + selector + "&start=" + seconds(fromMillis) + "&end="
+                        + seconds(toMillis) + "&step=" + stepSeconds;
+        Map<String, List<String>> answered = new TreeMap<>();
+        for (JsonValue value : json(query).getJsonObject("data").getJsonArray("result")) {
+            JsonObject series = value.asJsonObject();
+            List<JsonArray> samples = stepSeconds == 0
+                    ? List.of(series.getJsonArray("value"))
+                    : series.getJsonArray("values").getValuesAs(JsonArray.class);
+            answered.put(
+                    series.getJsonObject("metric").getString("pod"),
+                    samples.stream()
+                            .map(sample -> Math.round(sample.getJsonNumber(0).doubleValue() * 1000) + " "
+                                    + Double.parseDouble(sample.getString(1)))
+                            .toList());
+        }
+        assertThat(answered).as(query).isEqualTo(expected);
+    }
+
+    private static String seconds(long millis) {
+        return java.math.BigDecimal.valueOf(millis, 3).toPlainString();
     }
 
     private double metric(String name) {

@@ -36,7 +36,7 @@ public class PrometheusQueries {
 
     public PromqlEvaluator.Value instant(String query, long timeMillis) {
         Expr expr = PromqlParser.parse(query);
-        var evaluator = PromqlEvaluator.prepare(expr, timeMillis, timeMillis, store, budget(), deadline());
+        var evaluator = PromqlEvaluator.prepare(expr, timeMillis, timeMillis, 0, store, budget(), deadline());
         return evaluator.evaluate(expr, timeMillis);
     }
 
@@ -59,7 +59,7 @@ public class PrometheusQueries {
                     "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector");
         }
         QueryDeadline deadline = deadline();
-        var evaluator = PromqlEvaluator.prepare(expr, startMillis, endMillis, store, budget(), deadline);
+        var evaluator = PromqlEvaluator.prepare(expr, startMillis, endMillis, stepMillis, store, budget(), deadline);
         Map<Labels, Steps> series = new TreeMap<>();
         for (long time = startMillis; time <= endMillis; time += stepMillis) {
             PromqlEvaluator.Value value = evaluator.evaluate(expr, time);

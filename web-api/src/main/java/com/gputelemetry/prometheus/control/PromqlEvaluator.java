@@ -32,36 +32,57 @@ public final class PromqlEvaluator {
         this.deadline = deadline;
     }
 
-    /** Loads what evaluating {@code expr} at times from {@code startMillis} to {@code endMillis} needs. */
+    /**
+     * Loads what evaluating {@code expr} at the times {@code startMillis}, {@code startMillis + stepMillis}, ... up to
+     * {@code endMillis} (a step of 0 when they are one) needs: an instant selector only each series' latest point at each of those times, a range
+     * selector every point of its windows.
+     */
     public static PromqlEvaluator prepare(
             Expr expr,
             long startMillis,
             long endMillis,
+            long stepMillis,
             SeriesSource source,
             PointBudget budget,
             QueryDeadline deadline) {
         var evaluator = new PromqlEvaluator(deadline);
-        evaluator.load(expr, startMillis, endMillis, source, budget, LOOKBACK_MILLIS);
+        evaluator.load(expr, new Steps(startMillis, endMillis, stepMillis, source, budget), null);
         return evaluator;
     }
 
-    private void load(Expr expr, long start, long end, SeriesSource source, PointBudget budget, long window) {
+    /** The evaluation times and where their points come from. */
+    private record Steps(long start, long end, long step, SeriesSource source, PointBudget budget) {}
+
+    /** @param range the range selector {@code expr} is part of; null when none */
+    private void load(Expr expr, Steps steps, Expr.MatrixSelector range) {
         if (expr instanceof Expr.VectorSelector selector) {
             long offset = selector.offsetMillis();
+            long start = steps.start() - offset;
+            long end = steps.end() - offset;
             loaded.put(
                     selector,
-                    source.select(selector.matchers(), start - offset - window, end - offset, budget, deadline));
+                    range == null
+                            ? steps.source()
+                                    .selectLatest(
+                                            selector.matchers(), start, end, steps.step(), steps.budget(), deadline)
+                            : steps.source()
+                                    .select(
+                                            selector.matchers(),
+                                            start - range.rangeMillis(),
+                                            end,
+                                            steps.budget(),
+                                            deadline));
         } else if (expr instanceof Expr.MatrixSelector matrix) {
-            load(matrix.selector(), start, end, source, budget, matrix.rangeMillis());
+            load(matrix.selector(), steps, matrix);
         } else if (expr instanceof Expr.Call call) {
-            load(call.argument(), start, end, source, budget, window);
+            load(call.argument(), steps, range);
         } else if (expr instanceof Expr.Aggregation aggregation) {
-            load(aggregation.argument(), start, end, source, budget, window);
+            load(aggregation.argument(), steps, range);
         } else if (expr instanceof Expr.Binary binary) {
-            load(binary.left(), start, end, source, budget, window);
-            load(binary.right(), start, end, source, budget, window);
+            load(binary.left(), steps, range);
+            load(binary.right(), steps, range);
         } else if (expr instanceof Expr.Negation negation) {
-            load(negation.argument(), start, end, source, budget, window);
+            load(negation.argument(), steps, range);
         }
     }
 

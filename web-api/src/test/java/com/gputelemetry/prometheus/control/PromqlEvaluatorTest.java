@@ -51,7 +51,7 @@ class PromqlEvaluatorTest {
 
     private static PromqlEvaluator.Value evaluate(SeriesSource source, String query, long time) {
         var expr = PromqlParser.parse(query);
-        return PromqlEvaluator.prepare(expr, time, time, source, new PointBudget(1_000), QueryDeadline.NONE)
+        return PromqlEvaluator.prepare(expr, time, time, 0, source, new PointBudget(1_000), QueryDeadline.NONE)
                 .evaluate(expr, time);
     }
 
@@ -217,8 +217,8 @@ class PromqlEvaluatorTest {
         var source = new SeriesList(List.of(series("m", "a", "0", new long[] {0, 1, 2, 3}, new double[] {1, 2, 3, 4})));
         var expr = PromqlParser.parse("sum_over_time(m[1m])");
 
-        assertThatThrownBy(() ->
-                        PromqlEvaluator.prepare(expr, 60 * S, 60 * S, source, new PointBudget(3), QueryDeadline.NONE))
+        assertThatThrownBy(() -> PromqlEvaluator.prepare(
+                        expr, 60 * S, 60 * S, 0, source, new PointBudget(3), QueryDeadline.NONE))
                 .isInstanceOf(PointBudget.TooManyPointsException.class)
                 .hasMessageContaining("more than 3");
     }
@@ -232,8 +232,8 @@ class PromqlEvaluatorTest {
         var expr = PromqlParser.parse("m{pod=~\"(.*a){20}b\"}");
         long started = System.nanoTime();
 
-        assertThatThrownBy(
-                        () -> PromqlEvaluator.prepare(expr, 0, 0, source, new PointBudget(10), QueryDeadline.in(200)))
+        assertThatThrownBy(() ->
+                        PromqlEvaluator.prepare(expr, 0, 0, 0, source, new PointBudget(10), QueryDeadline.in(200)))
                 .isInstanceOf(QueryDeadline.QueryTimeoutException.class);
         assertThat((System.nanoTime() - started) / 1_000_000)
                 .as("ms until it ended")
