@@ -61,30 +61,22 @@ public class HardeningSystemIT {
                 "misconfigured"));
         Path scratch = Files.createTempDirectory("telemetry-hardening-test");
         server = CLOSING.add(PackagedServer.start(
-                Map.of(
-                        "TELEMETRY_DB_URL",
-                        PackagedServer.h2Url(scratch),
-                        "INGEST_TOKEN",
-                        INGEST,
-                        "ADMIN_TOKEN",
-                        ADMIN,
-                        "READ_TOKEN",
-                        READ,
+                Map.ofEntries(
+                        Map.entry("TELEMETRY_DB_URL", PackagedServer.h2Url(scratch)),
+                        Map.entry("INGEST_TOKEN", INGEST),
+                        Map.entry("ADMIN_TOKEN", ADMIN),
+                        Map.entry("READ_TOKEN", READ),
                         // Points of the sample as scraped (2025) are long past this; those streamed now are not.
-                        "TELEMETRY_RETENTION",
-                        "10m",
-                        "TELEMETRY_RETENTION_CHECK_SECONDS",
-                        "1",
+                        Map.entry("TELEMETRY_RETENTION", "10m"),
+                        Map.entry("TELEMETRY_RETENTION_CHECK_SECONDS", "1"),
+                        // Retention keeps a late point until its hour is rolled up again: every second, not 30 s.
+                        Map.entry("ROLLUP_INTERVAL_SECONDS", "1"),
                         // The queue's log keeps nothing once processed: a stream resumed later finds a gap.
-                        "QUEUE_RETENTION_MINUTES",
-                        "0",
-                        "QUEUE_RETENTION_CHECK_SECONDS",
-                        "1",
-                        "LIVE_MAX_SUBSCRIBERS",
-                        Integer.toString(MAX_SUBSCRIBERS),
+                        Map.entry("QUEUE_RETENTION_MINUTES", "0"),
+                        Map.entry("QUEUE_RETENTION_CHECK_SECONDS", "1"),
+                        Map.entry("LIVE_MAX_SUBSCRIBERS", Integer.toString(MAX_SUBSCRIBERS)),
                         // Closed streams free their place within two comments: the tests open many one after another.
-                        "LIVE_KEEP_ALIVE_SECONDS",
-                        "1"),
+                        Map.entry("LIVE_KEEP_ALIVE_SECONDS", "1")),
                 "hardening"));
         var sample = StreamerProcess.run(
                 "hardening", "--url", server.baseUrl(), "--token", "ingest-token-2", "--interval", "0ms");
