@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +38,7 @@ import org.postgresql.PGConnection;
 /**
  * Not a test: the rollups on a month of history. Loads 30 days of {@code rollup.benchmark.gpus} GPUs (25 unless set)
  * × 10 metrics at a 60 s interval into an embedded PostgreSQL with COPY, a day at a time, as a database of an earlier
- * version holds it; starts the packaged server on it, which rolls the month up in the background (the upgrade path);
+ * version holds it (or, with {@code -Drollup.benchmark.database=h2}, into an H2 file in JDBC batches); starts the packaged server on it, which rolls the month up in the background (the upgrade path);
  * then measures one client's summaries of one series over the month and a day from the rollups against the same from
  * the points, and a fleet panel's PromQL query (all GPUs' average, 30 days at an hour's step) from the rollups against
  * the same from the points, checking each answer against the values loaded, and the disk each table takes. Run with {@code ./mvnw
@@ -67,34 +69,127 @@ class RollupBenchmarkIT {
                 + Math.floorMod(gpu * 7_919L + metric * 104_729L + minute * 15_485_863L, MINUTE - 1_000);
     }
 
+    /** The database the benchmark runs on: how the server reaches it, how the benchmark loads and measures it. */
+    private interface Store extends AutoCloseable {
+
+        Map<String, String> environment();
+
+        Connection connect() throws SQLException;
+
+        /** Bytes on disk of a table with its indexes; -1 where the database does not tell them apart. */
+        long bytes(Statement statement, String table) throws SQLException;
+
+        /** Bytes of the whole database on disk, once the server has stopped; -1 where not measured. */
+        long totalBytes() throws IOException;
+
+        /** What the database's own maintenance would do to freshly written tables anyway. */
+        void settle() throws SQLException;
+
+        static Store postgres(Path data) throws IOException {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(data.resolve("pg"))
+                    .setCleanDataDirectory(true)
+                    .setServerConfig("shared_buffers", "512MB")
+                    .setServerConfig("max_wal_size", "4GB")
+                    .start();
+            String jdbc = postgres.getJdbcUrl("postgres", "postgres");
+            return new Store() {
+                @Override
+                public Map<String, String> environment() {
+                    return Map.of(
+                            "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
+                            "TELEMETRY_DB_URL", jdbc,
+                            "TELEMETRY_DB_USER", "postgres",
+                            "TELEMETRY_DB_PASSWORD", "postgres");
+                }
+
+                @Override
+                public Connection connect() throws SQLException {
+                    return DriverManager.getConnection(jdbc, "postgres", "postgres");
+                }
+
+                @Override
+                public long bytes(Statement statement, String table) throws SQLException {
+                    try (ResultSet rs = statement.executeQuery("SELECT pg_total_relation_size('" + table + "')")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+
+                @Override
+                public long totalBytes() {
+                    return -1;
+                }
+
+                @Override
+                public void settle() throws SQLException {
+                    try (Connection connection = connect();
+                            Statement statement = connection.createStatement()) {
+                        statement.execute("VACUUM ANALYZE");
+                        statement.execute("CHECKPOINT");
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    postgres.close();
+                }
+            };
+        }
+
+        static Store h2(Path data) {
+            String url = PackagedServer.h2Url(data);
+            return new Store() {
+                @Override
+                public Map<String, String> environment() {
+                    return Map.of("TELEMETRY_DB_URL", url);
+                }
+
+                @Override
+                public Connection connect() throws SQLException {
+                    return DriverManager.getConnection(url, "telemetry", "telemetry");
+                }
+
+                @Override
+                public long bytes(Statement statement, String table) {
+                    return -1;
+                }
+
+                @Override
+                public long totalBytes() throws IOException {
+                    return Files.size(data.resolve("telemetry.mv.db"));
+                }
+
+                @Override
+                public void settle() {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
     @Test
     void measure() throws Exception {
         int gpus = Integer.getInteger("rollup.benchmark.gpus", 25);
+        boolean h2 = "h2".equalsIgnoreCase(System.getProperty("rollup.benchmark.database", "postgresql"));
         Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
         Instant start = end.minus(DAYS, ChronoUnit.DAYS);
         long startMicros = ChronoUnit.MICROS.between(Instant.EPOCH, start);
         Path data = Files.createTempDirectory("rollup-benchmark");
-        try (var postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(data.resolve("pg"))
-                .setCleanDataDirectory(true)
-                .setServerConfig("shared_buffers", "512MB")
-                .setServerConfig("max_wal_size", "4GB")
-                .start()) {
-            String jdbc = postgres.getJdbcUrl("postgres", "postgres");
-            Map<String, String> database = Map.of(
-                    "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
-                    "TELEMETRY_DB_URL", jdbc,
-                    "TELEMETRY_DB_USER", "postgres",
-                    "TELEMETRY_DB_PASSWORD", "postgres");
+        try (Store store = h2 ? Store.h2(data) : Store.postgres(data)) {
+            Map<String, String> database = store.environment();
             // A first start makes the schema; its rollups wait a day, so that none is built while the month loads.
             try (var schema = PackagedServer.start(
                     with(database, "ROLLUP_INTERVAL_SECONDS", "86400"), "rollup-benchmark-schema", false)) {
                 // only the schema
             }
             long loadStarted = System.nanoTime();
-            long points = load(jdbc, gpus, startMicros);
+            long points = load(store, h2, gpus, startMicros);
             double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
 
+            List<Figures> results = new ArrayList<>();
+            double buildSeconds;
             try (var server = PackagedServer.start(
                     with(database, "ROLLUP_INTERVAL_SECONDS", "1"),
                     "rollup-benchmark",
@@ -106,13 +201,12 @@ class RollupBenchmarkIT {
                     builtUntil =
                             (long) metric(server.uri("/prometheus/metrics"), "telemetry_rollups_built_until_seconds");
                 } while (builtUntil < end.getEpochSecond());
-                double buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
+                buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
                 // What autovacuum would do to the freshly written rollups anyway, not during the measurements.
-                String sizes = sizes(jdbc, points);
+                store.settle();
 
                 String base = server.uri("/api/v1/gpus/").toString();
                 String metric = "DCGM_FI_DEV_METRIC_3";
-                List<Figures> results = new ArrayList<>();
                 results.add(alone(
                         "one series, 30 days, 1 h step (720 buckets): from the rollups",
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1h&start_time=" + start
@@ -155,10 +249,19 @@ class RollupBenchmarkIT {
                         (gpu, body) -> assertFleetAverage(body, gpus, 3, startMicros, 3_599),
                         FLEET_REQUESTS,
                         3));
-                String report = report(gpus, points, loadSeconds, buildSeconds, sizes, results);
-                Files.writeString(Path.of("target", "rollup-benchmark.md"), report);
-                System.out.println(report);
             }
+            // Once the server has stopped: an H2 file is the server's alone while it runs.
+            String report = report(
+                    h2 ? "H2 (file)" : "PostgreSQL 17 (embedded)",
+                    gpus,
+                    points,
+                    loadSeconds,
+                    buildSeconds,
+                    sizes(store, points),
+                    store.totalBytes(),
+                    results);
+            Files.writeString(Path.of("target", "rollup-benchmark.md"), report);
+            System.out.println(report);
         }
     }
 
@@ -172,8 +275,11 @@ class RollupBenchmarkIT {
         return String.format(Locale.ROOT, "GPU-00000000-0000-0000-0000-%012d", gpu);
     }
 
-    /** GPU rows, then the points a day at a time (all GPUs), as COPY loads them. */
-    private static long load(String jdbc, int gpus, long startMicros) throws Exception {
+    /**
+     * GPU rows, then the points a day at a time (all GPUs): on PostgreSQL with COPY, on H2 (which has none) in JDBC
+     * batches, a transaction a day.
+     */
+    private static long load(Store store, boolean h2, int gpus, long startMicros) throws Exception {
         long endMicros = startMicros + DAYS * 24 * HOUR;
         String metrics = String.join(
                 ",",
@@ -181,7 +287,7 @@ class RollupBenchmarkIT {
                         .mapToObj(m -> "DCGM_FI_DEV_METRIC_" + m)
                         .toList());
         long points = 0;
-        try (Connection connection = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
+        try (Connection connection = store.connect()) {
             try (PreparedStatement gpu = connection.prepareStatement(
                     "INSERT INTO gpu (uuid, hostname, gpu_index,"
                             + " device, model, labels, metrics, first_seen_us, last_seen_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -199,8 +305,31 @@ class RollupBenchmarkIT {
                 }
                 gpu.executeBatch();
             }
-            var copy = connection.unwrap(PGConnection.class).getCopyAPI();
             long id = 1;
+            if (h2) {
+                connection.setAutoCommit(false);
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_point"
+                        + " (id, gpu_uuid, metric, time_us, metric_value) VALUES (?, ?, ?, ?, ?)")) {
+                    for (int day = 0; day < DAYS; day++) {
+                        for (int g = 0; g < gpus; g++) {
+                            for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
+                                for (int m = 0; m < METRICS; m++) {
+                                    insert.setLong(1, id++);
+                                    insert.setString(2, uuid(g));
+                                    insert.setString(3, "DCGM_FI_DEV_METRIC_" + m);
+                                    insert.setLong(4, timeMicros(startMicros, g, m, minute));
+                                    insert.setDouble(5, value(g, m, minute));
+                                    insert.addBatch();
+                                }
+                            }
+                            points += insert.executeBatch().length;
+                        }
+                        connection.commit();
+                    }
+                }
+                return points;
+            }
+            var copy = connection.unwrap(PGConnection.class).getCopyAPI();
             for (int day = 0; day < DAYS; day++) {
                 var rows = new StringBuilder();
                 for (int g = 0; g < gpus; g++) {
@@ -342,38 +471,48 @@ class RollupBenchmarkIT {
         return points;
     }
 
-    /** Bytes on disk of each table with its indexes (and TOAST), after a VACUUM, with the points' count. */
-    private static String sizes(String jdbc, long points) throws Exception {
+    /**
+     * Rows and bytes on disk of each table with its indexes (and TOAST), with the points' count; on H2, which does not
+     * tell them apart, the rows only (and the whole file in the report).
+     */
+    private static String sizes(Store store, long points) throws Exception {
         var out = new StringBuilder("| table | rows | MB | bytes per stored point |\n|---|---|---|---|\n");
-        try (Connection connection = DriverManager.getConnection(jdbc, "postgres", "postgres");
+        try (Connection connection = store.connect();
                 Statement statement = connection.createStatement()) {
-            statement.execute("VACUUM ANALYZE");
-            statement.execute("CHECKPOINT");
             for (String table :
                     List.of("telemetry_point", "telemetry_rollup_1m", "telemetry_rollup_1h", "telemetry_series")) {
-                try (ResultSet rs = statement.executeQuery(
-                        "SELECT COUNT(*), pg_total_relation_size('" + table + "') FROM " + table)) {
+                long rows;
+                try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
-                    out.append(String.format(
-                            Locale.ROOT,
-                            "| `%s` | %,d | %,.1f | %.1f |%n",
-                            table,
-                            rs.getLong(1),
-                            rs.getLong(2) / 1e6,
-                            rs.getLong(2) / (double) points));
+                    rows = rs.getLong(1);
                 }
+                long bytes = store.bytes(statement, table);
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| `%s` | %,d | %s | %s |%n",
+                        table,
+                        rows,
+                        bytes < 0 ? "—" : String.format(Locale.ROOT, "%,.1f", bytes / 1e6),
+                        bytes < 0 ? "—" : String.format(Locale.ROOT, "%.1f", bytes / (double) points)));
             }
         }
         return out.toString();
     }
 
     private static String report(
-            int gpus, long points, double loadSeconds, double buildSeconds, String sizes, List<Figures> results) {
+            String database,
+            int gpus,
+            long points,
+            double loadSeconds,
+            double buildSeconds,
+            String sizes,
+            long totalBytes,
+            List<Figures> results) {
         var out = new StringBuilder(String.format(
                 Locale.ROOT,
-                "Rollups on PostgreSQL 17 (embedded): %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded"
-                        + " with COPY in %.0f s; the server rolled the month up from the points in %.0f s (%,.0f points/s)."
-                        + "%n%n",
+                "Rollups on %s: %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded in %.0f s; the server"
+                        + " rolled the month up from the points in %.0f s (%,.0f points/s).%n%n",
+                database,
                 points,
                 gpus,
                 METRICS,
@@ -382,6 +521,13 @@ class RollupBenchmarkIT {
                 buildSeconds,
                 points / buildSeconds));
         out.append(sizes).append('\n');
+        if (totalBytes >= 0) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "The database file, every table and index: %,.1f MB, %.1f bytes per stored point.%n%n",
+                    totalBytes / 1e6,
+                    totalBytes / (double) points));
+        }
         out.append("| one client | p50 ms | p99 ms |\n|---|---|---|\n");
         for (Figures f : results) {
             out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", f.what(), f.p50(), f.p99()));

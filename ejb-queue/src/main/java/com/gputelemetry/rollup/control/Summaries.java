@@ -11,6 +11,7 @@ import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * A series' summary per time bucket, read from the rollups where they are built and from the points elsewhere: the
@@ -48,14 +49,15 @@ public class Summaries {
             points(uuid, metric, fromMicros, toMicros + 1, stepMicros, buckets);
         } else {
             points(uuid, metric, fromMicros, start, stepMicros, buckets);
+            List<Long> series = seriesOf(uuid, metric);
             long hoursFrom = Math.floorDiv(start + HOUR - 1, HOUR) * HOUR;
             long hoursTo = Math.floorDiv(end, HOUR) * HOUR;
             if (stepMicros % HOUR == 0 && hoursFrom < hoursTo) {
-                rollups("telemetry_rollup_1m", uuid, metric, start, hoursFrom, stepMicros, buckets);
-                rollups("telemetry_rollup_1h", uuid, metric, hoursFrom, hoursTo, stepMicros, buckets);
-                rollups("telemetry_rollup_1m", uuid, metric, hoursTo, end, stepMicros, buckets);
+                rollups("telemetry_rollup_1m", series, start, hoursFrom, stepMicros, buckets);
+                rollups("telemetry_rollup_1h", series, hoursFrom, hoursTo, stepMicros, buckets);
+                rollups("telemetry_rollup_1m", series, hoursTo, end, stepMicros, buckets);
             } else {
-                rollups("telemetry_rollup_1m", uuid, metric, start, end, stepMicros, buckets);
+                rollups("telemetry_rollup_1m", series, start, end, stepMicros, buckets);
             }
             points(uuid, metric, end, toMicros + 1, stepMicros, buckets);
         }
@@ -105,22 +107,32 @@ public class Summaries {
                 buckets);
     }
 
-    /** The rollups of a tier whose buckets start in [from, to). */
-    private void rollups(
-            String table, String uuid, String metric, long from, long to, long step, Map<Long, Partial> buckets) {
-        if (from >= to) {
+    /** The ids of a GPU's series of one metric, one per workload it served. */
+    private List<Long> seriesOf(String uuid, String metric) {
+        return em.createQuery(
+                        "SELECT s.id FROM TelemetrySeries s WHERE s.gpuUuid = :gpu AND s.metric = :metric", Long.class)
+                .setParameter("gpu", uuid)
+                .setParameter("metric", metric)
+                .getResultList();
+    }
+
+    /**
+     * The rollups of a tier whose buckets start in [from, to), of these series. (The ids are looked up first and
+     * listed: with a subquery in their place, H2 read the whole minute table instead of the key's range, 1.3 s for a
+     * day.)
+     */
+    private void rollups(String table, List<Long> series, long from, long to, long step, Map<Long, Partial> buckets) {
+        if (from >= to || series.isEmpty()) {
             return;
         }
         String bucket = "(bucket_us / " + step + ")";
         add(
                 em.createNativeQuery("SELECT " + bucket + ", SUM(point_count), SUM(value_sum), MIN(value_min),"
-                                + " MAX(value_max) FROM " + table + " WHERE series_id IN (SELECT id FROM"
-                                + " telemetry_series WHERE gpu_uuid = ?1 AND metric = ?2) AND bucket_us >= ?3"
-                                + " AND bucket_us < ?4 GROUP BY " + bucket)
-                        .setParameter(1, uuid)
-                        .setParameter(2, metric)
-                        .setParameter(3, from)
-                        .setParameter(4, to)
+                                + " MAX(value_max) FROM " + table + " WHERE series_id IN ("
+                                + series.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                                + ") AND bucket_us >= ?1 AND bucket_us < ?2 GROUP BY " + bucket)
+                        .setParameter(1, from)
+                        .setParameter(2, to)
                         .getResultList(),
                 buckets);
     }
