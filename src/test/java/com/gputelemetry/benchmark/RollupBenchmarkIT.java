@@ -1,5 +1,6 @@
 package com.gputelemetry.benchmark;
 
+import static java.lang.Double.NaN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -37,7 +38,7 @@ import org.postgresql.PGConnection;
 
 /**
  * Not a test: the rollups on a month of history. Loads 30 days of {@code rollup.benchmark.gpus} GPUs (25 unless set)
- * × 10 metrics at a 60 s interval into an embedded PostgreSQL with COPY, a day at a time, as a database of an earlier
+ * × {@code rollup.benchmark.metrics} metrics (10 unless set) at a 60 s interval into an embedded PostgreSQL with COPY, a day at a time, as a database of an earlier
  * version holds it (or, with {@code -Drollup.benchmark.database=h2}, into an H2 file in JDBC batches); starts the packaged server on it, which rolls the month up in the background (the upgrade path);
  * then measures one client's summaries of one series over the month and a day from the rollups against the same from
  * the points, and a fleet panel's PromQL query (all GPUs' average, 30 days at an hour's step) from the rollups against
@@ -47,12 +48,21 @@ import org.postgresql.PGConnection;
 class RollupBenchmarkIT {
 
     private static final int DAYS = 30;
-    private static final int METRICS = 10;
+    /**
+     * Metrics per GPU: 10 unless {@code rollup.benchmark.metrics} says otherwise (1 with 250 GPUs puts the issue's
+     * fleet of GPUs on this disk: each query reads one metric).
+     */
+    private static final int METRICS = Integer.getInteger("rollup.benchmark.metrics", 10);
+    /** The metric the queries read. */
+    private static final int READ = Math.min(3, METRICS - 1);
+
     private static final long MINUTE = 60_000_000L;
     private static final long HOUR = 60 * MINUTE;
     private static final int REQUESTS = 200;
     /** Fewer for the fleet panel: from the points, each loads every point of the month of one metric. */
     private static final int FLEET_REQUESTS = 30;
+    /** The server's default PROMETHEUS_QUERY_MAX_POINTS. */
+    private static final long MAX_QUERY_POINTS = 5_000_000;
 
     private record Figures(String what, double p50, double p99) {}
 
@@ -206,13 +216,13 @@ class RollupBenchmarkIT {
                 store.settle();
 
                 String base = server.uri("/api/v1/gpus/").toString();
-                String metric = "DCGM_FI_DEV_METRIC_3";
+                String metric = "DCGM_FI_DEV_METRIC_" + READ;
                 results.add(alone(
                         "one series, 30 days, 1 h step (720 buckets): from the rollups",
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1h&start_time=" + start
                                 + "&end_time=" + end.minusNanos(1_000),
                         gpus,
-                        (gpu, body) -> assertBuckets(body, gpu, 3, startMicros, startMicros, HOUR, DAYS * 24)));
+                        (gpu, body) -> assertBuckets(body, gpu, READ, startMicros, startMicros, HOUR, DAYS * 24)));
                 results.add(alone(
                         "the same from the points (step 3,601 s: not whole minutes)",
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=3601s&start_time="
@@ -226,7 +236,7 @@ class RollupBenchmarkIT {
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1m&start_time="
                                 + lastDay + "&end_time=" + end.minusNanos(1_000),
                         gpus,
-                        (gpu, body) -> assertBuckets(body, gpu, 3, startMicros, lastDayMicros, MINUTE, 1_440)));
+                        (gpu, body) -> assertBuckets(body, gpu, READ, startMicros, lastDayMicros, MINUTE, 1_440)));
                 results.add(alone(
                         "the same from the points (step 59 s)",
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=59s&start_time="
@@ -239,16 +249,25 @@ class RollupBenchmarkIT {
                         "all GPUs' average, 30 days, 1 h step (a fleet panel, PromQL): from the rollups",
                         gpu -> fleet + 3_600,
                         gpus,
-                        (gpu, body) -> assertFleetAverage(body, gpus, 3, startMicros, 3_600),
+                        (gpu, body) -> assertFleetAverage(body, gpus, READ, startMicros, 3_600),
                         FLEET_REQUESTS,
                         3));
-                results.add(alone(
-                        "the same from the points (step 3,599 s: not whole minutes)",
-                        gpu -> fleet + 3_599,
-                        gpus,
-                        (gpu, body) -> assertFleetAverage(body, gpus, 3, startMicros, 3_599),
-                        FLEET_REQUESTS,
-                        3));
+                if (gpus * DAYS * 1_440L <= MAX_QUERY_POINTS) {
+                    results.add(alone(
+                            "the same from the points (step 3,599 s: not whole minutes)",
+                            gpu -> fleet + 3_599,
+                            gpus,
+                            (gpu, body) -> assertFleetAverage(body, gpus, READ, startMicros, 3_599),
+                            FLEET_REQUESTS,
+                            3));
+                } else {
+                    // More points than one query may load: the server would refuse it once it had read that many, a
+                    // heap's worth on this benchmark's 512 MB server.
+                    results.add(new Figures(
+                            "the same from the points: not asked, more points than PROMETHEUS_QUERY_MAX_POINTS",
+                            NaN,
+                            NaN));
+                }
             }
             // Once the server has stopped: an H2 file is the server's alone while it runs.
             String report = report(
@@ -530,7 +549,10 @@ class RollupBenchmarkIT {
         }
         out.append("| one client | p50 ms | p99 ms |\n|---|---|---|\n");
         for (Figures f : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", f.what(), f.p50(), f.p99()));
+            out.append(
+                    Double.isNaN(f.p50())
+                            ? String.format(Locale.ROOT, "| %s | — | — |%n", f.what())
+                            : String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", f.what(), f.p50(), f.p99()));
         }
         return out.toString();
     }
