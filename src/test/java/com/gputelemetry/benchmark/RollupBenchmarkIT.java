@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,10 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -79,106 +75,6 @@ class RollupBenchmarkIT {
                 + Math.floorMod(gpu * 7_919L + metric * 104_729L + minute * 15_485_863L, MINUTE - 1_000);
     }
 
-    /** The database the benchmark runs on: how the server reaches it, how the benchmark loads and measures it. */
-    private interface Store extends AutoCloseable {
-
-        Map<String, String> environment();
-
-        Connection connect() throws SQLException;
-
-        /** Bytes on disk of a table with its indexes; -1 where the database does not tell them apart. */
-        long bytes(Statement statement, String table) throws SQLException;
-
-        /** Bytes of the whole database on disk, once the server has stopped; -1 where not measured. */
-        long totalBytes() throws IOException;
-
-        /** What the database's own maintenance would do to freshly written tables anyway. */
-        void settle() throws SQLException;
-
-        static Store postgres(Path data) throws IOException {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(data.resolve("pg"))
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("shared_buffers", "512MB")
-                    .setServerConfig("max_wal_size", "4GB")
-                    .start();
-            String jdbc = postgres.getJdbcUrl("postgres", "postgres");
-            return new Store() {
-                @Override
-                public Map<String, String> environment() {
-                    return Map.of(
-                            "TELEMETRY_DB_DATASOURCE", "org.postgresql.ds.PGSimpleDataSource",
-                            "TELEMETRY_DB_URL", jdbc,
-                            "TELEMETRY_DB_USER", "postgres",
-                            "TELEMETRY_DB_PASSWORD", "postgres");
-                }
-
-                @Override
-                public Connection connect() throws SQLException {
-                    return DriverManager.getConnection(jdbc, "postgres", "postgres");
-                }
-
-                @Override
-                public long bytes(Statement statement, String table) throws SQLException {
-                    try (ResultSet rs = statement.executeQuery("SELECT pg_total_relation_size('" + table + "')")) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                }
-
-                @Override
-                public long totalBytes() {
-                    return -1;
-                }
-
-                @Override
-                public void settle() throws SQLException {
-                    try (Connection connection = connect();
-                            Statement statement = connection.createStatement()) {
-                        statement.execute("VACUUM ANALYZE");
-                        statement.execute("CHECKPOINT");
-                    }
-                }
-
-                @Override
-                public void close() throws IOException {
-                    postgres.close();
-                }
-            };
-        }
-
-        static Store h2(Path data) {
-            String url = PackagedServer.h2Url(data);
-            return new Store() {
-                @Override
-                public Map<String, String> environment() {
-                    return Map.of("TELEMETRY_DB_URL", url);
-                }
-
-                @Override
-                public Connection connect() throws SQLException {
-                    return DriverManager.getConnection(url, "telemetry", "telemetry");
-                }
-
-                @Override
-                public long bytes(Statement statement, String table) {
-                    return -1;
-                }
-
-                @Override
-                public long totalBytes() throws IOException {
-                    return Files.size(data.resolve("telemetry.mv.db"));
-                }
-
-                @Override
-                public void settle() {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
-
     @Test
     void measure() throws Exception {
         int gpus = Integer.getInteger("rollup.benchmark.gpus", 25);
@@ -187,7 +83,7 @@ class RollupBenchmarkIT {
         Instant start = end.minus(DAYS, ChronoUnit.DAYS);
         long startMicros = ChronoUnit.MICROS.between(Instant.EPOCH, start);
         Path data = Files.createTempDirectory("rollup-benchmark");
-        try (Store store = h2 ? Store.h2(data) : Store.postgres(data)) {
+        try (BenchmarkStore store = h2 ? BenchmarkStore.h2(data) : BenchmarkStore.postgres(data)) {
             Map<String, String> database = store.environment();
             // A first start makes the schema; its rollups wait a day, so that none is built while the month loads.
             try (var schema = PackagedServer.start(
@@ -298,7 +194,7 @@ class RollupBenchmarkIT {
      * GPU rows, then the points a day at a time (all GPUs): on PostgreSQL with COPY, on H2 (which has none) in JDBC
      * batches, a transaction a day.
      */
-    private static long load(Store store, boolean h2, int gpus, long startMicros) throws Exception {
+    private static long load(BenchmarkStore store, boolean h2, int gpus, long startMicros) throws Exception {
         long endMicros = startMicros + DAYS * 24 * HOUR;
         String metrics = String.join(
                 ",",
@@ -494,7 +390,7 @@ class RollupBenchmarkIT {
      * Rows and bytes on disk of each table with its indexes (and TOAST), with the points' count; on H2, which does not
      * tell them apart, the rows only (and the whole file in the report).
      */
-    private static String sizes(Store store, long points) throws Exception {
+    private static String sizes(BenchmarkStore store, long points) throws Exception {
         var out = new StringBuilder("| table | rows | MB | bytes per stored point |\n|---|---|---|---|\n");
         try (Connection connection = store.connect();
                 Statement statement = connection.createStatement()) {
