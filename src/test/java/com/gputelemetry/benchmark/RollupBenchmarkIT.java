@@ -96,6 +96,7 @@ class RollupBenchmarkIT {
 
             List<Figures> results = new ArrayList<>();
             double buildSeconds;
+            double compactSeconds;
             try (var server = PackagedServer.start(
                     with(database, "ROLLUP_INTERVAL_SECONDS", "1"),
                     "rollup-benchmark",
@@ -108,7 +109,15 @@ class RollupBenchmarkIT {
                             (long) metric(server.uri("/prometheus/metrics"), "telemetry_rollups_built_until_seconds");
                 } while (builtUntil < end.getEpochSecond());
                 buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
-                // What autovacuum would do to the freshly written rollups anyway, not during the measurements.
+                // Then the server packs the hours an hour old (all but the last) into blocks.
+                long compactStarted = System.nanoTime();
+                while (metric(server.uri("/prometheus/metrics"), "telemetry_compacted_until_seconds")
+                        < end.getEpochSecond() - 3_600) {
+                    Thread.sleep(1_000);
+                }
+                compactSeconds = (System.nanoTime() - compactStarted) / 1e9;
+                // What autovacuum would do to the freshly written rollups anyway, not during the measurements; and
+                // the space of the rows packed given back, as dropping their partition would.
                 store.settle();
 
                 String base = server.uri("/api/v1/gpus/").toString();
@@ -172,6 +181,7 @@ class RollupBenchmarkIT {
                     points,
                     loadSeconds,
                     buildSeconds,
+                    compactSeconds,
                     sizes(store, points),
                     store.totalBytes(),
                     results);
@@ -394,8 +404,12 @@ class RollupBenchmarkIT {
         var out = new StringBuilder("| table | rows | MB | bytes per stored point |\n|---|---|---|---|\n");
         try (Connection connection = store.connect();
                 Statement statement = connection.createStatement()) {
-            for (String table :
-                    List.of("telemetry_point", "telemetry_rollup_1m", "telemetry_rollup_1h", "telemetry_series")) {
+            for (String table : List.of(
+                    "telemetry_point",
+                    "telemetry_block",
+                    "telemetry_rollup_1m",
+                    "telemetry_rollup_1h",
+                    "telemetry_series")) {
                 long rows;
                 try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
@@ -420,13 +434,15 @@ class RollupBenchmarkIT {
             long points,
             double loadSeconds,
             double buildSeconds,
+            double compactSeconds,
             String sizes,
             long totalBytes,
             List<Figures> results) {
         var out = new StringBuilder(String.format(
                 Locale.ROOT,
                 "Rollups on %s: %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded in %.0f s; the server"
-                        + " rolled the month up from the points in %.0f s (%,.0f points/s).%n%n",
+                        + " rolled the month up from the points in %.0f s (%,.0f points/s), then packed all but the last"
+                        + " hour into blocks in %.0f s.%n%n",
                 database,
                 points,
                 gpus,
@@ -434,7 +450,8 @@ class RollupBenchmarkIT {
                 DAYS,
                 loadSeconds,
                 buildSeconds,
-                points / buildSeconds));
+                points / buildSeconds,
+                compactSeconds));
         out.append(sizes).append('\n');
         if (totalBytes >= 0) {
             out.append(String.format(

@@ -34,7 +34,8 @@ record ServerMetrics(String text) {
             "remote_write_invalid_total",
             "remote_write_samples_skipped_total",
             "telemetry_rollups_built_until_seconds",
-            "telemetry_rollup_stale_buckets");
+            "telemetry_rollup_stale_buckets",
+            "telemetry_compacted_until_seconds");
 
     private static final Pattern SAMPLE =
             Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? ([^ ]+)(?: [0-9]+)?$");
@@ -129,7 +130,8 @@ record ServerMetrics(String text) {
                 "ingest_acknowledgement_seconds_count",
                 // Follow the clock; CrashRecoverySystemTest and RollupSummaryIT wait on them.
                 "telemetry_rollups_built_until_seconds",
-                "telemetry_rollup_stale_buckets");
+                "telemetry_rollup_stale_buckets",
+                "telemetry_compacted_until_seconds");
         List<String> checked = new ArrayList<>(expected.keySet());
         checked.addAll(present);
         assertThat(checked).as("every documented metric checked").containsExactlyInAnyOrderElementsOf(DOCUMENTED);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Summaries of closed time read the rollups and answer exactly what the points give, computed here from the points the
  * test sent. The server (see the module's failsafe configuration) builds rollups every second for time a minute old,
  * and keeps points for 300 days: points from January 2026 are late when they come (their hours are recomputed) and
- * are deleted once the rollups hold them. Runs on H2 and on PostgreSQL.
+ * are deleted once the rollups hold them. Points of hours an hour old are packed into blocks (the default
+ * COMPACT_AFTER_SECONDS): pages, summaries and PromQL read them there as they read them from their rows. Runs on H2
+ * and on PostgreSQL.
  */
 @ExtendWith({TestDatabase.class, ArquillianExtension.class})
 class RollupSummaryIT {
@@ -95,16 +98,20 @@ class RollupSummaryIT {
         List<Point> points = series(start, count);
         ingest(uuid, points);
         Instant last = points.get(points.size() - 1).time();
-        Poll.until(
-                "the rollups built up to two minutes before the last point",
-                Duration.ofSeconds(90),
-                () -> metric("telemetry_rollup_stale_buckets") == 0
-                        && metric("telemetry_rollups_built_until_seconds")
-                                >= last.minus(2, ChronoUnit.MINUTES).getEpochSecond());
-        assertThat(json("/api/v1/gpus/" + uuid + "/telemetry?limit=10000").getJsonArray("items"))
-                .as("the points are kept (they are younger than the retention)")
-                .hasSize(points.size());
+        awaitBuiltAndCompacted(last, start.plus(1, ChronoUnit.HOURS));
+        // A late point in the packed hour: merged into its block when the rollups recompute its hour.
+        points.add(1, new Point(start.plusSeconds(10), 99.5));
+        ingest(uuid, points.subList(1, 2), "train-a");
+        awaitBuiltAndCompacted(last, start.plus(1, ChronoUnit.HOURS));
 
+        List<String> sent =
+                points.stream().map(point -> point.time() + " " + point.value()).toList();
+        assertThat(pages(uuid, "asc"))
+                .as("the points, a page at a time, from the blocks and the rows")
+                .isEqualTo(sent);
+        List<String> backwards = new ArrayList<>(sent);
+        Collections.reverse(backwards);
+        assertThat(pages(uuid, "desc")).as("the same backwards").isEqualTo(backwards);
         Instant ragged = start.plusSeconds(47).plusNanos(123_000);
         for (String step : List.of("30s", "1m", "5m", "1h", "2h")) {
             assertSummary(uuid, points, start, last, step);
@@ -117,6 +124,36 @@ class RollupSummaryIT {
             assertLatest(uuid, points, start.plus(11, ChronoUnit.MINUTES), Instant.now(), step);
         }
         assertLatest(uuid, points, start.plus(1, ChronoUnit.HOURS), start.plus(1, ChronoUnit.HOURS), 0);
+    }
+
+    /**
+     * Until the rollups are built up to two minutes before the last point, no hour stale, and the points before
+     * {@code packedUntil} are packed into blocks.
+     */
+    private void awaitBuiltAndCompacted(Instant last, Instant packedUntil) throws InterruptedException {
+        Poll.until(
+                "the rollups built up to two minutes before the last point, the first hour packed",
+                Duration.ofSeconds(90),
+                () -> metric("telemetry_rollup_stale_buckets") == 0
+                        && metric("telemetry_rollups_built_until_seconds")
+                                >= last.minus(2, ChronoUnit.MINUTES).getEpochSecond()
+                        && metric("telemetry_compacted_until_seconds") >= packedUntil.getEpochSecond());
+    }
+
+    /** Every point of the GPU, read in pages of 37 in that order, as "time value". */
+    private List<String> pages(String uuid, String order) {
+        List<String> read = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonObject page = json("/api/v1/gpus/" + uuid + "/telemetry?limit=37&order=" + order
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            page.getJsonArray("items")
+                    .getValuesAs(JsonObject.class)
+                    .forEach(point -> read.add(Instant.parse(point.getString("timestamp")) + " "
+                            + point.getJsonNumber("value").doubleValue()));
+            cursor = page.isNull("nextCursor") || !page.containsKey("nextCursor") ? null : page.getString("nextCursor");
+        } while (cursor != null);
+        return read;
     }
 
     /**
@@ -137,10 +174,15 @@ class RollupSummaryIT {
     }
 
     private void ingest(String uuid, List<Point> points) throws Exception {
+        ingest(uuid, points, null);
+    }
+
+    /** Sends the points, each with its pod ({@link #pod}), or all with this one. */
+    private void ingest(String uuid, List<Point> points, String thePod) throws Exception {
         var csv = new StringBuilder(HEADER);
         for (Point point : points) {
             String row = TelemetryCsv.row(point.time(), TEMP, 0, uuid, "H100", "rollup-host", point.value(), "");
-            String pod = pod(points, point);
+            String pod = thePod == null ? pod(points, point) : thePod;
             csv.append(row, 0, row.length() - 1)
                     .append(",research,")
                     .append(pod)

@@ -1,7 +1,9 @@
 package com.gputelemetry.rollup.boundary;
 
+import com.gputelemetry.rollup.control.BlockCompactor;
 import com.gputelemetry.rollup.control.RollupBuilder;
 import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.telemetry.entity.PointBlock;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -21,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Builds the rollups in the background on every server (they take turns on the progress row's lock): every
  * {@code ROLLUP_INTERVAL_SECONDS} it closes time up to {@code ROLLUP_AFTER_SECONDS} ago, waits until no collector
- * transaction that missed the closing is still open, and builds up to there, step after step while behind.
+ * transaction that missed the closing is still open, and builds up to there, step after step while behind. Then it
+ * packs the points of hours that are built and {@code COMPACT_AFTER_SECONDS} old into blocks.
  */
 @Singleton
 @Startup
@@ -35,6 +38,9 @@ public class RollupSchedule {
     @EJB
     RollupBuilder builder;
 
+    @EJB
+    BlockCompactor compactor;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -45,6 +51,10 @@ public class RollupSchedule {
     @Inject
     @ConfigProperty(name = "ROLLUP_AFTER_SECONDS")
     long afterSeconds;
+
+    @Inject
+    @ConfigProperty(name = "COMPACT_AFTER_SECONDS")
+    long compactAfterSeconds;
 
     private volatile boolean stopping;
     private ScheduledFuture<?> timer;
@@ -71,6 +81,7 @@ public class RollupSchedule {
             while (!stopping && builder.step(closed)) {
                 // behind (a new database of history, or after downtime): go on at once
             }
+            compact(now - compactAfterSeconds * 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -78,6 +89,31 @@ public class RollupSchedule {
             // on.
             LOG.log(Level.WARNING, "building rollups failed; the next run tries again", e);
         }
+    }
+
+    /** Packs the points of the hours before then (built, and old enough) into blocks, a GPU and a few hours a step. */
+    private void compact(long upTo) {
+        BlockCompactor.Stretch stretch = compactor.begin(upTo);
+        if (stretch.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        long packed = 0;
+        for (String gpu : compactor.gpus(stretch)) {
+            long hour = compactor.firstHour(gpu, stretch.fromMicros(), stretch.toMicros());
+            while (hour < stretch.toMicros()) {
+                if (stopping) {
+                    return;
+                }
+                long end = Math.min(stretch.toMicros(), hour + BlockCompactor.HOURS_PER_STEP * PointBlock.MICROS);
+                packed += compactor.compact(gpu, hour, end);
+                hour = compactor.firstHour(gpu, end, stretch.toMicros());
+            }
+        }
+        compactor.finish(stretch);
+        long points = packed;
+        LOG.fine(() -> "compaction: " + points + " points packed into blocks in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     @PreDestroy

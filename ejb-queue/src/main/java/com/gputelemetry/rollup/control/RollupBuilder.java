@@ -8,6 +8,8 @@ import com.gputelemetry.rollup.entity.MinuteRollup;
 import com.gputelemetry.rollup.entity.Rollup;
 import com.gputelemetry.rollup.entity.RollupProgress;
 import com.gputelemetry.rollup.entity.TelemetrySeries;
+import com.gputelemetry.telemetry.entity.PackedPoints;
+import com.gputelemetry.telemetry.entity.PointBlock;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -17,6 +19,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +53,9 @@ public class RollupBuilder {
 
     @EJB
     MessageQueue queue;
+
+    @EJB
+    BlockCompactor compactor;
 
     /** Where the collectors stand and where the log ends: when they have moved past, their transactions then ended. */
     public record CollectorProgress(long[] committed, long[] ends) {
@@ -210,8 +216,8 @@ public class RollupBuilder {
     }
 
     /**
-     * Recomputes the oldest stale hours before {@code built} from the points: each minute that has points gets their
-     * rollup afresh (a minute whose points retention deleted keeps its rollup), then the hour is its minutes again.
+     * Recomputes the oldest stale hours before {@code built} from the points (a compacted hour's late points merged into
+     * its block first): each minute that has points gets their rollup afresh (a minute whose points retention deleted keeps its rollup), then the hour is its minutes again.
      *
      * @return how many marks of stale hours it read
      */
@@ -235,7 +241,12 @@ public class RollupBuilder {
             long workload = (Long) stale.getKey().get(2);
             long hour = (Long) stale.getKey().get(3);
             long end = Math.min(hour + HourRollup.MICROS, built);
-            for (MinuteRollup fresh : minutes(gpu, metric, workload, hour, end).values()) {
+            long series = TelemetrySeries.idOf(gpu, metric, workload);
+            PointBlock block = em.find(PointBlock.class, new PointBlock.Key(series, hour));
+            Collection<MinuteRollup> recomputed = block == null
+                    ? minutes(gpu, metric, workload, hour, end).values()
+                    : minutes(series, compactor.mergeLate(block, gpu, metric, workload), end);
+            for (MinuteRollup fresh : recomputed) {
                 MinuteRollup stored =
                         em.find(MinuteRollup.class, new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
                 if (stored == null) {
@@ -244,7 +255,7 @@ public class RollupBuilder {
                     stored.recomputedAs(fresh);
                 }
             }
-            recomputeHour(TelemetrySeries.idOf(gpu, metric, workload), hour, end);
+            recomputeHour(series, hour, end);
             // The marks read, not the hour's: a mark committed after the points were read stays for the next step.
             em.createNativeQuery("DELETE FROM telemetry_rollup_stale WHERE id IN ("
                             + stale.getValue().stream().map(String::valueOf).collect(Collectors.joining(","))
@@ -252,6 +263,21 @@ public class RollupBuilder {
                     .executeUpdate();
         }
         return marks.size();
+    }
+
+    /** The minutes of a series' points before {@code end}, in (time, id) order: first and last as the database's. */
+    private static Collection<MinuteRollup> minutes(long series, PackedPoints points, long end) {
+        Map<Long, MinuteRollup> minutes = new HashMap<>();
+        for (int i = 0; i < points.size() && points.timeMicros(i) < end; i++) {
+            long time = points.timeMicros(i);
+            MinuteRollup minute = minutes.get(Math.floorDiv(time, MinuteRollup.MICROS));
+            if (minute == null) {
+                minutes.put(Math.floorDiv(time, MinuteRollup.MICROS), new MinuteRollup(series, time, points.value(i)));
+            } else {
+                minute.include(time, points.value(i));
+            }
+        }
+        return minutes.values();
     }
 
     private void recomputeHour(long series, long hour, long end) {
@@ -329,13 +355,7 @@ public class RollupBuilder {
                                     ((Number) row[9]).longValue(),
                                     ((Number) row[10]).doubleValue())));
         }
-        if (!registering.isEmpty()) {
-            em.createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.id IN :ids", Long.class)
-                    .setParameter("ids", List.copyOf(registering.keySet()))
-                    .getResultList()
-                    .forEach(registering::remove);
-            registering.values().forEach(em::persist);
-        }
+        TelemetrySeries.registerMissing(em, registering.values());
         return minutes;
     }
 }

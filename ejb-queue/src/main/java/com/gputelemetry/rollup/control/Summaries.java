@@ -3,6 +3,10 @@ package com.gputelemetry.rollup.control;
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.MinuteRollup;
 import com.gputelemetry.rollup.entity.RollupProgress;
+import com.gputelemetry.telemetry.control.PointBlocks;
+import com.gputelemetry.telemetry.entity.PackedPoints;
+import com.gputelemetry.telemetry.entity.PointBlock;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -17,7 +21,8 @@ import java.util.stream.Collectors;
  * A series' summary per time bucket, read from the rollups where they are built and from the points elsewhere: the
  * minutes of the window that are whole and built come from the minute rollups (whole hours from the hour rollups when
  * the step is a multiple of an hour), its ragged edges and what is not built yet from the points. A series with a
- * stale hour in the window is read from its points until that hour is recomputed. The answer is the points'.
+ * stale hour in the window is read from its points until that hour is recomputed. The points are the rows and the
+ * blocks ({@link PointBlocks}). The answer is the points'.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
@@ -26,14 +31,20 @@ public class Summaries {
     private static final long MINUTE = MinuteRollup.MICROS;
     private static final long HOUR = HourRollup.MICROS;
 
+    /** How often a summary is read at most while compactions commit under it; the last read is answered. */
+    private static final int READS = 5;
+
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
+
+    @EJB
+    PointBlocks blocks;
 
     /** One bucket of a summary: the points of one metric whose time falls in [start, start + step). */
     public record Bucket(long startMicros, double min, double max, double avg, long count) {}
 
-    /** How far the rollups are built, and how many stale hours wait to be recomputed. */
-    public record Status(long builtMicros, long closedMicros, long staleHours) {}
+    /** How far the rollups are built, how many stale hours wait to be recomputed, and how far points are packed. */
+    public record Status(long builtMicros, long closedMicros, long staleHours, long compactedMicros) {}
 
     /**
      * Min, max, average and count of one metric of a GPU (all its workloads) per bucket in [from, to] (both
@@ -41,14 +52,27 @@ public class Summaries {
      * out.
      */
     public List<Bucket> of(String uuid, String metric, long fromMicros, long toMicros, long stepMicros) {
+        // Read again when a compaction moved points into blocks meanwhile: such a point may have been counted twice.
+        for (int attempt = 1; ; attempt++) {
+            PointBlocks.Bound bound = blocks.bound();
+            List<Bucket> summary = read(uuid, metric, fromMicros, toMicros, stepMicros, bound);
+            if (attempt == READS || blocks.bound().compactions() == bound.compactions()) {
+                return summary;
+            }
+        }
+    }
+
+    private List<Bucket> read(
+            String uuid, String metric, long fromMicros, long toMicros, long stepMicros, PointBlocks.Bound bound) {
         Map<Long, Partial> buckets = new TreeMap<>();
+        Points points = new Points(uuid, metric, stepMicros, bound, buckets);
         long built = em.find(RollupProgress.class, RollupProgress.ID).builtMicros();
         long start = Math.floorDiv(fromMicros + MINUTE - 1, MINUTE) * MINUTE;
         long end = Math.min(Math.floorDiv(toMicros + 1, MINUTE) * MINUTE, built);
         if (stepMicros % MINUTE != 0 || start >= end || hasStaleHours(uuid, metric, fromMicros, end)) {
-            points(uuid, metric, fromMicros, toMicros + 1, stepMicros, buckets);
+            points.read(fromMicros, toMicros + 1);
         } else {
-            points(uuid, metric, fromMicros, start, stepMicros, buckets);
+            points.read(fromMicros, start);
             List<Long> series = seriesOf(uuid, metric);
             long hoursFrom = Math.floorDiv(start + HOUR - 1, HOUR) * HOUR;
             long hoursTo = Math.floorDiv(end, HOUR) * HOUR;
@@ -59,7 +83,7 @@ public class Summaries {
             } else {
                 rollups("telemetry_rollup_1m", series, start, end, stepMicros, buckets);
             }
-            points(uuid, metric, end, toMicros + 1, stepMicros, buckets);
+            points.read(end, toMicros + 1);
         }
         return buckets.entrySet().stream()
                 .map(bucket -> bucket.getValue().toBucket(bucket.getKey() * stepMicros))
@@ -72,7 +96,8 @@ public class Summaries {
                 em.createNativeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT gpu_uuid, metric, workload_id, hour_us"
                                 + " FROM telemetry_rollup_stale) s")
                         .getSingleResult();
-        return new Status(progress.builtMicros(), progress.closedMicros(), stale.longValue());
+        return new Status(
+                progress.builtMicros(), progress.closedMicros(), stale.longValue(), progress.compactedMicros());
     }
 
     private boolean hasStaleHours(String uuid, String metric, long fromMicros, long toMicros) {
@@ -89,22 +114,54 @@ public class Summaries {
     // The step is a number the boundary parsed, written into the SQL so that SELECT and GROUP BY are the same
     // expression on every database.
 
-    /** The points in [from, to). */
-    private void points(String uuid, String metric, long from, long to, long step, Map<Long, Partial> buckets) {
-        if (from >= to) {
-            return;
+    /** One metric's points of a GPU, rows and blocks, into the buckets of a summary. */
+    private final class Points {
+        private final String uuid;
+        private final String metric;
+        private final long step;
+        private final PointBlocks.Bound bound;
+        private final Map<Long, Partial> buckets;
+
+        Points(String uuid, String metric, long step, PointBlocks.Bound bound, Map<Long, Partial> buckets) {
+            this.uuid = uuid;
+            this.metric = metric;
+            this.step = step;
+            this.bound = bound;
+            this.buckets = buckets;
         }
-        String bucket = "(time_us / " + step + ")";
-        add(
-                em.createNativeQuery("SELECT " + bucket + ", COUNT(*), SUM(metric_value), MIN(metric_value),"
-                                + " MAX(metric_value) FROM telemetry_point WHERE gpu_uuid = ?1 AND metric = ?2"
-                                + " AND time_us >= ?3 AND time_us < ?4 GROUP BY " + bucket)
-                        .setParameter(1, uuid)
-                        .setParameter(2, metric)
-                        .setParameter(3, from)
-                        .setParameter(4, to)
-                        .getResultList(),
-                buckets);
+
+        /** The points in [from, to). */
+        void read(long from, long to) {
+            if (from >= to) {
+                return;
+            }
+            String bucket = "(time_us / " + step + ")";
+            add(
+                    em.createNativeQuery("SELECT " + bucket + ", COUNT(*), SUM(metric_value), MIN(metric_value),"
+                                    + " MAX(metric_value) FROM telemetry_point WHERE gpu_uuid = ?1 AND metric = ?2"
+                                    + " AND time_us >= ?3 AND time_us < ?4 GROUP BY " + bucket)
+                            .setParameter(1, uuid)
+                            .setParameter(2, metric)
+                            .setParameter(3, from)
+                            .setParameter(4, to)
+                            .getResultList(),
+                    buckets);
+            if (!bound.reaches(from)) {
+                return;
+            }
+            for (PointBlock block :
+                    blocks.blocks(seriesOf(uuid, metric), from, Math.min(to, bound.untilMicros()) - 1)) {
+                PackedPoints points = block.points();
+                for (int i = 0; i < points.size(); i++) {
+                    long time = points.timeMicros(i);
+                    if (time >= from && time < to) {
+                        double value = points.value(i);
+                        // As the database divides: toward zero.
+                        buckets.merge(time / step, new Partial(1, value, value, value), Partial::plus);
+                    }
+                }
+            }
+        }
     }
 
     /** The ids of a GPU's series of one metric, one per workload it served. */

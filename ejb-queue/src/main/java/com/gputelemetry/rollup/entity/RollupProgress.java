@@ -26,6 +26,18 @@ public class RollupProgress {
     @Column(name = "built_us")
     private long builtMicros;
 
+    /** Points before it are in blocks, but late ones (with their stale hours): where the next compaction starts. */
+    @Column(name = "compacted_us")
+    private long compactedMicros;
+
+    /** No block holds a point at or after it: reads of later time need not look at the blocks. */
+    @Column(name = "compacting_us")
+    private long compactingMicros;
+
+    /** The transactions that moved points into blocks so far. */
+    @Column(name = "compactions")
+    private long compactions;
+
     protected RollupProgress() {}
 
     public boolean hasStarted() {
@@ -44,6 +56,34 @@ public class RollupProgress {
 
     public void builtUpTo(long micros) {
         builtMicros = micros;
+    }
+
+    /**
+     * Starts compacting up to then (at most what is built, at most where compaction has started before).
+     *
+     * @return where compaction stands: it goes on from there
+     */
+    public long compactUpTo(long micros) {
+        compactingMicros = Math.max(compactingMicros, Math.min(micros, builtMicros));
+        return compactedMicros;
+    }
+
+    public long compactedMicros() {
+        return compactedMicros;
+    }
+
+    public long compactingMicros() {
+        return compactingMicros;
+    }
+
+    /** Everything before then is compacted, but late points. */
+    public void compactedUpTo(long micros) {
+        compactedMicros = Math.max(compactedMicros, Math.min(micros, compactingMicros));
+    }
+
+    /** One more transaction moved points into blocks. */
+    public void movedIntoBlocks() {
+        compactions++;
     }
 
     public long closedMicros() {

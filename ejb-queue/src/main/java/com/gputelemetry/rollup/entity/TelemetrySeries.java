@@ -3,8 +3,13 @@ package com.gputelemetry.rollup.entity;
 import com.gputelemetry.telemetry.entity.NameId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** A series: one GPU's metric while it served one workload (workload 0: none), named by a small id. */
 @Entity
@@ -38,6 +43,20 @@ public class TelemetrySeries {
     /** The series' id ({@link NameId}): written without a lookup, the same row from any server. */
     public static long idOf(String gpuUuid, String metric, long workloadId) {
         return NameId.of(gpuUuid, metric, Long.toString(workloadId));
+    }
+
+    /** Registers those of these series that are not registered yet: one query, and an insert for each new one. */
+    public static void registerMissing(EntityManager em, Collection<TelemetrySeries> series) {
+        if (series.isEmpty()) {
+            return;
+        }
+        Map<Long, TelemetrySeries> missing = new HashMap<>();
+        series.forEach(one -> missing.put(one.id, one));
+        em.createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.id IN :ids", Long.class)
+                .setParameter("ids", List.copyOf(missing.keySet()))
+                .getResultList()
+                .forEach(missing::remove);
+        missing.values().forEach(em::persist);
     }
 
     public long id() {

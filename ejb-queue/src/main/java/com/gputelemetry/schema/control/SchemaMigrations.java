@@ -44,7 +44,8 @@ public class SchemaMigrations {
             new Migration(6, "gpu_metrics_wider"),
             new Migration(7, "gpu_workloads"),
             new Migration(8, "series_ends"),
-            new Migration(9, "rollups"));
+            new Migration(9, "rollups"),
+            new Migration(10, "point_blocks"));
 
     @Inject
     DataSource dataSource;

@@ -5,6 +5,7 @@ import com.gputelemetry.telemetry.entity.GpuPosition;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -39,6 +40,9 @@ public class GpuCatalog {
 
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
+
+    @EJB
+    PointBlocks blocks;
 
     /** A host and how many GPUs it has. */
     public record Host(String hostname, long gpus) {}
@@ -124,12 +128,13 @@ public class GpuCatalog {
 
     /**
      * The points of one metric of some GPUs with {@code fromMicros <= time <= toMicros}, by GPU and then time, as
-     * rows of GPU UUID, time (µs), value and workload id (null for none); at most {@code limit} rows.
+     * rows of GPU UUID, time (µs), value, workload id (null for none) and point id; at most {@code limit} rows.
      */
     public List<Object[]> points(String metric, List<String> uuids, long fromMicros, long toMicros, int limit) {
-        return em.createQuery(
+        PointBlocks.Bound bound = blocks.bound();
+        List<Object[]> rows = em.createQuery(
                         """
-                        SELECT p.gpuUuid, p.timeMicros, p.value, p.workloadId FROM TelemetryPoint p
+                        SELECT p.gpuUuid, p.timeMicros, p.value, p.workloadId, p.id FROM TelemetryPoint p
                         WHERE p.metric = :metric AND p.gpuUuid IN :uuids
                           AND p.timeMicros >= :from AND p.timeMicros <= :to
                         ORDER BY p.gpuUuid, p.timeMicros, p.id""",
@@ -140,6 +145,9 @@ public class GpuCatalog {
                 .setParameter("to", toMicros)
                 .setMaxResults(limit)
                 .getResultList();
+        return bound.reaches(fromMicros)
+                ? blocks.points(rows, bound, metric, uuids, fromMicros, toMicros, limit)
+                : rows;
     }
 
     /**
@@ -198,7 +206,11 @@ public class GpuCatalog {
 
     /** The newest point of one metric of one GPU. */
     public Optional<TelemetryPoint> latest(String uuid, String metric) {
-        return readOnly(em.createQuery(
+        return latest(uuid, metric, blocks.bound());
+    }
+
+    private Optional<TelemetryPoint> latest(String uuid, String metric, PointBlocks.Bound bound) {
+        Optional<TelemetryPoint> row = readOnly(em.createQuery(
                         """
                         SELECT p FROM TelemetryPoint p WHERE p.gpuUuid = :gpu AND p.metric = :metric
                         ORDER BY p.timeMicros DESC, p.id DESC""",
@@ -209,6 +221,7 @@ public class GpuCatalog {
                 .getResultList()
                 .stream()
                 .findFirst();
+        return blocks.latest(row, bound, uuid, metric);
     }
 
     /**
@@ -218,9 +231,10 @@ public class GpuCatalog {
      */
     public Map<String, Map<String, TelemetryPoint>> latest(List<String> uuids, List<String> metrics) {
         Map<String, Map<String, TelemetryPoint>> latest = new HashMap<>();
+        PointBlocks.Bound bound = blocks.bound();
         for (String uuid : uuids) {
             for (String metric : metrics) {
-                latest(uuid, metric).ifPresent(point -> latest.computeIfAbsent(uuid, u -> new HashMap<>())
+                latest(uuid, metric, bound).ifPresent(point -> latest.computeIfAbsent(uuid, u -> new HashMap<>())
                         .put(metric, point));
             }
         }
@@ -254,6 +268,7 @@ public class GpuCatalog {
                         + (metrics.isEmpty() ? "" : " AND p.metric IN :metrics")
                         + (workloadIds == null ? "" : " AND p.workloadId IN :workloads")
                         + " ORDER BY p.timeMicros" + direction + ", p.id" + direction;
+        PointBlocks.Bound bound = blocks.bound();
         TypedQuery<TelemetryPoint> query = em.createQuery(jpql, TelemetryPoint.class)
                 .setParameter("gpu", uuid)
                 .setParameter("from", fromMicros)
@@ -267,7 +282,10 @@ public class GpuCatalog {
         if (workloadIds != null) {
             query.setParameter("workloads", workloadIds);
         }
-        return query.getResultList();
+        List<TelemetryPoint> rows = query.getResultList();
+        return bound.reaches(fromMicros)
+                ? blocks.page(rows, bound, uuid, fromMicros, toMicros, metrics, workloadIds, after, limit)
+                : rows;
     }
 
     private static <T> TypedQuery<T> readOnly(TypedQuery<T> query) {

@@ -1,15 +1,18 @@
 package com.gputelemetry.telemetry.control;
 
+import com.gputelemetry.telemetry.entity.PointBlock;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Deletes old telemetry points a bounded chunk at a time, each chunk its own short transaction, one GPU at a time
- * through the index on (GPU, time): never a long lock, never a scan of the whole table.
+ * through the index on (GPU, time): never a long lock, never a scan of the whole table. Points packed into blocks go
+ * by whole blocks (a series' hour), once the whole hour is old enough.
  */
 @Stateless
 public class TelemetryPurge {
@@ -46,13 +49,49 @@ public class TelemetryPurge {
                 .executeUpdate();
     }
 
+    /**
+     * Deletes a GPU's blocks whose whole hour is before then, through their key (series, hour).
+     *
+     * @return the points they held
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public long deleteBlocksOlder(String uuid, long beforeMicros) {
+        String series = seriesOf(uuid);
+        if (series.isEmpty()) {
+            return 0;
+        }
+        String where = " FROM telemetry_block WHERE series_id IN (" + series + ") AND hour_us <= ?1";
+        long lastHour = beforeMicros - PointBlock.MICROS;
+        Number points = (Number) em.createNativeQuery("SELECT SUM(point_count)" + where)
+                .setParameter(1, lastHour)
+                .getSingleResult();
+        em.createNativeQuery("DELETE" + where).setParameter(1, lastHour).executeUpdate();
+        return points == null ? 0 : points.longValue();
+    }
+
     /** Deletes a GPU's rollups of one tier (its table) older than that, through their key (series, bucket). */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int deleteRollupsOlder(String table, String uuid, long beforeMicros) {
-        return em.createNativeQuery("DELETE FROM " + table + " WHERE series_id IN (SELECT id FROM telemetry_series"
-                        + " WHERE gpu_uuid = ?1) AND bucket_us < ?2")
-                .setParameter(1, uuid)
-                .setParameter(2, beforeMicros)
+        String series = seriesOf(uuid);
+        if (series.isEmpty()) {
+            return 0;
+        }
+        return em.createNativeQuery("DELETE FROM " + table + " WHERE series_id IN (" + series + ") AND bucket_us < ?1")
+                .setParameter(1, beforeMicros)
                 .executeUpdate();
+    }
+
+    /**
+     * The ids of a GPU's series, listed for an IN: with a subquery in their place, H2 reads the whole table instead of
+     * the key's ranges.
+     */
+    private String seriesOf(String uuid) {
+        return em
+                .createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.gpuUuid = :gpu", Long.class)
+                .setParameter("gpu", uuid)
+                .getResultList()
+                .stream()
+                .map(String::valueOf)
+                .collect(Collectors.joining(","));
     }
 }

@@ -121,6 +121,7 @@ public class TelemetryRetention {
                     chunk = purge.deleteOlder(gpu, before, CHUNK);
                     deleted += chunk;
                 } while (chunk == CHUNK);
+                deleted += purge.deleteBlocksOlder(gpu, before);
                 purge.deleteEndsOlder(gpu, before);
             }
         } catch (RuntimeException e) {

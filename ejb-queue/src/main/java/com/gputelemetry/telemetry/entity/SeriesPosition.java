@@ -16,6 +16,13 @@ public record SeriesPosition(long timeMicros, long id, boolean descending) {
                 : new SeriesPosition(Long.MIN_VALUE, Long.MIN_VALUE, false);
     }
 
+    /** Whether a point at that time with that id comes after this position, in its direction. */
+    public boolean precedes(long pointMicros, long pointId) {
+        return descending
+                ? timeMicros > pointMicros || (timeMicros == pointMicros && id > pointId)
+                : timeMicros < pointMicros || (timeMicros == pointMicros && id < pointId);
+    }
+
     public String toCursor() {
         return Base64.getUrlEncoder()
                 .withoutPadding()

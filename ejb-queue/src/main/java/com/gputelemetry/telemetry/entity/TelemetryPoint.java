@@ -80,4 +80,8 @@ public class TelemetryPoint {
     public long timeMicros() {
         return timeMicros;
     }
+
+    public long id() {
+        return id;
+    }
 }

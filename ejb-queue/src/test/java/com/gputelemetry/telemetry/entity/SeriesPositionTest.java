@@ -21,6 +21,22 @@ class SeriesPositionTest {
     }
 
     @Test
+    void aPositionPrecedesWhatComesAfterItInItsDirection() {
+        var ascending = new SeriesPosition(100, 7, false);
+        assertThat(ascending.precedes(100, 8)).isTrue();
+        assertThat(ascending.precedes(101, 1)).isTrue();
+        assertThat(ascending.precedes(100, 7)).isFalse();
+        assertThat(ascending.precedes(99, 9)).isFalse();
+        var descending = new SeriesPosition(100, 7, true);
+        assertThat(descending.precedes(100, 6)).isTrue();
+        assertThat(descending.precedes(99, 9)).isTrue();
+        assertThat(descending.precedes(100, 7)).isFalse();
+        assertThat(descending.precedes(101, 1)).isFalse();
+        assertThat(SeriesPosition.start(false).precedes(Long.MIN_VALUE, Long.MIN_VALUE + 1))
+                .isTrue();
+    }
+
+    @Test
     void textThatIsNoCursorIsRefused() {
         assertThatThrownBy(() -> SeriesPosition.fromCursor("not-a-cursor"))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -111,7 +111,11 @@ public class OwnMetrics {
                     gauge(
                             "telemetry_rollup_stale_buckets",
                             "Hours of a series whose rollups late points made stale, waiting to be recomputed",
-                            status.staleHours()));
+                            status.staleHours()),
+                    gauge(
+                            "telemetry_compacted_until_seconds",
+                            "The time before which points are packed into blocks (but late ones)",
+                            status.compactedMicros() / 1e6));
         });
         ingest.registerWith(registry);
         remoteWrite.registerWith(registry);

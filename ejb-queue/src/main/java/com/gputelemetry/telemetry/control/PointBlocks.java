@@ -1,0 +1,257 @@
+package com.gputelemetry.telemetry.control;
+
+import com.gputelemetry.telemetry.entity.PackedPoints;
+import com.gputelemetry.telemetry.entity.PointBlock;
+import com.gputelemetry.telemetry.entity.SeriesPosition;
+import com.gputelemetry.telemetry.entity.TelemetryPoint;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the blocks (closed hours of series, packed) for the readers of points, which see raw points and blocks as
+ * one series: a point is in one or the other, and the compaction moves points from rows into a block in one
+ * transaction. A reader of both reads the rows first, then the blocks: a point the compaction moved meanwhile is seen
+ * twice (a reader with point ids drops the second), never not at all; a reader without ids (an aggregate) checks
+ * {@link Bound#compactions()} before and after, and reads again when a compaction committed in between.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.SUPPORTS)
+public class PointBlocks {
+
+    /** Blocks a page reads at once: an hour of a GPU's series, about. */
+    private static final int BLOCKS_PER_READ = 32;
+
+    @PersistenceContext(unitName = "telemetry")
+    EntityManager em;
+
+    /**
+     * Where blocks may hold points, and how many compactions have committed.
+     *
+     * @param untilMicros no block holds a point at or after it
+     */
+    public record Bound(long untilMicros, long compactions) {
+
+        /** Whether a block may hold a point at or after that time. */
+        public boolean reaches(long fromMicros) {
+            return fromMicros < untilMicros;
+        }
+    }
+
+    /** A series as blocks name it: its id, metric, and workload (0 for none). */
+    public record SeriesName(long id, String gpuUuid, String metric, long workloadId) {}
+
+    public Bound bound() {
+        Object[] row =
+                (Object[]) em.createNativeQuery("SELECT compacting_us, compactions FROM telemetry_rollup_progress")
+                        .getSingleResult();
+        return new Bound(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+    }
+
+    /**
+     * The series of these GPUs.
+     *
+     * @param metrics only these; empty for all
+     * @param workloadIds only of these workloads; null for all (a series without a workload too)
+     * @return by id
+     */
+    public Map<Long, SeriesName> series(
+            Collection<String> uuids, Collection<String> metrics, Collection<Long> workloadIds) {
+        String jpql = "SELECT s.id, s.gpuUuid, s.metric, s.workloadId FROM TelemetrySeries s WHERE s.gpuUuid IN :gpus"
+                + (metrics.isEmpty() ? "" : " AND s.metric IN :metrics")
+                + (workloadIds == null ? "" : " AND s.workloadId IN :workloads");
+        TypedQuery<Object[]> query = em.createQuery(jpql, Object[].class).setParameter("gpus", uuids);
+        if (!metrics.isEmpty()) {
+            query.setParameter("metrics", metrics);
+        }
+        if (workloadIds != null) {
+            query.setParameter("workloads", workloadIds);
+        }
+        return query.getResultList().stream()
+                .map(row -> new SeriesName(
+                        ((Number) row[0]).longValue(), (String) row[1], (String) row[2], ((Number) row[3]).longValue()))
+                .collect(Collectors.toMap(SeriesName::id, name -> name));
+    }
+
+    /**
+     * The blocks of these series that may hold points in [from, to], by hour and then series in the direction asked,
+     * strictly after the block {@code (afterHour, afterSeries)} in that order; at most {@code max}.
+     */
+    public List<PointBlock> blocks(
+            Collection<Long> series,
+            long fromMicros,
+            long toMicros,
+            boolean descending,
+            long afterHour,
+            long afterSeries,
+            int max) {
+        if (series.isEmpty()) {
+            return List.of();
+        }
+        String beyond = descending
+                ? "(b.hourMicros < :hour OR (b.hourMicros = :hour AND b.seriesId < :series))"
+                : "(b.hourMicros > :hour OR (b.hourMicros = :hour AND b.seriesId > :series))";
+        String direction = descending ? " DESC" : "";
+        return em.createQuery(
+                        "SELECT b FROM PointBlock b WHERE b.seriesId IN :ids AND b.hourMicros >= :firstHour"
+                                + " AND b.hourMicros <= :to AND b.lastMicros >= :from AND " + beyond
+                                + " ORDER BY b.hourMicros" + direction + ", b.seriesId" + direction,
+                        PointBlock.class)
+                .setParameter("ids", series)
+                // (Not below the first whole hour a long holds: an open window starts at Long.MIN_VALUE.)
+                .setParameter("firstHour", PointBlock.hourOf(Math.max(fromMicros, Long.MIN_VALUE + PointBlock.MICROS)))
+                .setParameter("to", toMicros)
+                .setParameter("from", fromMicros)
+                .setParameter("hour", afterHour)
+                .setParameter("series", afterSeries)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /**
+     * A page of a GPU's series ({@link GpuCatalog#series}): the rows read for it, with the points of blocks in its
+     * window after its position, in its order; at most {@code limit}.
+     */
+    public List<TelemetryPoint> page(
+            List<TelemetryPoint> rows,
+            Bound bound,
+            String uuid,
+            long fromMicros,
+            long toMicros,
+            List<String> metrics,
+            Collection<Long> workloadIds,
+            SeriesPosition after,
+            int limit) {
+        boolean descending = after.descending();
+        long from = descending ? fromMicros : Math.max(fromMicros, after.timeMicros());
+        long to = Math.min(bound.untilMicros() - 1, descending ? Math.min(toMicros, after.timeMicros()) : toMicros);
+        if (from > to) {
+            return rows;
+        }
+        Map<Long, SeriesName> series = series(List.of(uuid), metrics, workloadIds);
+        Comparator<TelemetryPoint> order =
+                Comparator.comparingLong(TelemetryPoint::timeMicros).thenComparingLong(TelemetryPoint::id);
+        if (descending) {
+            order = order.reversed();
+        }
+        List<TelemetryPoint> packed = new ArrayList<>();
+        long hour = descending ? Long.MAX_VALUE : Long.MIN_VALUE;
+        long lastSeries = hour;
+        List<PointBlock> blocks;
+        do {
+            blocks = blocks(series.keySet(), from, to, descending, hour, lastSeries, BLOCKS_PER_READ);
+            for (PointBlock block : blocks) {
+                String metric = series.get(block.seriesId()).metric();
+                PackedPoints points = block.points();
+                for (int i = 0; i < points.size(); i++) {
+                    long time = points.timeMicros(i);
+                    var point = new TelemetryPoint(points.id(i), metric, time, points.value(i));
+                    if (time >= fromMicros && time <= toMicros && after.precedes(time, point.id())) {
+                        packed.add(point);
+                    }
+                }
+                hour = block.hourMicros();
+                lastSeries = block.seriesId();
+            }
+            packed.sort(order);
+            if (packed.size() >= limit) {
+                // The blocks still to come hold points beyond the limit-th point in order: done.
+                long limitTime = packed.get(limit - 1).timeMicros();
+                if (descending ? hour + PointBlock.MICROS <= limitTime : hour > limitTime) {
+                    break;
+                }
+            }
+        } while (blocks.size() == BLOCKS_PER_READ);
+        var merged = new TreeMap<TelemetryPoint, TelemetryPoint>(order);
+        rows.forEach(point -> merged.put(point, point));
+        packed.forEach(point -> merged.putIfAbsent(point, point));
+        return merged.keySet().stream().limit(limit).toList();
+    }
+
+    /**
+     * The points of one metric of some GPUs ({@link GpuCatalog#points}): the rows read for them and the points of
+     * blocks in [from, to], by GPU, time and id; at most {@code limit}.
+     */
+    public List<Object[]> points(
+            List<Object[]> rows,
+            Bound bound,
+            String metric,
+            List<String> uuids,
+            long fromMicros,
+            long toMicros,
+            int limit) {
+        long to = Math.min(toMicros, bound.untilMicros() - 1);
+        Map<Long, SeriesName> series = series(uuids, List.of(metric), null);
+        var merged = new TreeMap<Object[], Object[]>(Comparator.<Object[], String>comparing(row -> (String) row[0])
+                .thenComparingLong(row -> (Long) row[1])
+                .thenComparingLong(row -> (Long) row[4]));
+        rows.forEach(row -> merged.put(row, row));
+        if (fromMicros <= to) {
+            for (PointBlock block : blocks(series.keySet(), fromMicros, to)) {
+                SeriesName name = series.get(block.seriesId());
+                Long workload = name.workloadId() == 0 ? null : name.workloadId();
+                PackedPoints points = block.points();
+                for (int i = 0; i < points.size(); i++) {
+                    long time = points.timeMicros(i);
+                    if (time >= fromMicros && time <= toMicros) {
+                        Object[] row = {name.gpuUuid(), time, points.value(i), workload, points.id(i)};
+                        merged.putIfAbsent(row, row);
+                    }
+                }
+            }
+        }
+        return merged.keySet().stream().limit(limit).toList();
+    }
+
+    /** The newest point of one metric of one GPU: the one read from the rows, or a later one in a block. */
+    public Optional<TelemetryPoint> latest(Optional<TelemetryPoint> row, Bound bound, String uuid, String metric) {
+        if (row.isPresent() && !bound.reaches(row.get().timeMicros())) {
+            return row;
+        }
+        Optional<TelemetryPoint> newest = row;
+        for (PointBlock block :
+                latest(series(List.of(uuid), List.of(metric), null).keySet())) {
+            PackedPoints points = block.points();
+            int last = points.size() - 1;
+            var point = new TelemetryPoint(points.id(last), metric, points.timeMicros(last), points.value(last));
+            if (newest.isEmpty() || newest.get().position(false).precedes(point.timeMicros(), point.id())) {
+                newest = Optional.of(point);
+            }
+        }
+        return newest;
+    }
+
+    /** Every block of these series that may hold points in [from, to]. */
+    public List<PointBlock> blocks(Collection<Long> series, long fromMicros, long toMicros) {
+        return blocks(series, fromMicros, toMicros, false, Long.MIN_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** The blocks of these series with the latest last points: the latest point of them all is in one of these. */
+    private List<PointBlock> latest(Collection<Long> series) {
+        if (series.isEmpty()) {
+            return List.of();
+        }
+        List<PointBlock> newest = em.createQuery(
+                        "SELECT b FROM PointBlock b WHERE b.seriesId IN :ids ORDER BY b.lastMicros DESC",
+                        PointBlock.class)
+                .setParameter("ids", series)
+                .setMaxResults(series.size())
+                .getResultList();
+        if (newest.isEmpty()) {
+            return newest;
+        }
+        long last = newest.get(0).lastMicros();
+        return newest.stream().filter(block -> block.lastMicros() == last).toList();
+    }
+}
