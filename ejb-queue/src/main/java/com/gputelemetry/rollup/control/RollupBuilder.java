@@ -217,7 +217,8 @@ public class RollupBuilder {
 
     /**
      * Recomputes the oldest stale hours before {@code built} from the points (a compacted hour's late points merged into
-     * its block first): each minute that has points gets their rollup afresh (a minute whose points retention deleted keeps its rollup), then the hour is its minutes again.
+     * its block first): each minute that has points gets their rollup afresh (a minute whose points retention deleted
+     * keeps its rollup), then the hour is its minutes again.
      *
      * @return how many marks of stale hours it read
      */
