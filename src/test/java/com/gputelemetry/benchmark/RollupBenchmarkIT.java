@@ -67,12 +67,15 @@ class RollupBenchmarkIT {
         return ((gpu * 31L + metric * 17L + minute * 7L) % 1000) / 10.0;
     }
 
-    /** When a GPU's metric reported in its i-th minute: somewhere in the minute, at least a millisecond into it. */
+    /**
+     * When a GPU's metric reported in its i-th minute: a steady scrape a minute apart, each GPU at its own moment of the
+     * minute (at least 3 ms into it), each time a few milliseconds early or late (deterministic, so that the checks can
+     * compute every answer).
+     */
     private static long timeMicros(long startMicros, int gpu, int metric, long minute) {
-        return startMicros
-                + minute * MINUTE
-                + 1_000
-                + Math.floorMod(gpu * 7_919L + metric * 104_729L + minute * 15_485_863L, MINUTE - 1_000);
+        long phase = 3_000 + Math.floorMod(gpu * 7_919_000L, MINUTE - 10_000) + metric * 37L;
+        long jitter = Math.floorMod(gpu * 104_729L + metric * 7_907L + minute * 15_485_863L, 4_001) - 2_000;
+        return startMicros + minute * MINUTE + phase + jitter;
     }
 
     @Test

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * sequence and recognised; a record whose delivery was cut off is delivered again and its half-done transaction is
  * gone with the offset commit it belonged to. The server keeps its name across restarts
  * ({@code QUEUE_INSTANCE_ID}), so each time it holds its partitions again at once, not after its old leases expired.
- * Each kill's moment is printed with the seed that chose it.
+ * Each kill's moment is printed with the seed that chose it. Meanwhile a fifth streamer sends the sample once more at
+ * its own time (July 2025, {@code --backfill}), 300 rows a second: late points of an hour the server packs into blocks,
+ * and merges into them as they come, while the kills land; every backfilled point must end up in a block, once.
  */
 public abstract class CrashRecoverySystemTest {
 
@@ -44,6 +46,9 @@ public abstract class CrashRecoverySystemTest {
     private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(250);
 
     private static final long SAMPLE_GPUS = 247;
+    /** The end of the hour of the sample's own time, which the backfilling streamer sends it at. */
+    private static final long BACKFILLED_HOUR_END =
+            Instant.parse("2025-07-18T21:00:00Z").getEpochSecond();
 
     /** Where the server keeps its data: its environment, and how the test reads the tables afterwards. */
     interface Database {
@@ -73,6 +78,7 @@ public abstract class CrashRecoverySystemTest {
         environment.put("ROLLUP_INTERVAL_SECONDS", "1");
         environment.put("ROLLUP_AFTER_SECONDS", "1");
         PackagedServer server = PackagedServer.start(Map.copyOf(environment), name, false);
+        StreamerProcess.Running backfill = null;
         long seed = System.nanoTime();
         var random = new Random(seed);
         try (var exporterForHttp = FakeDcgmExporter.varying("scraped-http", "mtv5-dgx1-hgpu-001");
@@ -83,6 +89,21 @@ public abstract class CrashRecoverySystemTest {
                         name + "-scrape-http", server, "http", exporterForHttp, SCRAPE_INTERVAL);
                 var scrapingOverWebSocket = StreamerProcess.scrape(
                         name + "-scrape-websocket", server, "websocket", exporterForWebSocket, SCRAPE_INTERVAL)) {
+            // The sample once more at its own time (July 2025), at a pace that spans the first kills: late points of
+            // an hour the server packs into blocks, and merges into them as they come.
+            backfill = StreamerProcess.start(
+                    name + "-backfill",
+                    "--backfill",
+                    "--csv-path",
+                    TelemetryCsv.sample().toString(),
+                    "--url",
+                    server.baseUrl(),
+                    "--instance-id",
+                    name + "-backfill",
+                    "--rate",
+                    "300",
+                    "--batch-size",
+                    "200");
             for (int kill = 0; kill < KILLS; kill++) {
                 long after = random.nextLong(2_000, 5_000);
                 System.out.printf("%s: kill %d of %d after %d ms (seed %d)%n", name, kill + 1, KILLS, after, seed);
@@ -122,23 +143,44 @@ public abstract class CrashRecoverySystemTest {
                     },
                     rows -> rows.stream().allMatch(count -> count > 0));
             List<Long> acknowledgedBy = stopped(overHttp, overWebSocket, scrapingOverHttp, scrapingOverWebSocket);
+            long stoppedAt = System.nanoTime();
+            long backfilled = backfill.finished().rowsAcked();
             long acknowledged =
-                    acknowledgedBy.stream().mapToLong(Long::longValue).sum();
+                    acknowledgedBy.stream().mapToLong(Long::longValue).sum() + backfilled;
 
             QueueProgress.awaitCollectorsCaughtUp(server);
-            // The end of the minute of the first point stored: the rollups must be built past it.
-            long firstMinuteEnd = Math.floorDiv(firstPointSeconds(server), 60) * 60 + 60;
+            // The end of the minute of the first point scraped (the sample's GPUs have backfilled points too): the
+            // rollups must be built past it; and the backfilled hour packed, every late point of it merged.
+            long firstMinuteEnd = Math.floorDiv(
+                                    firstPointSeconds(
+                                            server, exporterForHttp.uuidPrefix(), exporterForWebSocket.uuidPrefix()),
+                                    60)
+                            * 60
+                    + 60;
             Poll.until(
-                    "the rollups built past the first minute of the kills, no hour stale",
+                    "the rollups built past the first minute of the kills, no hour stale, the backfilled hour packed",
                     Duration.ofSeconds(90),
                     Duration.ofMillis(500),
                     () -> ServerMetrics.scrape(server),
                     metrics -> metrics.value("telemetry_rollups_built_until_seconds") >= firstMinuteEnd
-                            && metrics.value("telemetry_rollup_stale_buckets") == 0);
+                            && metrics.value("telemetry_rollup_stale_buckets") == 0
+                            && metrics.value("telemetry_compacted_until_seconds") >= BACKFILLED_HOUR_END);
+            System.out.printf(
+                    "%s: rollups built, the backfill packed %d ms after the streamers stopped%n",
+                    name, Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis());
             server.close();
 
             StoredTelemetry stored = database.read();
+            System.out.printf(
+                    "%s: %d points stored, %d of them packed into blocks (%d backfilled)%n",
+                    name, stored.points(), stored.packed(), backfilled);
             assertThat(stored.points()).as("points stored vs rows acknowledged").isEqualTo(acknowledged);
+            assertThat(stored.doubled())
+                    .as("points stored twice (as a row and in a block)")
+                    .isZero();
+            assertThat(stored.packed())
+                    .as("the backfilled points, packed into blocks")
+                    .isEqualTo(backfilled);
             LogAudit audit = database.audit();
             assertThat(audit.differences()).as("log against stored rows").isEmpty();
             assertThat(audit.loggedRows()).as("rows in the queue's log").isEqualTo(acknowledged);
@@ -152,26 +194,18 @@ public abstract class CrashRecoverySystemTest {
                     Instant.EPOCH.plus(rollups.builtMicros(), ChronoUnit.MICROS),
                     rollups.minutes(),
                     rollups.hours());
-            assertThat(rollups.minutes()).as("minutes rolled up").isPositive();
+            assertThat(rollups.minutes())
+                    .as("minutes rolled up: the backfilled one of each series, and the live ones")
+                    .isGreaterThan((int) backfilled);
             assertThat(rollups.differences()).as("rollups against the points").isEmpty();
             assertStoredOnceAsServed(database, exporterForHttp, acknowledgedBy.get(2));
             assertStoredOnceAsServed(database, exporterForWebSocket, acknowledgedBy.get(3));
         } finally {
+            if (backfill != null) {
+                backfill.close();
+            }
             server.close();
         }
-    }
-
-    /** The time of the first point stored, of any GPU (their first reports), in epoch seconds. */
-    private static long firstPointSeconds(RunningServer server) throws Exception {
-        var gpus = Http.get(server, "/api/v1/gpus?limit=10000");
-        assertThat(gpus.statusCode()).as(gpus.body()).isEqualTo(200);
-        Matcher firstSeen = Pattern.compile("\"firstSeen\":\"([^\"]+)\"").matcher(gpus.body());
-        long first = Long.MAX_VALUE;
-        while (firstSeen.find()) {
-            first = Math.min(first, Instant.parse(firstSeen.group(1)).getEpochSecond());
-        }
-        assertThat(first).as("a GPU listed").isLessThan(Long.MAX_VALUE);
-        return first;
     }
 
     /**
@@ -191,6 +225,24 @@ public abstract class CrashRecoverySystemTest {
         assertThat(stored.differences(exporter, SCRAPE_INTERVAL.plusSeconds(1)))
                 .as("scrapes of %s stored against those served", exporter.uuidPrefix())
                 .isEmpty();
+    }
+
+    /** The time of the first point stored of the GPUs whose UUIDs begin so (their first reports), in epoch seconds. */
+    private static long firstPointSeconds(RunningServer server, String... uuidPrefixes) throws Exception {
+        var gpus = Http.get(server, "/api/v1/gpus?limit=10000");
+        assertThat(gpus.statusCode()).as(gpus.body()).isEqualTo(200);
+        Matcher gpu = Pattern.compile("\\{[^{}]*\"uuid\":\"([^\"]+)\"[^{}]*\"firstSeen\":\"([^\"]+)\"")
+                .matcher(gpus.body());
+        long first = Long.MAX_VALUE;
+        while (gpu.find()) {
+            for (String prefix : uuidPrefixes) {
+                if (gpu.group(1).startsWith(prefix)) {
+                    first = Math.min(first, Instant.parse(gpu.group(2)).getEpochSecond());
+                }
+            }
+        }
+        assertThat(first).as("a GPU listed").isLessThan(Long.MAX_VALUE);
+        return first;
     }
 
     /** Stops the streamers as an operator would, all at once; answers the rows each had acknowledged. */

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Row by row, what the queue's log holds against what the collectors stored, read straight from the database, by
+ * Row by row, what the queue's log holds against what the collectors stored (rows and blocks), read straight from the database, by
  * (GPU, metric, time, value): where they differ, it says on which side of the queue the row went missing or changed
  * (never appended, or appended and not stored, or stored with another value) and in which record. The log is what the
  * server acknowledged: it answers a batch only once the batch's records are committed to it. A row of a sample GPU
@@ -69,23 +69,17 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
                     }
                 }
             }
-            long storedRows = 0;
-            try (Statement statement = connection.createStatement()) {
-                statement.setFetchSize(10_000);
-                try (ResultSet rs =
-                        statement.executeQuery("SELECT gpu_uuid, metric, time_us, metric_value FROM telemetry_point")) {
-                    while (rs.next()) {
-                        storedRows++;
-                        String key = key(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4));
-                        List<String> records = logged.get(key);
-                        if (records == null || records.isEmpty()) {
-                            differences.add("stored, not (or no more often) in the log: " + key);
-                        } else {
-                            records.remove(records.size() - 1);
-                        }
-                    }
+            long[] storedRows = {0};
+            StoredPoints.forEach(connection, point -> {
+                storedRows[0]++;
+                String key = key(point.gpu(), point.metric(), point.timeMicros(), point.value());
+                List<String> records = logged.get(key);
+                if (records == null || records.isEmpty()) {
+                    differences.add("stored, not (or no more often) in the log: " + key);
+                } else {
+                    records.remove(records.size() - 1);
                 }
-            }
+            });
             logged.forEach((key, records) ->
                     records.forEach(record -> differences.add("in the log, not stored: " + key + " in " + record)));
             Set<String> storedEnds = new HashSet<>();
@@ -103,7 +97,7 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
                     .filter(end -> !loggedEnds.contains(end))
                     .forEach(end -> differences.add("a series' end stored, not in the log: " + end));
             connection.rollback();
-            return new LogAudit(loggedRows, storedRows, differences.subList(0, Math.min(SHOWN, differences.size())));
+            return new LogAudit(loggedRows, storedRows[0], differences.subList(0, Math.min(SHOWN, differences.size())));
         }
     }
 

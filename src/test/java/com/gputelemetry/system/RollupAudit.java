@@ -7,13 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The rollups against the points they were built from, read straight from the tables: every minute and hour of every
+ * The rollups against the points they were built from (rows and blocks), read straight from the tables: every minute and hour of every
  * series before {@code built_us} holds exactly its points' count, sum, min, max, first and last value, and no rollup
  * stands for points that are not there. What a build killed half-way, or a late point counted twice, would break.
  */
@@ -38,15 +39,20 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
             }
             Map<String, double[]> minutes = new HashMap<>();
             Map<String, double[]> hours = new HashMap<>();
-            try (ResultSet rs = statement.executeQuery("SELECT gpu_uuid, metric, COALESCE(workload_id, 0), time_us,"
-                    + " metric_value FROM telemetry_point WHERE time_us < " + built + " ORDER BY time_us, id")) {
-                while (rs.next()) {
-                    String series = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3);
-                    long time = rs.getLong(4);
-                    double value = rs.getDouble(5);
-                    include(minutes, series + " @" + Math.floorDiv(time, MINUTE) * MINUTE, time, value);
-                    include(hours, series + " @" + Math.floorDiv(time, HOUR) * HOUR, time, value);
+            List<StoredPoints.Point> points = new ArrayList<>();
+            StoredPoints.forEach(connection, point -> {
+                if (point.timeMicros() < built) {
+                    points.add(point);
                 }
+            });
+            // In time order (then id): a later point is the last, also at an equal time (as the rollups take it).
+            points.sort(
+                    Comparator.comparingLong(StoredPoints.Point::timeMicros).thenComparingLong(StoredPoints.Point::id));
+            for (StoredPoints.Point point : points) {
+                String series = point.gpu() + " " + point.metric() + " " + point.workload();
+                long time = point.timeMicros();
+                include(minutes, series + " @" + Math.floorDiv(time, MINUTE) * MINUTE, time, point.value());
+                include(hours, series + " @" + Math.floorDiv(time, HOUR) * HOUR, time, point.value());
             }
             List<String> differences = new ArrayList<>();
             compare("telemetry_rollup_1m", minutes, statement, built, differences);

@@ -5,19 +5,32 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 
-/** Reads the telemetry table straight from the database, to check what the server stored, not what it says. */
-record StoredTelemetry(long points, long distinctPoints, long gpus) {
+/**
+ * Reads the stored points straight from the database (rows and blocks), to check what the server stored, not what it
+ * says.
+ *
+ * @param packed the points in blocks
+ * @param doubled points (by id) stored twice: in a row and a block, or in two blocks
+ */
+record StoredTelemetry(long points, long distinctPoints, long gpus, long packed, long doubled) {
 
     static StoredTelemetry read(String jdbcUrl, String user, String password) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
                 Statement statement = connection.createStatement()) {
+            Set<Long> ids = new HashSet<>();
+            Set<String> distinct = new HashSet<>();
+            long[] counts = new long[3]; // points, packed, doubled
+            StoredPoints.forEach(connection, point -> {
+                counts[0]++;
+                counts[1] += point.packed() ? 1 : 0;
+                counts[2] += ids.add(point.id()) ? 0 : 1;
+                distinct.add(point.gpu() + " " + point.metric() + " " + point.timeMicros());
+            });
             return new StoredTelemetry(
-                    single(statement, "SELECT COUNT(*) FROM telemetry_point"),
-                    single(
-                            statement,
-                            "SELECT COUNT(*) FROM (SELECT DISTINCT gpu_uuid, metric, time_us FROM telemetry_point) d"),
-                    single(statement, "SELECT COUNT(*) FROM gpu"));
+                    counts[0], distinct.size(), single(statement, "SELECT COUNT(*) FROM gpu"), counts[1], counts[2]);
         }
     }
 

@@ -205,6 +205,11 @@ public final class StreamerProcess {
             return exitedCleanly(stop());
         }
 
+        /** Waits for a streamer that ends by itself (at the end of its input), which must have exited cleanly. */
+        Summary finished() throws IOException, InterruptedException {
+            return exitedCleanly(awaitExit());
+        }
+
         private static Summary exitedCleanly(Result result) {
             assertThat(result.exitCode())
                     .as("streamer exit; stderr:%n%s", result.stderr())

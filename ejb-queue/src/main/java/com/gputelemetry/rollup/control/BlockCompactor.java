@@ -98,6 +98,30 @@ public class BlockCompactor {
             throw new IllegalArgumentException(
                     "compacting up to " + toMicros + ", beyond " + progress.compactingMicros());
         }
+        int[] packed = {0};
+        pack(gpu, fromMicros, toMicros).values().forEach(points -> packed[0] += points.rows());
+        return packed[0];
+    }
+
+    /**
+     * Packs a GPU's points of one hour, late points of a packed hour, into their blocks (made where a series has none
+     * there yet) and deletes them, in the caller's transaction (which holds the progress row's lock).
+     *
+     * @return every point of that hour of each series that had points to pack, by series id
+     */
+    @TransactionAttribute(TransactionAttributeType.MANDATORY)
+    public Map<Long, PackedPoints> mergeLate(String gpu, long hourMicros) {
+        Map<Long, PackedPoints> merged = new HashMap<>();
+        pack(gpu, hourMicros, hourMicros + PointBlock.MICROS)
+                .forEach((key, points) -> merged.put(key.seriesId(), points.all()));
+        return merged;
+    }
+
+    /** What {@link #pack} did to a block: the rows it packed, and all its points now. */
+    private record Packed(int rows, PackedPoints all) {}
+
+    /** Reads a GPU's rows in [from, to), merges them into their blocks, deletes them. */
+    private Map<PointBlock.Key, Packed> pack(String gpu, long fromMicros, long toMicros) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT id, metric, COALESCE(workload_id, 0), time_us, metric_value,"
                         + " source_time_us FROM telemetry_point WHERE gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3"
@@ -107,7 +131,7 @@ public class BlockCompactor {
                 .setParameter(3, toMicros)
                 .getResultList();
         if (rows.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         Map<PointBlock.Key, PackedPoints> packs = new LinkedHashMap<>();
         Map<Long, TelemetrySeries> series = new HashMap<>();
@@ -130,66 +154,31 @@ public class BlockCompactor {
                                 + " AND b.hourMicros < :to",
                         PointBlock.class)
                 .setParameter("series", List.copyOf(series.keySet()))
-                .setParameter("from", fromMicros)
+                .setParameter("from", PointBlock.hourOf(fromMicros))
                 .setParameter("to", toMicros)
                 .getResultList()
                 .forEach(block -> stored.put(new PointBlock.Key(block.seriesId(), block.hourMicros()), block));
+        Map<PointBlock.Key, Packed> packed = new HashMap<>();
         packs.forEach((key, points) -> {
             PointBlock block = stored.get(key);
+            PackedPoints all = points;
             if (block == null) {
                 em.persist(new PointBlock(key.seriesId(), key.hourMicros(), points));
             } else {
-                block.store(block.points().merge(points));
+                all = block.points().merge(points);
+                block.store(all);
             }
+            packed.put(key, new Packed(points.size(), all));
         });
         delete(ids);
-        progress.movedIntoBlocks();
-        return rows.size();
+        em.find(RollupProgress.class, RollupProgress.ID).movedIntoBlocks();
+        return packed;
     }
 
     /** Records that everything before the stretch's end is compacted, but late points. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void finish(Stretch stretch) {
         lockedProgress().compactedUpTo(stretch.toMicros());
-    }
-
-    /**
-     * Merges a series' points of one hour into the hour's block and deletes them, in the caller's transaction (which
-     * holds the progress row's lock).
-     *
-     * @return every point of the series in that hour
-     */
-    @TransactionAttribute(TransactionAttributeType.MANDATORY)
-    public PackedPoints mergeLate(PointBlock block, String gpu, String metric, long workload) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT id, time_us, metric_value, source_time_us FROM"
-                        + " telemetry_point WHERE gpu_uuid = ?1 AND metric = ?2 AND "
-                        + (workload == TelemetrySeries.NO_WORKLOAD
-                                ? "(workload_id IS NULL OR workload_id = ?3)"
-                                : "workload_id = ?3")
-                        + " AND time_us >= ?4 AND time_us < ?5 ORDER BY time_us, id")
-                .setParameter(1, gpu)
-                .setParameter(2, metric)
-                .setParameter(3, workload)
-                .setParameter(4, block.hourMicros())
-                .setParameter(5, block.hourMicros() + PointBlock.MICROS)
-                .getResultList();
-        PackedPoints points = block.points();
-        if (rows.isEmpty()) {
-            return points;
-        }
-        PackedPoints late = PackedPoints.empty();
-        List<Long> ids = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            long id = ((Number) row[0]).longValue();
-            late.add(id, ((Number) row[1]).longValue(), ((Number) row[2]).doubleValue(), sourceTime(row[3]));
-            ids.add(id);
-        }
-        PackedPoints merged = points.merge(late);
-        block.store(merged);
-        delete(ids);
-        em.find(RollupProgress.class, RollupProgress.ID).movedIntoBlocks();
-        return merged;
     }
 
     /** Deletes the points packed, by id: a point stored meanwhile in the same time stays, for the next step. */

@@ -125,7 +125,7 @@ public class RollupBuilder {
             progress = em.find(RollupProgress.class, RollupProgress.ID); // build() cleared the persistence context
             progress.builtUpTo(to);
         }
-        int stale = recomputeStale(progress.builtMicros());
+        int stale = recomputeStale(progress.builtMicros(), progress.compactingMicros());
         return progress.builtMicros() < Math.min(upTo, progress.closedMicros()) || stale == STALE_MARKS_PER_STEP;
     }
 
@@ -222,7 +222,7 @@ public class RollupBuilder {
      *
      * @return how many marks of stale hours it read
      */
-    private int recomputeStale(long built) {
+    private int recomputeStale(long built, long compacting) {
         @SuppressWarnings("unchecked")
         List<Object[]> marks = em.createNativeQuery("SELECT id, gpu_uuid, metric, workload_id, hour_us"
                         + " FROM telemetry_rollup_stale WHERE hour_us < ?1 ORDER BY hour_us, id")
@@ -236,6 +236,9 @@ public class RollupBuilder {
                             key -> new ArrayList<>())
                     .add(((Number) mark[0]).longValue());
         }
+        // A packed hour's late points go into its blocks first, all of a GPU's at once, and it is recomputed from
+        // there.
+        Map<List<Object>, Map<Long, PackedPoints>> packed = new HashMap<>();
         for (var stale : hours.entrySet()) {
             String gpu = (String) stale.getKey().get(0);
             String metric = (String) stale.getKey().get(1);
@@ -243,10 +246,19 @@ public class RollupBuilder {
             long hour = (Long) stale.getKey().get(3);
             long end = Math.min(hour + HourRollup.MICROS, built);
             long series = TelemetrySeries.idOf(gpu, metric, workload);
-            PointBlock block = em.find(PointBlock.class, new PointBlock.Key(series, hour));
-            Collection<MinuteRollup> recomputed = block == null
-                    ? minutes(gpu, metric, workload, hour, end).values()
-                    : minutes(series, compactor.mergeLate(block, gpu, metric, workload), end);
+            Collection<MinuteRollup> recomputed;
+            if (hour < compacting) {
+                PackedPoints points = packed.computeIfAbsent(List.of(gpu, hour), any -> compactor.mergeLate(gpu, hour))
+                        .get(series);
+                if (points == null) {
+                    // Nothing of this series to pack (a step before packed it): its block as it is.
+                    PointBlock block = em.find(PointBlock.class, new PointBlock.Key(series, hour));
+                    points = block == null ? PackedPoints.empty() : block.points();
+                }
+                recomputed = minutes(series, points, end);
+            } else {
+                recomputed = minutes(gpu, metric, workload, hour, end).values();
+            }
             for (MinuteRollup fresh : recomputed) {
                 MinuteRollup stored =
                         em.find(MinuteRollup.class, new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
