@@ -20,6 +20,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,53 +230,97 @@ public class RollupBuilder {
                 .setParameter(1, built)
                 .setMaxResults(STALE_MARKS_PER_STEP)
                 .getResultList();
-        Map<List<Object>, List<Long>> hours = new LinkedHashMap<>();
+        // By GPU and hour: the series marked, and the marks read.
+        Map<List<Object>, Map<List<Object>, List<Long>>> hours = new LinkedHashMap<>();
         for (Object[] mark : marks) {
-            hours.computeIfAbsent(
-                            List.of(mark[1], mark[2], ((Number) mark[3]).longValue(), ((Number) mark[4]).longValue()),
-                            key -> new ArrayList<>())
+            hours.computeIfAbsent(List.of(mark[1], ((Number) mark[4]).longValue()), key -> new LinkedHashMap<>())
+                    .computeIfAbsent(List.of(mark[2], ((Number) mark[3]).longValue()), key -> new ArrayList<>())
                     .add(((Number) mark[0]).longValue());
         }
-        // A packed hour's late points go into its blocks first, all of a GPU's at once, and it is recomputed from
-        // there.
-        Map<List<Object>, Map<Long, PackedPoints>> packed = new HashMap<>();
         for (var stale : hours.entrySet()) {
             String gpu = (String) stale.getKey().get(0);
-            String metric = (String) stale.getKey().get(1);
-            long workload = (Long) stale.getKey().get(2);
-            long hour = (Long) stale.getKey().get(3);
-            long end = Math.min(hour + HourRollup.MICROS, built);
-            long series = TelemetrySeries.idOf(gpu, metric, workload);
-            Collection<MinuteRollup> recomputed;
-            if (hour < compacting) {
-                PackedPoints points = packed.computeIfAbsent(List.of(gpu, hour), any -> compactor.mergeLate(gpu, hour))
-                        .get(series);
-                if (points == null) {
-                    // Nothing of this series to pack (a step before packed it): its block as it is.
-                    PointBlock block = em.find(PointBlock.class, new PointBlock.Key(series, hour));
-                    points = block == null ? PackedPoints.empty() : block.points();
-                }
-                recomputed = minutes(series, points, end);
-            } else {
-                recomputed = minutes(gpu, metric, workload, hour, end).values();
-            }
-            for (MinuteRollup fresh : recomputed) {
-                MinuteRollup stored =
-                        em.find(MinuteRollup.class, new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
-                if (stored == null) {
-                    em.persist(fresh);
-                } else {
-                    stored.recomputedAs(fresh);
-                }
-            }
-            recomputeHour(series, hour, end);
+            long hour = (Long) stale.getKey().get(1);
+            recomputeHour(gpu, hour, Math.min(hour + HourRollup.MICROS, built), hour < compacting, stale.getValue());
             // The marks read, not the hour's: a mark committed after the points were read stays for the next step.
             em.createNativeQuery("DELETE FROM telemetry_rollup_stale WHERE id IN ("
-                            + stale.getValue().stream().map(String::valueOf).collect(Collectors.joining(","))
+                            + stale.getValue().values().stream()
+                                    .flatMap(List::stream)
+                                    .map(String::valueOf)
+                                    .collect(Collectors.joining(","))
                             + ")")
                     .executeUpdate();
         }
         return marks.size();
+    }
+
+    /**
+     * Recomputes the rollups of some series of a GPU in one hour (up to {@code end}): the minutes that have points
+     * afresh, then the hour from its minutes. A packed hour's late points go into its blocks first, all of the GPU's
+     * at once, and it is recomputed from there.
+     *
+     * @param series the series, as their metric and workload
+     */
+    private void recomputeHour(String gpu, long hour, long end, boolean packed, Map<List<Object>, ?> series) {
+        Map<Long, PackedPoints> merged = packed ? compactor.mergeLate(gpu, hour) : Map.of();
+        List<Long> ids = new ArrayList<>();
+        List<MinuteRollup> recomputed = new ArrayList<>();
+        for (List<Object> name : series.keySet()) {
+            String metric = (String) name.get(0);
+            long workload = (Long) name.get(1);
+            long id = TelemetrySeries.idOf(gpu, metric, workload);
+            ids.add(id);
+            if (!packed) {
+                recomputed.addAll(minutes(gpu, metric, workload, hour, end).values());
+                continue;
+            }
+            PackedPoints points = merged.get(id);
+            if (points == null) {
+                // Nothing of this series to pack (a step before packed it): its block as it is.
+                PointBlock block = em.find(PointBlock.class, new PointBlock.Key(id, hour));
+                points = block == null ? PackedPoints.empty() : block.points();
+            }
+            recomputed.addAll(minutes(id, points, end));
+        }
+        Map<Rollup.Key, MinuteRollup> minutes = new HashMap<>();
+        em.createQuery(
+                        "SELECT m FROM MinuteRollup m WHERE m.seriesId IN :series AND m.bucketMicros >= :hour"
+                                + " AND m.bucketMicros < :end",
+                        MinuteRollup.class)
+                .setParameter("series", ids)
+                .setParameter("hour", hour)
+                .setParameter("end", end)
+                .getResultList()
+                .forEach(minute -> minutes.put(new Rollup.Key(minute.seriesId(), minute.bucketMicros()), minute));
+        for (MinuteRollup fresh : recomputed) {
+            MinuteRollup stored = minutes.get(new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
+            if (stored == null) {
+                em.persist(fresh);
+                minutes.put(new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()), fresh);
+            } else {
+                stored.recomputedAs(fresh);
+            }
+        }
+        Map<Long, HourRollup> hours = new HashMap<>();
+        em.createQuery(
+                        "SELECT h FROM HourRollup h WHERE h.seriesId IN :series AND h.bucketMicros = :hour",
+                        HourRollup.class)
+                .setParameter("series", ids)
+                .setParameter("hour", hour)
+                .getResultList()
+                .forEach(stored -> hours.put(stored.seriesId(), stored));
+        Map<Long, List<MinuteRollup>> bySeries = minutes.values().stream()
+                .sorted(Comparator.comparingLong(MinuteRollup::bucketMicros))
+                .collect(Collectors.groupingBy(MinuteRollup::seriesId));
+        bySeries.forEach((id, ofSeries) -> {
+            HourRollup fresh = new HourRollup(ofSeries.get(0));
+            ofSeries.subList(1, ofSeries.size()).forEach(fresh::include);
+            HourRollup stored = hours.get(id);
+            if (stored == null) {
+                em.persist(fresh);
+            } else {
+                stored.recomputedAs(fresh);
+            }
+        });
     }
 
     /** The minutes of a series' points before {@code end}, in (time, id) order: first and last as the database's. */
@@ -291,28 +336,6 @@ public class RollupBuilder {
             }
         }
         return minutes.values();
-    }
-
-    private void recomputeHour(long series, long hour, long end) {
-        List<MinuteRollup> minutes = em.createQuery(
-                        "SELECT m FROM MinuteRollup m WHERE m.seriesId = :series AND m.bucketMicros >= :hour"
-                                + " AND m.bucketMicros < :end ORDER BY m.bucketMicros",
-                        MinuteRollup.class)
-                .setParameter("series", series)
-                .setParameter("hour", hour)
-                .setParameter("end", end)
-                .getResultList();
-        if (minutes.isEmpty()) {
-            return;
-        }
-        HourRollup fresh = new HourRollup(minutes.get(0));
-        minutes.subList(1, minutes.size()).forEach(fresh::include);
-        HourRollup stored = em.find(HourRollup.class, new Rollup.Key(series, hour));
-        if (stored == null) {
-            em.persist(fresh);
-        } else {
-            stored.recomputedAs(fresh);
-        }
     }
 
     /**
