@@ -64,9 +64,20 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
     /** @param jvmOptions the server JVM's options; without a heap size among them, 1 GB */
     public static PackagedServer start(Map<String, String> environment, String name, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        var server = prepare(environment, name, jvmOptions);
-        server.restart();
-        return server;
+        for (int attempt = 1; ; attempt++) {
+            var server = prepare(environment, name, jvmOptions);
+            try {
+                server.restart();
+                return server;
+            } catch (IllegalStateException exited) {
+                // A port found free was taken by another process before the server bound it (servers started at
+                // once, streamers' connections): a first start tries other ports. A restart keeps its port.
+                if (attempt == 3 || !server.log().contains("Address already in use")) {
+                    throw exited;
+                }
+                System.out.printf("%s: a port was taken meanwhile; starting on others%n", name);
+            }
+        }
     }
 
     /** Starts the server and answers at once, without waiting for it to be ready: for a start that must fail. */
