@@ -222,9 +222,13 @@ public class StoredSeries implements SeriesSource {
      * only when the GPU reported outside every workload's span.
      */
     private Map<SeriesKey, Labels> candidates(boolean everyPossible) {
+        // The GPUs before their workloads: a delivery moves a GPU's and its workload's ends together, so workloads read
+        // after the GPUs end no earlier than they. (Read the other way round, a GPU that reported in between seemed to
+        // have reported outside every workload, and its series without one was listed too.)
+        List<Gpu> gpus = catalog.everyGpu();
         Map<String, List<GpuWorkload>> workloads = catalog.everyWorkload();
         Map<SeriesKey, Labels> series = new LinkedHashMap<>();
-        for (Gpu gpu : catalog.everyGpu()) {
+        for (Gpu gpu : gpus) {
             Labels labels = labelsOf(gpu);
             List<GpuWorkload> served = workloads.getOrDefault(gpu.getUuid(), List.of());
             boolean withoutWorkload = everyPossible || served.isEmpty() || reportedOutside(gpu, served);
