@@ -15,8 +15,6 @@ public final class PackedPoints {
 
     private static final int FORMAT = 1;
     private static final int MAX_PLACES = 6;
-    /** The widths a non-zero delta is written in, each after a prefix of one more one. */
-    private static final int[] BUCKETS = {7, 14, 24, 40, 64};
 
     private long[] ids;
     private long[] times;
@@ -130,12 +128,12 @@ public final class PackedPoints {
         if (size == 0) {
             return out.toBytes();
         }
-        Values valueCoder = places < 0 ? new Xors() : new Decimals(places);
+        PointCoders.Values valueCoder = places < 0 ? new PointCoders.Xors() : new PointCoders.Decimals(places);
         out.bits(times[0], 64);
         out.bits(ids[0], 64);
         valueCoder.writeFirst(out, values[0]);
-        var timeDeltas = new Deltas();
-        var idDeltas = new Deltas();
+        var timeDeltas = new PointCoders.Deltas();
+        var idDeltas = new PointCoders.Deltas();
         long sourceOffset = writeSource(out, 0, 0);
         for (int i = 1; i < size; i++) {
             timeDeltas.write(out, times[i] - times[i - 1]);
@@ -150,7 +148,7 @@ public final class PackedPoints {
     private int decimalPlaces() {
         int places = 0;
         for (int i = 0; i < size; i++) {
-            while (places <= MAX_PLACES && !Decimals.exact(values[i], places)) {
+            while (places <= MAX_PLACES && !PointCoders.Decimals.exact(values[i], places)) {
                 places++;
             }
             if (places > MAX_PLACES) {
@@ -177,12 +175,12 @@ public final class PackedPoints {
         if (count == 0) {
             return points;
         }
-        Values valueCoder = places < 0 ? new Xors() : new Decimals(places);
+        PointCoders.Values valueCoder = places < 0 ? new PointCoders.Xors() : new PointCoders.Decimals(places);
         long time = in.bits(64);
         long id = in.bits(64);
         double value = valueCoder.readFirst(in);
-        var timeDeltas = new Deltas();
-        var idDeltas = new Deltas();
+        var timeDeltas = new PointCoders.Deltas();
+        var idDeltas = new PointCoders.Deltas();
         long sourceOffset = 0;
         for (int i = 0; i < count; i++) {
             if (i > 0) {
@@ -192,7 +190,7 @@ public final class PackedPoints {
             }
             long source = NO_SOURCE_TIME;
             if (in.bit()) {
-                sourceOffset += unzigzag(readVariable(in));
+                sourceOffset += PointCoders.unzigzag(PointCoders.readVariable(in));
                 source = time + sourceOffset;
             }
             points.ids[i] = id;
@@ -212,180 +210,7 @@ public final class PackedPoints {
         }
         out.bit(true);
         long offset = sourceTimes[index] - times[index];
-        writeVariable(out, zigzag(offset - lastOffset));
+        PointCoders.writeVariable(out, PointCoders.zigzag(offset - lastOffset));
         return offset;
-    }
-
-    /** Deltas of deltas: a steady pace costs one bit. */
-    private static final class Deltas {
-        private long lastDelta;
-
-        void write(BitOutput out, long delta) {
-            writeVariable(out, zigzag(delta - lastDelta));
-            lastDelta = delta;
-        }
-
-        long read(BitInput in) {
-            lastDelta += unzigzag(readVariable(in));
-            return lastDelta;
-        }
-    }
-
-    /** How a block's values are packed, each against the one before. */
-    private interface Values {
-        void writeFirst(BitOutput out, double value);
-
-        double readFirst(BitInput in);
-
-        void write(BitOutput out, double value);
-
-        double read(BitInput in);
-    }
-
-    /**
-     * Values XOR'd with the one before: one bit when equal, else the changed bits, inside the window of the last
-     * change when they fit in it.
-     */
-    private static final class Xors implements Values {
-        private long last;
-        private int leading = -1;
-        private int trailing;
-
-        @Override
-        public void writeFirst(BitOutput out, double value) {
-            last = Double.doubleToRawLongBits(value);
-            out.bits(last, 64);
-        }
-
-        @Override
-        public double readFirst(BitInput in) {
-            last = in.bits(64);
-            return Double.longBitsToDouble(last);
-        }
-
-        @Override
-        public void write(BitOutput out, double value) {
-            long bits = Double.doubleToRawLongBits(value);
-            long xor = bits ^ last;
-            last = bits;
-            if (xor == 0) {
-                out.bit(false);
-                return;
-            }
-            out.bit(true);
-            int lead = Math.min(31, Long.numberOfLeadingZeros(xor));
-            int trail = Long.numberOfTrailingZeros(xor);
-            if (leading >= 0 && lead >= leading && trail >= trailing) {
-                out.bit(false);
-                out.bits(xor >>> trailing, 64 - leading - trailing);
-                return;
-            }
-            out.bit(true);
-            int meaningful = 64 - lead - trail;
-            out.bits(lead, 5);
-            out.bits(meaningful - 1, 6);
-            out.bits(xor >>> trail, meaningful);
-            leading = lead;
-            trailing = trail;
-        }
-
-        @Override
-        public double read(BitInput in) {
-            if (in.bit()) {
-                if (in.bit()) {
-                    leading = (int) in.bits(5);
-                    int meaningful = (int) in.bits(6) + 1;
-                    trailing = 64 - leading - meaningful;
-                }
-                last ^= in.bits(64 - leading - trailing) << trailing;
-            }
-            return Double.longBitsToDouble(last);
-        }
-    }
-
-    /** Values as whole numbers of a power of ten, as deltas: a reading that moves a little costs a little. */
-    private static final class Decimals implements Values {
-        private static final double[] SCALES = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-        private final double scale;
-        private long last;
-
-        Decimals(int places) {
-            scale = SCALES[places];
-        }
-
-        /** Whether the value is that many places' whole number, given back bit for bit (so never -0 or NaN). */
-        static boolean exact(double value, int places) {
-            double scaled = Math.rint(value * SCALES[places]);
-            return Math.abs(scaled) < 0x1p53
-                    && Double.doubleToRawLongBits(((long) scaled) / SCALES[places])
-                            == Double.doubleToRawLongBits(value);
-        }
-
-        private long scaled(double value) {
-            return (long) Math.rint(value * scale);
-        }
-
-        @Override
-        public void writeFirst(BitOutput out, double value) {
-            last = scaled(value);
-            out.bits(last, 64);
-        }
-
-        @Override
-        public double readFirst(BitInput in) {
-            last = in.bits(64);
-            return last / scale;
-        }
-
-        @Override
-        public void write(BitOutput out, double value) {
-            long next = scaled(value);
-            writeVariable(out, zigzag(next - last));
-            last = next;
-        }
-
-        @Override
-        public double read(BitInput in) {
-            last += unzigzag(readVariable(in));
-            return last / scale;
-        }
-    }
-
-    /** 0 in one bit; else a prefix saying how many bits follow: 7, 14, 24, 40 or 64. */
-    private static void writeVariable(BitOutput out, long unsigned) {
-        if (unsigned == 0) {
-            out.bit(false);
-            return;
-        }
-        for (int bucket = 0; bucket < BUCKETS.length - 1; bucket++) {
-            if (unsigned >>> BUCKETS[bucket] == 0) {
-                // bucket + 1 ones and a zero
-                out.bits(((1L << (bucket + 1)) - 1) << 1, bucket + 2);
-                out.bits(unsigned, BUCKETS[bucket]);
-                return;
-            }
-        }
-        out.bits((1L << BUCKETS.length) - 1, BUCKETS.length);
-        out.bits(unsigned, 64);
-    }
-
-    private static long readVariable(BitInput in) {
-        if (!in.bit()) {
-            return 0;
-        }
-        for (int bucket = 0; bucket < BUCKETS.length - 1; bucket++) {
-            if (!in.bit()) {
-                return in.bits(BUCKETS[bucket]);
-            }
-        }
-        return in.bits(64);
-    }
-
-    private static long zigzag(long signed) {
-        return (signed << 1) ^ (signed >> 63);
-    }
-
-    private static long unzigzag(long unsigned) {
-        return (unsigned >>> 1) ^ -(unsigned & 1);
     }
 }

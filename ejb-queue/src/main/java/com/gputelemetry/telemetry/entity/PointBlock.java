@@ -73,10 +73,6 @@ public class PointBlock {
         return hourMicros;
     }
 
-    public int count() {
-        return count;
-    }
-
     public long lastMicros() {
         return lastMicros;
     }
