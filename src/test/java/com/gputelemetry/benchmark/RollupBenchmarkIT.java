@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
+import com.gputelemetry.system.Poll;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
@@ -178,6 +181,8 @@ class RollupBenchmarkIT {
                 }
             }
             // Once the server has stopped: an H2 file is the server's alone while it runs.
+            long totalBytes = store.totalBytes();
+            String retention = removeTheOldestDay(store, database, startMicros);
             String report = report(
                     h2 ? "H2 (file)" : "PostgreSQL 17 (embedded)",
                     gpus,
@@ -186,11 +191,68 @@ class RollupBenchmarkIT {
                     buildSeconds,
                     compactSeconds,
                     sizes(store, points),
-                    store.totalBytes(),
-                    results);
+                    totalBytes,
+                    results,
+                    retention);
             Files.writeString(Path.of("target", "rollup-benchmark.md"), report);
             System.out.println(report);
         }
+    }
+
+    /**
+     * A server started with every tier kept for the month less a day removes the month's oldest day: how long each
+     * tier's deletion took, by the server's own log, checking that nothing of that day is left in any tier.
+     */
+    private static String removeTheOldestDay(BenchmarkStore store, Map<String, String> database, long startMicros)
+            throws Exception {
+        String keep = (DAYS - 1) + "d";
+        var environment = new HashMap<>(database);
+        environment.putAll(Map.of(
+                "TELEMETRY_RETENTION", keep,
+                "TELEMETRY_RETENTION_1M", keep,
+                "TELEMETRY_RETENTION_1H", keep,
+                "TELEMETRY_RETENTION_CHECK_SECONDS", "1",
+                "ROLLUP_INTERVAL_SECONDS", "86400"));
+        Pattern deleted = Pattern.compile(
+                "telemetry retention deleted (\\d+) (points|rows of \\w+) older than \\S+ in (\\d+) ms");
+        Map<String, long[]> tiers;
+        try (var server = PackagedServer.start(
+                Map.copyOf(environment), "rollup-benchmark-retention", List.of("-Xms512m", "-Xmx512m"))) {
+            tiers = Poll.until(
+                    "the oldest day deleted from each tier",
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(1),
+                    () -> {
+                        Map<String, long[]> found = new TreeMap<>();
+                        Matcher matcher = deleted.matcher(server.log());
+                        while (matcher.find()) {
+                            found.putIfAbsent(
+                                    matcher.group(2),
+                                    new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(3))});
+                        }
+                        return found;
+                    },
+                    found -> found.size() == 3);
+        }
+        // Whatever moment the purge ran at, the day's first 23 hours are older than it kept.
+        long gone = startMicros + 23 * HOUR;
+        try (Connection connection = store.connect();
+                Statement statement = connection.createStatement()) {
+            for (String left : List.of(
+                    "SELECT COUNT(*) FROM telemetry_block WHERE hour_us < " + gone,
+                    "SELECT COUNT(*) FROM telemetry_rollup_1m WHERE bucket_us < " + gone,
+                    "SELECT COUNT(*) FROM telemetry_rollup_1h WHERE bucket_us < " + gone)) {
+                try (ResultSet rows = statement.executeQuery(left)) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).as(left).isZero();
+                }
+            }
+        }
+        var out = new StringBuilder("| removing the oldest day by retention (`" + keep
+                + "` for every tier), by the server's log | deleted | ms |\n|---|---|---|\n");
+        tiers.forEach((tier, figures) ->
+                out.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", tier, figures[0], figures[1])));
+        return out.toString();
     }
 
     private static Map<String, String> with(Map<String, String> environment, String name, String value) {
@@ -440,7 +502,8 @@ class RollupBenchmarkIT {
             double compactSeconds,
             String sizes,
             long totalBytes,
-            List<Figures> results) {
+            List<Figures> results,
+            String retention) {
         var out = new StringBuilder(String.format(
                 Locale.ROOT,
                 "Rollups on %s: %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded in %.0f s; the server"
@@ -470,6 +533,6 @@ class RollupBenchmarkIT {
                             ? String.format(Locale.ROOT, "| %s | — | — |%n", f.what())
                             : String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", f.what(), f.p50(), f.p99()));
         }
-        return out.toString();
+        return out.append('\n').append(retention).toString();
     }
 }

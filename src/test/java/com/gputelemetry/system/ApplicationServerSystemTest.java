@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,11 @@ public abstract class ApplicationServerSystemTest {
                 "QUEUE_PARTITIONS_TELEMETRY",
                 Integer.toString(PARTITIONS),
                 "QUEUE_RETENTION_CHECK_SECONDS",
+                "1",
+                // Rollups built every second: a backfilled hour is merged into its blocks at once.
+                "ROLLUP_INTERVAL_SECONDS",
+                "1",
+                "ROLLUP_AFTER_SECONDS",
                 "1",
                 // A stable name: restarted after a kill, the server takes its partitions back at once.
                 "QUEUE_INSTANCE_ID",
@@ -240,6 +246,79 @@ public abstract class ApplicationServerSystemTest {
                             .isPositive());
         }
     }
+
+    /**
+     * The sample again at its own time (July 2025): late points of an hour long closed, which the server packs into
+     * blocks (written and read by this server's JPA provider), and serves from there as it was sent, a few points a
+     * page across equal timestamps, and summarised.
+     */
+    @Test
+    @Order(47)
+    void aBackfilledHourIsPackedIntoBlocksAndServedAsSent() throws Exception {
+        var run = StreamerProcess.run(
+                server.name + "-backfill",
+                "--backfill",
+                "--url",
+                server.baseUrl(),
+                "--token",
+                INGEST_TOKEN,
+                "--interval",
+                "0ms",
+                "--batch-size",
+                "1000");
+        assertThat(run.exitCode())
+                .as("streamer exit; stderr:%n%s", run.stderr())
+                .isZero();
+        assertThat(run.summary().rowsAcked()).isEqualTo(TelemetryCsv.SAMPLE_ROWS);
+        acknowledged += run.summary().rowsAcked();
+        QueueProgress.awaitCollectorsCaughtUp(server);
+        StoredTelemetry stored = Poll.until(
+                "the backfilled points packed into blocks",
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                () -> postgres.storedTelemetry(),
+                telemetry -> telemetry.packed() == TelemetryCsv.SAMPLE_ROWS);
+        assertThat(stored.doubled()).as("points both a row and in a block").isZero();
+        assertStoredExactlyOnceAsAcknowledged();
+
+        String uuid = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
+        String window = "start_time=2025-07-18T20:00:00Z&end_time=2025-07-18T21:00:00Z";
+        List<PipelineSystemTest.Point> served = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = Http.getJson(
+                    server,
+                    "/api/v1/gpus/" + uuid + "/telemetry?limit=3&" + window
+                            + (cursor == null ? "" : "&cursor=" + cursor),
+                    PipelineSystemTest.Series.class);
+            served.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        assertThat(served).as("the GPU's ten points, three a page").hasSize(10);
+        assertThat(served)
+                .extracting(point -> Instant.parse(point.timestamp()))
+                .as("in time order")
+                .isSorted();
+        assertThat(served).allSatisfy(point -> assertThat(point.value())
+                .as(point.metric())
+                .isEqualTo(TelemetryCsv.sampleValue(uuid, point.metric())));
+        assertThat(served).extracting(PipelineSystemTest.Point::metric).doesNotHaveDuplicates();
+
+        var summary = Http.getJson(
+                server,
+                "/api/v1/gpus/" + uuid + "/telemetry/summary?metric=DCGM_FI_DEV_POWER_USAGE&step=1h&" + window,
+                SeriesSummary.class);
+        double power = TelemetryCsv.sampleValue(uuid, "DCGM_FI_DEV_POWER_USAGE");
+        assertThat(summary.items())
+                .as("the hour of the GPU's one power reading")
+                .singleElement()
+                .satisfies(bucket -> assertThat(List.of(bucket.count(), bucket.min(), bucket.max(), bucket.avg()))
+                        .isEqualTo(List.of(1L, power, power, power)));
+    }
+
+    public record SummaryBucket(String metric, String start, double min, double max, double avg, long count) {}
+
+    public record SeriesSummary(List<SummaryBucket> items) {}
 
     /**
      * A second run on the running server gives it admin and read tokens: reads need one now, and the admin token

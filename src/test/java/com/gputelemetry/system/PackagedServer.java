@@ -131,7 +131,7 @@ public final class PackagedServer implements RunningServer, AutoCloseable {
     }
 
     /** What the server has logged so far. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

@@ -130,6 +130,52 @@ class GpuApiIT {
         assertProblem("/api/v1/gpus/" + TelemetryCsv.newGpu(), 404, null);
     }
 
+    /**
+     * The newest values are read for the GPUs that reported lately in one statement over their last minutes; what is
+     * not found there is looked up series by series: a metric last reported a day before, a GPU that stopped a week
+     * before the others. Of points at one time, the one stored last is the newest.
+     */
+    @Test
+    void theLatestValuesAreEachSeriesNewestPointHoweverLongAgoItCame() throws Exception {
+        String host = TelemetryCsv.unique("latest");
+        String reporting = TelemetryCsv.newGpu();
+        String stopped = TelemetryCsv.newGpu();
+        String csv = TelemetryCsv.HEADER
+                + TelemetryCsv.row(T0.minus(Duration.ofDays(1)), POWER, 0, reporting, "H100", host, 100, "")
+                + TelemetryCsv.row(T0, TEMP, 0, reporting, "H100", host, 50, "")
+                + TelemetryCsv.row(T0.plusSeconds(30), TEMP, 0, reporting, "H100", host, 51, "")
+                + TelemetryCsv.row(T0.plusSeconds(30), TEMP, 0, reporting, "H100", host, 52, "")
+                + TelemetryCsv.row(T0.minus(Duration.ofDays(7)), TEMP, 1, stopped, "H100", host, 40, "")
+                + TelemetryCsv.row(T0.minus(Duration.ofDays(7)), POWER, 1, stopped, "H100", host, 200, "");
+        ingestAndWait(csv, 6);
+
+        JsonArray items = json("/api/v1/telemetry/latest?metric=" + TEMP + "&metric=" + POWER + "&hostname=" + host)
+                .getJsonArray("items");
+        List<String> latest = new ArrayList<>();
+        for (JsonValue item : items) {
+            JsonObject gpu = item.asJsonObject();
+            for (JsonValue value : gpu.getJsonArray("latest")) {
+                JsonObject point = value.asJsonObject();
+                latest.add((gpu.getString("uuid").equals(reporting) ? "reporting " : "stopped ")
+                        + point.getString("metric") + " " + point.getString("timestamp") + " "
+                        + point.getJsonNumber("value").doubleValue());
+            }
+        }
+        assertThat(latest)
+                .containsExactlyInAnyOrder(
+                        "reporting " + TEMP + " " + T0.plusSeconds(30) + " 52.0",
+                        "reporting " + POWER + " " + T0.minus(Duration.ofDays(1)) + " 100.0",
+                        "stopped " + TEMP + " " + T0.minus(Duration.ofDays(7)) + " 40.0",
+                        "stopped " + POWER + " " + T0.minus(Duration.ofDays(7)) + " 200.0");
+        JsonArray detail = json("/api/v1/gpus/" + reporting).getJsonArray("latest");
+        assertThat(detail.getJsonObject(0).getJsonNumber("value").doubleValue())
+                .as("the GPU's own newest temperature (metrics in name order)")
+                .isEqualTo(52.0);
+        assertThat(detail.getJsonObject(1).getJsonNumber("value").doubleValue())
+                .as("the GPU's own newest power")
+                .isEqualTo(100.0);
+    }
+
     @Test
     void boundsAreInclusiveAndMetricAndOrderSelectThePoints() throws Exception {
         String uuid = TelemetryCsv.newGpu();

@@ -12,6 +12,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,40 +55,65 @@ public class Summaries {
     public List<Bucket> of(String uuid, String metric, long fromMicros, long toMicros, long stepMicros) {
         // Read again when a compaction moved points into blocks meanwhile: such a point may have been counted twice.
         for (int attempt = 1; ; attempt++) {
-            PointBlocks.Bound bound = blocks.bound();
-            List<Bucket> summary = read(uuid, metric, fromMicros, toMicros, stepMicros, bound);
-            if (attempt == READS || blocks.bound().compactions() == bound.compactions()) {
-                return summary;
+            Window window = window(uuid, metric, fromMicros, toMicros);
+            Map<Long, Partial> buckets = new TreeMap<>();
+            boolean readBlocks = read(uuid, metric, window, stepMicros, buckets);
+            if (!readBlocks || attempt == READS || blocks.bound().compactions() == window.bound.compactions()) {
+                return buckets.entrySet().stream()
+                        .map(bucket -> bucket.getValue().toBucket(bucket.getKey() * stepMicros))
+                        .toList();
             }
         }
     }
 
-    private List<Bucket> read(
-            String uuid, String metric, long fromMicros, long toMicros, long stepMicros, PointBlocks.Bound bound) {
-        Map<Long, Partial> buckets = new TreeMap<>();
-        Points points = new Points(uuid, metric, stepMicros, bound, buckets);
-        long built = em.find(RollupProgress.class, RollupProgress.ID).builtMicros();
+    /**
+     * What a summary reads, found in one query: the window, its whole minutes [start, end) up to what is built,
+     * whether the series has a stale hour there, and how far the blocks reach.
+     */
+    private record Window(
+            long fromMicros, long toMicros, long start, long end, boolean stale, PointBlocks.Bound bound) {}
+
+    private Window window(String uuid, String metric, long fromMicros, long toMicros) {
         long start = Math.floorDiv(fromMicros + MINUTE - 1, MINUTE) * MINUTE;
-        long end = Math.min(Math.floorDiv(toMicros + 1, MINUTE) * MINUTE, built);
-        if (stepMicros % MINUTE != 0 || start >= end || hasStaleHours(uuid, metric, fromMicros, end)) {
-            points.read(fromMicros, toMicros + 1);
+        long wholeEnd = Math.floorDiv(toMicros + 1, MINUTE) * MINUTE;
+        Object[] row = (Object[]) em.createNativeQuery("SELECT p.built_us, p.compacting_us, p.compactions,"
+                        + " (SELECT COUNT(*) FROM telemetry_rollup_stale s WHERE s.gpu_uuid = ?1 AND s.metric = ?2"
+                        + " AND s.hour_us > ?3 AND s.hour_us < ?4 AND s.hour_us < p.built_us)"
+                        + " FROM telemetry_rollup_progress p")
+                .setParameter(1, uuid)
+                .setParameter(2, metric)
+                .setParameter(3, fromMicros - HOUR)
+                .setParameter(4, wholeEnd)
+                .getSingleResult();
+        return new Window(
+                fromMicros,
+                toMicros,
+                start,
+                Math.min(wholeEnd, ((Number) row[0]).longValue()),
+                ((Number) row[3]).longValue() > 0,
+                new PointBlocks.Bound(((Number) row[1]).longValue(), ((Number) row[2]).longValue()));
+    }
+
+    /** @return whether it read blocks */
+    private boolean read(String uuid, String metric, Window window, long stepMicros, Map<Long, Partial> buckets) {
+        Points points = new Points(uuid, metric, stepMicros, window.bound, buckets);
+        long start = window.start;
+        long end = window.end;
+        if (stepMicros % MINUTE != 0 || start >= end || window.stale) {
+            points.read(window.fromMicros, window.toMicros + 1);
         } else {
-            points.read(fromMicros, start);
+            points.read(window.fromMicros, start);
             List<Long> series = seriesOf(uuid, metric);
             long hoursFrom = Math.floorDiv(start + HOUR - 1, HOUR) * HOUR;
             long hoursTo = Math.floorDiv(end, HOUR) * HOUR;
             if (stepMicros % HOUR == 0 && hoursFrom < hoursTo) {
-                rollups("telemetry_rollup_1m", series, start, hoursFrom, stepMicros, buckets);
-                rollups("telemetry_rollup_1h", series, hoursFrom, hoursTo, stepMicros, buckets);
-                rollups("telemetry_rollup_1m", series, hoursTo, end, stepMicros, buckets);
+                rollups(series, stepMicros, buckets, start, hoursFrom, hoursFrom, hoursTo, hoursTo, end);
             } else {
-                rollups("telemetry_rollup_1m", series, start, end, stepMicros, buckets);
+                rollups(series, stepMicros, buckets, start, end);
             }
-            points.read(end, toMicros + 1);
+            points.read(end, window.toMicros + 1);
         }
-        return buckets.entrySet().stream()
-                .map(bucket -> bucket.getValue().toBucket(bucket.getKey() * stepMicros))
-                .toList();
+        return points.readBlocks;
     }
 
     public Status status() {
@@ -100,17 +126,6 @@ public class Summaries {
                 progress.builtMicros(), progress.closedMicros(), stale.longValue(), progress.compactedMicros());
     }
 
-    private boolean hasStaleHours(String uuid, String metric, long fromMicros, long toMicros) {
-        Number stale = (Number) em.createNativeQuery("SELECT COUNT(*) FROM telemetry_rollup_stale"
-                        + " WHERE gpu_uuid = ?1 AND metric = ?2 AND hour_us > ?3 AND hour_us < ?4")
-                .setParameter(1, uuid)
-                .setParameter(2, metric)
-                .setParameter(3, fromMicros - HOUR)
-                .setParameter(4, toMicros)
-                .getSingleResult();
-        return stale.longValue() > 0;
-    }
-
     // The step is a number the boundary parsed, written into the SQL so that SELECT and GROUP BY are the same
     // expression on every database.
 
@@ -121,6 +136,7 @@ public class Summaries {
         private final long step;
         private final PointBlocks.Bound bound;
         private final Map<Long, Partial> buckets;
+        private boolean readBlocks;
 
         Points(String uuid, String metric, long step, PointBlocks.Bound bound, Map<Long, Partial> buckets) {
             this.uuid = uuid;
@@ -149,6 +165,7 @@ public class Summaries {
             if (!bound.reaches(from)) {
                 return;
             }
+            readBlocks = true;
             for (PointBlock block :
                     blocks.blocks(seriesOf(uuid, metric), from, Math.min(to, bound.untilMicros()) - 1)) {
                 PackedPoints points = block.points();
@@ -174,24 +191,34 @@ public class Summaries {
     }
 
     /**
-     * The rollups of a tier whose buckets start in [from, to), of these series. (The ids are looked up first and
+     * The rollups of these series whose buckets start in the stretches given as pairs [from, to), in one query: the
+     * stretches alternate between the minute and the hour tier, minutes first. (The ids are looked up first and
      * listed: with a subquery in their place, H2 read the whole minute table instead of the key's range, 1.3 s for a
      * day.)
      */
-    private void rollups(String table, List<Long> series, long from, long to, long step, Map<Long, Partial> buckets) {
-        if (from >= to || series.isEmpty()) {
+    private void rollups(List<Long> series, long step, Map<Long, Partial> buckets, long... stretches) {
+        String ids = series.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String bucket = "(bucket_us / " + step + ")";
+        List<String> selects = new ArrayList<>();
+        List<Long> bounds = new ArrayList<>();
+        for (int i = 0; i < stretches.length; i += 2) {
+            if (stretches[i] < stretches[i + 1] && !series.isEmpty()) {
+                selects.add("SELECT " + bucket + ", SUM(point_count), SUM(value_sum), MIN(value_min), MAX(value_max)"
+                        + " FROM " + (i % 4 == 0 ? "telemetry_rollup_1m" : "telemetry_rollup_1h")
+                        + " WHERE series_id IN (" + ids + ") AND bucket_us >= ?" + (bounds.size() + 1)
+                        + " AND bucket_us < ?" + (bounds.size() + 2) + " GROUP BY " + bucket);
+                bounds.add(stretches[i]);
+                bounds.add(stretches[i + 1]);
+            }
+        }
+        if (selects.isEmpty()) {
             return;
         }
-        String bucket = "(bucket_us / " + step + ")";
-        add(
-                em.createNativeQuery("SELECT " + bucket + ", SUM(point_count), SUM(value_sum), MIN(value_min),"
-                                + " MAX(value_max) FROM " + table + " WHERE series_id IN ("
-                                + series.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                                + ") AND bucket_us >= ?1 AND bucket_us < ?2 GROUP BY " + bucket)
-                        .setParameter(1, from)
-                        .setParameter(2, to)
-                        .getResultList(),
-                buckets);
+        var query = em.createNativeQuery(String.join(" UNION ALL ", selects));
+        for (int i = 0; i < bounds.size(); i++) {
+            query.setParameter(i + 1, bounds.get(i));
+        }
+        add(query.getResultList(), buckets);
     }
 
     @SuppressWarnings("unchecked")

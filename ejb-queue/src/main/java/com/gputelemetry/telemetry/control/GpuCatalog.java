@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Read side of the telemetry store: GPUs, hosts, metrics and time series, each listing a keyset page at a time so
@@ -29,6 +31,9 @@ import java.util.TreeSet;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class GpuCatalog {
+
+    /** How far before the newest report of a page's GPUs their newest points are read in one statement. */
+    static final long RECENT_MICROS = 120_000_000L;
 
     /**
      * Entities read here only go out as JSON: with these hints neither provider keeps a working copy or a snapshot of
@@ -204,11 +209,6 @@ public class GpuCatalog {
         return names;
     }
 
-    /** The newest point of one metric of one GPU. */
-    public Optional<TelemetryPoint> latest(String uuid, String metric) {
-        return latest(uuid, metric, blocks.bound());
-    }
-
     private Optional<TelemetryPoint> latest(String uuid, String metric, PointBlocks.Bound bound) {
         Optional<TelemetryPoint> row = readOnly(em.createQuery(
                         """
@@ -225,20 +225,74 @@ public class GpuCatalog {
     }
 
     /**
-     * The newest point of each of the metrics of each of the GPUs, in one transaction: one index probe each.
+     * The newest point of each of the metrics of each of the GPUs, in one transaction. The GPUs that reported lately
+     * are read in one statement over their last {@link #RECENT_MICROS}; a series found nothing there (a GPU that
+     * stopped reporting, a metric it no longer reports) or whose newest point there may have a newer one in a block is
+     * then looked up alone, one index probe: a page of a fleet that reports costs a few statements, not one a series.
      *
      * @return by GPU UUID, then metric; a GPU or metric without a point is absent
      */
-    public Map<String, Map<String, TelemetryPoint>> latest(List<String> uuids, List<String> metrics) {
+    public Map<String, Map<String, TelemetryPoint>> latest(List<Gpu> gpus, List<String> metrics) {
         Map<String, Map<String, TelemetryPoint>> latest = new HashMap<>();
+        if (gpus.isEmpty() || metrics.isEmpty()) {
+            return latest;
+        }
         PointBlocks.Bound bound = blocks.bound();
-        for (String uuid : uuids) {
+        long from = gpus.stream().mapToLong(Gpu::lastSeenMicros).max().orElseThrow() - RECENT_MICROS;
+        List<String> recent = gpus.stream()
+                .filter(gpu -> gpu.lastSeenMicros() >= from)
+                .map(Gpu::getUuid)
+                .toList();
+        newestSince(recent, metrics, from)
+                .forEach(point -> latest.computeIfAbsent(point.gpuUuid(), any -> new HashMap<>())
+                        .merge(point.getMetric(), point, (one, other) -> one.id() > other.id() ? one : other));
+        for (Gpu gpu : gpus) {
+            Map<String, TelemetryPoint> ofGpu = latest.computeIfAbsent(gpu.getUuid(), any -> new HashMap<>());
             for (String metric : metrics) {
-                latest(uuid, metric, bound).ifPresent(point -> latest.computeIfAbsent(uuid, u -> new HashMap<>())
-                        .put(metric, point));
+                TelemetryPoint found = ofGpu.get(metric);
+                if ((found == null || bound.reaches(found.timeMicros())) && gpu.mayHaveReported(metric)) {
+                    latest(gpu.getUuid(), metric, bound).ifPresent(point -> ofGpu.put(metric, point));
+                }
             }
         }
+        latest.values().removeIf(Map::isEmpty);
         return latest;
+    }
+
+    /** The points of these GPUs' metrics at the newest time of each series since {@code fromMicros}. */
+    private List<TelemetryPoint> newestSince(List<String> uuids, List<String> metrics, long fromMicros) {
+        if (uuids.isEmpty()) {
+            return List.of();
+        }
+        String gpuList = placeholders(2, uuids.size());
+        String metricList = placeholders(2 + uuids.size(), metrics.size());
+        var query = em.createNativeQuery("SELECT p.id, p.gpu_uuid, p.metric, p.time_us, p.metric_value"
+                        + " FROM telemetry_point p JOIN (SELECT gpu_uuid, metric, MAX(time_us) AS newest"
+                        + " FROM telemetry_point WHERE time_us >= ?1 AND gpu_uuid IN (" + gpuList + ") AND metric IN ("
+                        + metricList + ") GROUP BY gpu_uuid, metric) n"
+                        + " ON p.gpu_uuid = n.gpu_uuid AND p.metric = n.metric AND p.time_us = n.newest")
+                .setParameter(1, fromMicros);
+        int position = 2;
+        for (String uuid : uuids) {
+            query.setParameter(position++, uuid);
+        }
+        for (String metric : metrics) {
+            query.setParameter(position++, metric);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        return rows.stream()
+                .map(row -> new TelemetryPoint(
+                        ((Number) row[0]).longValue(),
+                        (String) row[1],
+                        (String) row[2],
+                        ((Number) row[3]).longValue(),
+                        ((Number) row[4]).doubleValue()))
+                .toList();
+    }
+
+    private static String placeholders(int first, int count) {
+        return IntStream.range(first, first + count).mapToObj(at -> "?" + at).collect(Collectors.joining(", "));
     }
 
     /**

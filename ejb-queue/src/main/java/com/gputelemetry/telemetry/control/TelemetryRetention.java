@@ -77,8 +77,9 @@ public class TelemetryRetention {
         timer = scheduler.scheduleWithFixedDelay(
                 () -> {
                     points.ifPresent(this::purgePointsOlderThan);
-                    minutes.ifPresent(keep -> purgeRollupsOlderThan("telemetry_rollup_1m", keep));
-                    hours.ifPresent(keep -> purgeRollupsOlderThan("telemetry_rollup_1h", keep));
+                    minutes.ifPresent(
+                            keep -> purgeRollupsOlderThan("telemetry_rollup_1m", keep, minuteRetention.get()));
+                    hours.ifPresent(keep -> purgeRollupsOlderThan("telemetry_rollup_1h", keep, hourRetention.get()));
                 },
                 checkSeconds,
                 checkSeconds,
@@ -113,6 +114,7 @@ public class TelemetryRetention {
 
     private void purgePointsOlderThan(Duration keep) {
         long deleted = 0;
+        long started = System.nanoTime();
         try {
             long before = Math.min((System.currentTimeMillis() - keep.toMillis()) * 1000, rollups.pointsNeededFrom());
             for (String gpu : purge.gpusSeenBefore(before)) {
@@ -128,16 +130,25 @@ public class TelemetryRetention {
             LOG.log(Level.WARNING, "telemetry retention failed; trying again at the next check", e);
         }
         if (deleted > 0) {
-            long total = deleted;
-            LOG.info(() -> "telemetry retention deleted " + total + " points older than " + retention.get());
+            logDeleted(deleted + " points", retention.get().strip(), started);
         }
     }
 
-    private void purgeRollupsOlderThan(String table, Duration keep) {
+    private static void logDeleted(String what, String age, long startedNanos) {
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        LOG.info(() -> "telemetry retention deleted " + what + " older than " + age + " in " + millis + " ms");
+    }
+
+    private void purgeRollupsOlderThan(String table, Duration keep, String age) {
         long before = (System.currentTimeMillis() - keep.toMillis()) * 1000;
+        long started = System.nanoTime();
         try {
+            long deleted = 0;
             for (String gpu : purge.gpusSeenBefore(before)) {
-                purge.deleteRollupsOlder(table, gpu, before);
+                deleted += purge.deleteRollupsOlder(table, gpu, before);
+            }
+            if (deleted > 0) {
+                logDeleted(deleted + " rows of " + table, age.strip(), started);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "telemetry retention of " + table + " failed; trying again at the next check", e);

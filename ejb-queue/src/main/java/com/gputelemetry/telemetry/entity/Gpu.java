@@ -137,6 +137,11 @@ public class Gpu {
         return false;
     }
 
+    /** Whether it may have a point of that metric: it reported it, or it was stored before GPUs listed their metrics. */
+    public boolean mayHaveReported(String metric) {
+        return metrics == null || reported(metric);
+    }
+
     /** The metrics this GPU has reported, in name order. Not a property: the GPU list leaves it out. */
     public List<String> metricNames() {
         return metrics == null || metrics.isEmpty() ? List.of() : List.of(metrics.split(","));

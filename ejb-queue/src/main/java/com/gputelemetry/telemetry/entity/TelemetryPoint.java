@@ -52,6 +52,12 @@ public class TelemetryPoint {
         this.workloadId = workloadId;
     }
 
+    /** A point as the newest values show it. Never persisted. */
+    public TelemetryPoint(long id, String gpuUuid, String metric, long timeMicros, double value) {
+        this(id, metric, timeMicros, value);
+        this.gpuUuid = gpuUuid;
+    }
+
     /** A point as a page of its GPU's series shows it (the GPU is the page's). Never persisted. */
     public TelemetryPoint(long id, String metric, long timeMicros, double value) {
         this.id = id;
@@ -83,5 +89,9 @@ public class TelemetryPoint {
 
     public long id() {
         return id;
+    }
+
+    public String gpuUuid() {
+        return gpuUuid;
     }
 }

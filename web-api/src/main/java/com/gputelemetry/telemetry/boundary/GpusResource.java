@@ -7,6 +7,7 @@ import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.MetricUnit;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
+import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import com.gputelemetry.telemetry.entity.Workload;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -110,10 +111,14 @@ public class GpusResource {
         String driverVersion = labels.get("DCGM_FI_DRIVER_VERSION");
         NOT_GPU_LABELS.forEach(labels::remove);
         List<GpuDetail.LatestValue> latest = new ArrayList<>();
+        Map<String, TelemetryPoint> newest =
+                catalog.latest(List.of(gpu), gpu.metricNames()).getOrDefault(uuid, Map.of());
         for (String metric : gpu.metricNames()) {
-            catalog.latest(uuid, metric)
-                    .ifPresent(point -> latest.add(new GpuDetail.LatestValue(
-                            metric, MetricUnit.of(metric), point.getTimestamp(), point.getValue())));
+            TelemetryPoint point = newest.get(metric);
+            if (point != null) {
+                latest.add(new GpuDetail.LatestValue(
+                        metric, MetricUnit.of(metric), point.getTimestamp(), point.getValue()));
+            }
         }
         Workload.LABELS.forEach(labels::remove);
         return new GpuDetail(

@@ -80,8 +80,7 @@ public class LatestValuesResource {
                 QueryParameters.gpuCursor(cursor),
                 pageSize);
         List<Gpu> gpus = slice.gpus();
-        Map<String, Map<String, TelemetryPoint>> latest =
-                catalog.latest(gpus.stream().map(Gpu::getUuid).toList(), metrics);
+        Map<String, Map<String, TelemetryPoint>> latest = catalog.latest(gpus, metrics);
         List<GpuLatest> items = new ArrayList<>();
         for (Gpu gpu : gpus) {
             Map<String, TelemetryPoint> values = latest.getOrDefault(gpu.getUuid(), Map.of());

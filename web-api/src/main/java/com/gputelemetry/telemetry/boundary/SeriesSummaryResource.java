@@ -4,6 +4,7 @@ import com.gputelemetry.Problem;
 import com.gputelemetry.rollup.control.Summaries;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.control.GpuLookup;
+import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.Micros;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -103,8 +105,10 @@ public class SeriesSummaryResource {
                     "step",
                     "step " + step + " makes more than " + QueryParameters.MAX_BUCKETS + " buckets in this window");
         }
-        List<String> metrics = QueryParameters.metrics(metric, catalog::metricNames);
-        lookup.known(uuid);
+        Gpu gpu = lookup.known(uuid);
+        // The GPU's own metrics answer for the names it reported, without a look at every GPU's.
+        List<String> metrics = QueryParameters.metrics(
+                metric, () -> gpu.metricNames().containsAll(metric) ? Set.copyOf(metric) : catalog.metricNames());
         List<SeriesSummary.Bucket> buckets = new ArrayList<>();
         for (String name : metrics) {
             for (Summaries.Bucket bucket :
