@@ -133,40 +133,60 @@ class GpuApiIT {
     /**
      * The newest values are read for the GPUs that reported lately in one statement over their last minutes; what is
      * not found there is looked up series by series: a metric last reported a day before, a GPU that stopped a week
-     * before the others. Of points at one time, the one stored last is the newest.
+     * before the others. Of points at one time, the one stored last is the newest. On PostgreSQL, the statements are
+     * counted by the database: one for the 41 series found, one per series looked up alone.
      */
     @Test
     void theLatestValuesAreEachSeriesNewestPointHoweverLongAgoItCame() throws Exception {
         String host = TelemetryCsv.unique("latest");
         String reporting = TelemetryCsv.newGpu();
         String stopped = TelemetryCsv.newGpu();
-        String csv = TelemetryCsv.HEADER
-                + TelemetryCsv.row(T0.minus(Duration.ofDays(1)), POWER, 0, reporting, "H100", host, 100, "")
-                + TelemetryCsv.row(T0, TEMP, 0, reporting, "H100", host, 50, "")
-                + TelemetryCsv.row(T0.plusSeconds(30), TEMP, 0, reporting, "H100", host, 51, "")
-                + TelemetryCsv.row(T0.plusSeconds(30), TEMP, 0, reporting, "H100", host, 52, "")
-                + TelemetryCsv.row(T0.minus(Duration.ofDays(7)), TEMP, 1, stopped, "H100", host, 40, "")
-                + TelemetryCsv.row(T0.minus(Duration.ofDays(7)), POWER, 1, stopped, "H100", host, 200, "");
-        ingestAndWait(csv, 6);
+        var csv = new StringBuilder(TelemetryCsv.HEADER)
+                .append(TelemetryCsv.row(T0.minus(Duration.ofDays(1)), POWER, 0, reporting, "H100", host, 100, ""))
+                .append(TelemetryCsv.row(T0, TEMP, 0, reporting, "H100", host, 50, ""))
+                .append(TelemetryCsv.row(T0.plusSeconds(30), TEMP, 0, reporting, "H100", host, 51, ""))
+                .append(TelemetryCsv.row(T0.plusSeconds(30), TEMP, 0, reporting, "H100", host, 52, ""))
+                .append(TelemetryCsv.row(T0.minus(Duration.ofDays(7)), TEMP, 1, stopped, "H100", host, 40, ""))
+                .append(TelemetryCsv.row(T0.minus(Duration.ofDays(7)), POWER, 1, stopped, "H100", host, 200, ""));
+        List<String> expected = new ArrayList<>(List.of(
+                "reporting " + TEMP + " " + T0.plusSeconds(30) + " 52.0",
+                "reporting " + POWER + " " + T0.minus(Duration.ofDays(1)) + " 100.0",
+                "stopped " + TEMP + " " + T0.minus(Duration.ofDays(7)) + " 40.0",
+                "stopped " + POWER + " " + T0.minus(Duration.ofDays(7)) + " 200.0"));
+        for (int i = 0; i < 20; i++) {
+            String other = TelemetryCsv.newGpu();
+            csv.append(TelemetryCsv.row(T0.plusSeconds(i), TEMP, 2 + i, other, "H100", host, 60 + i, ""));
+            csv.append(TelemetryCsv.row(T0.plusSeconds(i), POWER, 2 + i, other, "H100", host, 300 + i, ""));
+            expected.add("other " + TEMP + " " + T0.plusSeconds(i) + " " + (60.0 + i));
+            expected.add("other " + POWER + " " + T0.plusSeconds(i) + " " + (300.0 + i));
+        }
+        ingestAndWait(csv.toString(), 46);
 
+        if (TestDatabase.countsStatements()) {
+            TestDatabase.forgetStatements();
+        }
         JsonArray items = json("/api/v1/telemetry/latest?metric=" + TEMP + "&metric=" + POWER + "&hostname=" + host)
                 .getJsonArray("items");
+        if (TestDatabase.countsStatements()) {
+            assertThat(TestDatabase.statementsLike("%MAX(time_us) AS newest%"))
+                    .as("statements reading the newest points of the GPUs that reported lately")
+                    .isEqualTo(1);
+            assertThat(TestDatabase.statementsLike("%FROM telemetry_point WHERE%ORDER BY time_us DESC%"))
+                    .as("series looked up alone: the reporting GPU's power, the stopped GPU's two")
+                    .isEqualTo(3);
+        }
         List<String> latest = new ArrayList<>();
         for (JsonValue item : items) {
             JsonObject gpu = item.asJsonObject();
+            String uuid = gpu.getString("uuid");
             for (JsonValue value : gpu.getJsonArray("latest")) {
                 JsonObject point = value.asJsonObject();
-                latest.add((gpu.getString("uuid").equals(reporting) ? "reporting " : "stopped ")
+                latest.add((uuid.equals(reporting) ? "reporting " : uuid.equals(stopped) ? "stopped " : "other ")
                         + point.getString("metric") + " " + point.getString("timestamp") + " "
                         + point.getJsonNumber("value").doubleValue());
             }
         }
-        assertThat(latest)
-                .containsExactlyInAnyOrder(
-                        "reporting " + TEMP + " " + T0.plusSeconds(30) + " 52.0",
-                        "reporting " + POWER + " " + T0.minus(Duration.ofDays(1)) + " 100.0",
-                        "stopped " + TEMP + " " + T0.minus(Duration.ofDays(7)) + " 40.0",
-                        "stopped " + POWER + " " + T0.minus(Duration.ofDays(7)) + " 200.0");
+        assertThat(latest).containsExactlyInAnyOrderElementsOf(expected);
         JsonArray detail = json("/api/v1/gpus/" + reporting).getJsonArray("latest");
         assertThat(detail.getJsonObject(0).getJsonNumber("value").doubleValue())
                 .as("the GPU's own newest temperature (metrics in name order)")
