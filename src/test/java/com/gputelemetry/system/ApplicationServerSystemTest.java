@@ -167,21 +167,7 @@ public abstract class ApplicationServerSystemTest {
     void theSampleIsStoredOnceWithItsValuesPushedLiveAndShownOnTheDashboard() throws Exception {
         StreamerProcess.Summary summary;
         try (var fleet = SseSubscription.open(server, "/api/v1/telemetry/stream", null)) {
-            var run = StreamerProcess.run(
-                    server.name,
-                    "--url",
-                    server.baseUrl(),
-                    "--token",
-                    INGEST_TOKEN,
-                    "--interval",
-                    "0ms",
-                    "--batch-size",
-                    "1000");
-            assertThat(run.exitCode())
-                    .as("streamer exit; stderr:%n%s", run.stderr())
-                    .isZero();
-            summary = run.summary();
-            assertThat(summary.rowsAcked()).isEqualTo(TelemetryCsv.SAMPLE_ROWS);
+            summary = sendSample(server.name);
             var pushed = fleet.next("point", TelemetryCsv.SAMPLE_ROWS, Browser.WAIT);
             assertThat(pushed.stream().map(SseSubscription.Event::data).distinct())
                     .as("every point pushed once")
@@ -255,22 +241,7 @@ public abstract class ApplicationServerSystemTest {
     @Test
     @Order(47)
     void aBackfilledHourIsPackedIntoBlocksAndServedAsSent() throws Exception {
-        var run = StreamerProcess.run(
-                server.name + "-backfill",
-                "--backfill",
-                "--url",
-                server.baseUrl(),
-                "--token",
-                INGEST_TOKEN,
-                "--interval",
-                "0ms",
-                "--batch-size",
-                "1000");
-        assertThat(run.exitCode())
-                .as("streamer exit; stderr:%n%s", run.stderr())
-                .isZero();
-        assertThat(run.summary().rowsAcked()).isEqualTo(TelemetryCsv.SAMPLE_ROWS);
-        acknowledged += run.summary().rowsAcked();
+        acknowledged += sendSample(server.name + "-backfill", "--backfill").rowsAcked();
         QueueProgress.awaitCollectorsCaughtUp(server);
         StoredTelemetry stored = Poll.until(
                 "the backfilled points packed into blocks",
@@ -438,6 +409,19 @@ public abstract class ApplicationServerSystemTest {
                         .mapToLong(QueueProgress.TopicPartition::records)
                         .sum(),
                 records -> records == 0);
+    }
+
+    /** The sample, sent flat out by a streamer with the ingest token; every row of it acknowledged. */
+    private StreamerProcess.Summary sendSample(String name, String... options) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(options));
+        arguments.addAll(List.of(
+                "--url", server.baseUrl(), "--token", INGEST_TOKEN, "--interval", "0ms", "--batch-size", "1000"));
+        var run = StreamerProcess.run(name, arguments.toArray(String[]::new));
+        assertThat(run.exitCode())
+                .as("streamer exit; stderr:%n%s", run.stderr())
+                .isZero();
+        assertThat(run.summary().rowsAcked()).isEqualTo(TelemetryCsv.SAMPLE_ROWS);
+        return run.summary();
     }
 
     private void assertAdminClosed() throws Exception {
