@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
-import com.gputelemetry.system.Poll;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
@@ -182,7 +179,7 @@ class RollupBenchmarkIT {
             }
             // Once the server has stopped: an H2 file is the server's alone while it runs.
             long totalBytes = store.totalBytes();
-            String retention = removeTheOldestDay(store, database, startMicros);
+            String retention = OldestDayRemoval.measure(store, database, startMicros, DAYS);
             String report = report(
                     h2 ? "H2 (file)" : "PostgreSQL 17 (embedded)",
                     gpus,
@@ -197,62 +194,6 @@ class RollupBenchmarkIT {
             Files.writeString(Path.of("target", "rollup-benchmark.md"), report);
             System.out.println(report);
         }
-    }
-
-    /**
-     * A server started with every tier kept for the month less a day removes the month's oldest day: how long each
-     * tier's deletion took, by the server's own log, checking that nothing of that day is left in any tier.
-     */
-    private static String removeTheOldestDay(BenchmarkStore store, Map<String, String> database, long startMicros)
-            throws Exception {
-        String keep = (DAYS - 1) + "d";
-        var environment = new HashMap<>(database);
-        environment.putAll(Map.of(
-                "TELEMETRY_RETENTION", keep,
-                "TELEMETRY_RETENTION_1M", keep,
-                "TELEMETRY_RETENTION_1H", keep,
-                "TELEMETRY_RETENTION_CHECK_SECONDS", "1",
-                "ROLLUP_INTERVAL_SECONDS", "86400"));
-        Pattern deleted = Pattern.compile(
-                "telemetry retention deleted (\\d+) (points|rows of \\w+) older than \\S+ in (\\d+) ms");
-        Map<String, long[]> tiers;
-        try (var server = PackagedServer.start(
-                Map.copyOf(environment), "rollup-benchmark-retention", List.of("-Xms512m", "-Xmx512m"))) {
-            tiers = Poll.until(
-                    "the oldest day deleted from each tier",
-                    Duration.ofMinutes(5),
-                    Duration.ofSeconds(1),
-                    () -> {
-                        Map<String, long[]> found = new TreeMap<>();
-                        Matcher matcher = deleted.matcher(server.log());
-                        while (matcher.find()) {
-                            found.putIfAbsent(
-                                    matcher.group(2),
-                                    new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(3))});
-                        }
-                        return found;
-                    },
-                    found -> found.size() == 3);
-        }
-        // Whatever moment the purge ran at, the day's first 23 hours are older than it kept.
-        long gone = startMicros + 23 * HOUR;
-        try (Connection connection = store.connect();
-                Statement statement = connection.createStatement()) {
-            for (String left : List.of(
-                    "SELECT COUNT(*) FROM telemetry_block WHERE hour_us < " + gone,
-                    "SELECT COUNT(*) FROM telemetry_rollup_1m WHERE bucket_us < " + gone,
-                    "SELECT COUNT(*) FROM telemetry_rollup_1h WHERE bucket_us < " + gone)) {
-                try (ResultSet rows = statement.executeQuery(left)) {
-                    rows.next();
-                    assertThat(rows.getLong(1)).as(left).isZero();
-                }
-            }
-        }
-        var out = new StringBuilder("| removing the oldest day by retention (`" + keep
-                + "` for every tier), by the server's log | deleted | ms |\n|---|---|---|\n");
-        tiers.forEach((tier, figures) ->
-                out.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", tier, figures[0], figures[1])));
-        return out.toString();
     }
 
     private static Map<String, String> with(Map<String, String> environment, String name, String value) {
