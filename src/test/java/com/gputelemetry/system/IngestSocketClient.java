@@ -38,9 +38,19 @@ public final class IngestSocketClient implements WebSocket.Listener, AutoCloseab
         return JSON.fromJson(reply.get(30, TimeUnit.SECONDS), Reply.class);
     }
 
-    /** Sends a message the server will not read; answers the close code it answers with. */
-    int sendTooLarge(String message) throws Exception {
-        socket.sendText(message, true);
+    /**
+     * Sends the start of a message, just over the server's limit, and answers the close code the server answers with.
+     * The message goes in fragments the server reads one by one up to the limit, then one character: had it gone
+     * whole, the server would close on it while the rest was still on its way, and the client could see the
+     * connection reset instead of the close frame.
+     */
+    int sendOverLimit(String message, int limitBytes) throws Exception {
+        int fragment = 16 * 1024;
+        for (int sent = 0; sent < limitBytes; sent += fragment) {
+            socket.sendText(message.substring(sent, Math.min(sent + fragment, limitBytes)), false)
+                    .get(30, TimeUnit.SECONDS);
+        }
+        socket.sendText(message.substring(limitBytes, limitBytes + 1), true);
         return closed.get(30, TimeUnit.SECONDS);
     }
 

@@ -129,7 +129,7 @@ public class RefusalsSystemIT {
 
         // A WebSocket message is read whole or not at all: the server closes with 1009, "message too big".
         try (var socket = IngestSocketClient.open(server, producer())) {
-            assertThat(socket.sendTooLarge("1\n" + tooLarge)).isEqualTo(MESSAGE_TOO_BIG);
+            assertThat(socket.sendOverLimit("1\n" + tooLarge, MAX_BATCH_BYTES)).isEqualTo(MESSAGE_TOO_BIG);
         }
     }
 
