@@ -64,7 +64,7 @@ final class OldestDayRemoval {
                 Statement statement = connection.createStatement()) {
             for (String left : List.of(
                     "SELECT COUNT(*) FROM telemetry_block WHERE hour_us < " + gone,
-                    "SELECT COUNT(*) FROM telemetry_rollup_1m WHERE bucket_us < " + gone,
+                    "SELECT COUNT(*) FROM telemetry_rollup_1m_block WHERE hour_us < " + gone,
                     "SELECT COUNT(*) FROM telemetry_rollup_1h WHERE bucket_us < " + gone)) {
                 try (ResultSet rows = statement.executeQuery(left)) {
                     rows.next();

@@ -413,7 +413,7 @@ class RollupBenchmarkIT {
             for (String table : List.of(
                     "telemetry_point",
                     "telemetry_block",
-                    "telemetry_rollup_1m",
+                    "telemetry_rollup_1m_block",
                     "telemetry_rollup_1h",
                     "telemetry_series")) {
                 long rows;

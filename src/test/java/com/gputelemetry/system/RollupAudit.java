@@ -1,5 +1,7 @@
 package com.gputelemetry.system;
 
+import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.rollup.entity.PackedMinutes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,7 +16,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The rollups against the points they were built from (rows and blocks), read straight from the tables: every minute and hour of every
+ * The rollups against the points they were built from (rows and blocks), read straight from the tables (the minutes
+ * unpacked from their blocks, and any rows of an earlier version): every minute and hour of every
  * series before {@code built_us} holds exactly its points' count, sum, min, max, first and last value, and no rollup
  * stands for points that are not there. What a build killed half-way, or a late point counted twice, would break.
  */
@@ -55,8 +58,13 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
                 include(hours, series + " @" + Math.floorDiv(time, HOUR) * HOUR, time, point.value());
             }
             List<String> differences = new ArrayList<>();
-            compare("telemetry_rollup_1m", minutes, statement, built, differences);
-            compare("telemetry_rollup_1h", hours, statement, built, differences);
+            Map<String, double[]> storedMinutes = new HashMap<>();
+            readMinuteBlocks(statement, built, storedMinutes, differences);
+            readRows(statement, "telemetry_rollup_1m", built, storedMinutes, differences);
+            Map<String, double[]> storedHours = new HashMap<>();
+            readRows(statement, "telemetry_rollup_1h", built, storedHours, differences);
+            compare("minute", minutes, storedMinutes, differences);
+            compare("hour", hours, storedHours, differences);
             return new RollupAudit(
                     built,
                     stale,
@@ -83,42 +91,89 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
     }
 
     private static void compare(
-            String table, Map<String, double[]> expected, Statement statement, long built, List<String> differences)
-            throws SQLException {
+            String tier, Map<String, double[]> expected, Map<String, double[]> stored, List<String> differences) {
         TreeSet<String> missing = new TreeSet<>(expected.keySet());
+        stored.forEach((key, rollup) -> {
+            double[] want = expected.get(key);
+            missing.remove(key);
+            if (want == null) {
+                differences.add(tier + " " + key + ": a rollup without points");
+            } else if (want[0] != rollup[0]
+                    || Math.abs(want[1] - rollup[1]) > 1e-6 * Math.max(1, Math.abs(want[1]))
+                    || want[2] != rollup[2]
+                    || want[3] != rollup[3]
+                    || want[4] != rollup[4]
+                    || want[5] != rollup[5]
+                    || want[6] != rollup[6]
+                    || want[7] != rollup[7]) {
+                differences.add(
+                        tier + " " + key + ": stored " + Arrays.toString(rollup) + ", points " + Arrays.toString(want));
+            }
+        });
+        missing.forEach(key -> differences.add(tier + " " + key + ": points without their rollup"));
+    }
+
+    /** The rollups of a table of a row a bucket before {@code built}, by "GPU metric workload @bucket". */
+    private static void readRows(
+            Statement statement, String table, long built, Map<String, double[]> stored, List<String> differences)
+            throws SQLException {
         try (ResultSet rs = statement.executeQuery("SELECT s.gpu_uuid, s.metric, s.workload_id, r.bucket_us,"
                 + " r.point_count, r.value_sum, r.value_min, r.value_max, r.first_time_us, r.first_value,"
                 + " r.last_time_us, r.last_value FROM " + table + " r JOIN telemetry_series s ON s.id = r.series_id"
                 + " WHERE r.bucket_us < " + built)) {
             while (rs.next()) {
-                String key = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3) + " @" + rs.getLong(4);
-                double[] stored = {
-                    rs.getLong(5),
-                    rs.getDouble(6),
-                    rs.getDouble(7),
-                    rs.getDouble(8),
-                    rs.getLong(9),
-                    rs.getDouble(10),
-                    rs.getLong(11),
-                    rs.getDouble(12)
-                };
-                double[] want = expected.get(key);
-                missing.remove(key);
-                if (want == null) {
-                    differences.add(table + " " + key + ": a rollup without points");
-                } else if (want[0] != stored[0]
-                        || Math.abs(want[1] - stored[1]) > 1e-6 * Math.max(1, Math.abs(want[1]))
-                        || want[2] != stored[2]
-                        || want[3] != stored[3]
-                        || want[4] != stored[4]
-                        || want[5] != stored[5]
-                        || want[6] != stored[6]
-                        || want[7] != stored[7]) {
-                    differences.add(table + " " + key + ": stored " + Arrays.toString(stored) + ", points "
-                            + Arrays.toString(want));
+                put(
+                        stored,
+                        rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3) + " @" + rs.getLong(4),
+                        new double[] {
+                            rs.getLong(5),
+                            rs.getDouble(6),
+                            rs.getDouble(7),
+                            rs.getDouble(8),
+                            rs.getLong(9),
+                            rs.getDouble(10),
+                            rs.getLong(11),
+                            rs.getDouble(12)
+                        },
+                        differences);
+            }
+        }
+    }
+
+    /** The minutes before {@code built} of the blocks of minute rollups, unpacked. */
+    private static void readMinuteBlocks(
+            Statement statement, long built, Map<String, double[]> stored, List<String> differences)
+            throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT s.gpu_uuid, s.metric, s.workload_id, b.series_id,"
+                + " b.hour_us, b.minutes FROM telemetry_rollup_1m_block b JOIN telemetry_series s"
+                + " ON s.id = b.series_id")) {
+            while (rs.next()) {
+                String series = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3);
+                for (MinuteRollup m : PackedMinutes.unpack(rs.getLong(4), rs.getLong(5), rs.getBytes(6))) {
+                    if (m.bucketMicros() < built) {
+                        put(
+                                stored,
+                                series + " @" + m.bucketMicros(),
+                                new double[] {
+                                    m.count(),
+                                    m.sum(),
+                                    m.min(),
+                                    m.max(),
+                                    m.firstMicros(),
+                                    m.first(),
+                                    m.lastMicros(),
+                                    m.last()
+                                },
+                                differences);
+                    }
                 }
             }
         }
-        missing.forEach(key -> differences.add(table + " " + key + ": points without their rollup"));
+    }
+
+    private static void put(Map<String, double[]> stored, String key, double[] rollup, List<String> differences) {
+        if (stored.put(key, rollup) != null) {
+            differences.add(key + ": stored twice");
+        }
     }
 }

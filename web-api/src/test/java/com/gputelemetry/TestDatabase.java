@@ -29,6 +29,11 @@ public class TestDatabase implements BeforeAllCallback {
         return jdbcUrl != null;
     }
 
+    /** A connection to the server's database, when the tests run on PostgreSQL. */
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl);
+    }
+
     /** Forgets the statements counted so far. */
     public static void forgetStatements() throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl);

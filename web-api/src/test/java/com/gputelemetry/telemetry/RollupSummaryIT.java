@@ -2,10 +2,13 @@ package com.gputelemetry.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.gputelemetry.Poll;
 import com.gputelemetry.TelemetryCsv;
 import com.gputelemetry.TestDatabase;
+import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.rollup.entity.PackedMinutes;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -19,6 +22,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -86,6 +93,121 @@ class RollupSummaryIT {
         }
         for (long step : new long[] {60, 300, 3600}) {
             assertLatest(uuid, points, start.minus(1, ChronoUnit.HOURS), start.plus(4, ChronoUnit.HOURS), step);
+        }
+    }
+
+    /**
+     * A database of the version before minute blocks held a row a minute: such rows answer as they did, are packed
+     * into blocks in the background, and answer the same from there. Made here from a GPU's blocks of a day whose
+     * points retention deleted, turned back into rows the way that version stored them. On PostgreSQL, where the
+     * test reaches the server's database.
+     */
+    @Test
+    void minuteRollupsOfTheEarlierLayoutAnswerAsTheyDidAndArePackedIntoBlocks() throws Exception {
+        assumeTrue(TestDatabase.countsStatements(), "the server's database is reached by the test on PostgreSQL only");
+        String uuid = TelemetryCsv.newGpu();
+        Instant start = Instant.parse("2026-01-12T00:00:00Z");
+        List<Point> points = series(start, 450);
+        ingest(uuid, points);
+        String window = "&start_time=" + start + "&end_time=" + start.plus(150, ChronoUnit.MINUTES);
+        Poll.until(
+                "the points of January rolled up, then deleted by retention",
+                Duration.ofSeconds(90),
+                () -> get("/api/v1/gpus/" + uuid).statusCode() == 200
+                        && json("/api/v1/gpus/" + uuid + "/telemetry?limit=10" + window)
+                                .getJsonArray("items")
+                                .isEmpty());
+
+        // The build job waits for the progress row's lock, held here: the rows answer before anything packs them.
+        try (Connection holding = TestDatabase.connect()) {
+            holding.setAutoCommit(false);
+            holding.createStatement().executeQuery("SELECT built_us FROM telemetry_rollup_progress FOR UPDATE");
+            int rows = unpackIntoRowsOfTheEarlierLayout(uuid);
+            assertThat(rows).as("minutes of the GPU's 150 minutes").isEqualTo(150);
+            assertAnswersFromTheMinutes(uuid, points, start);
+            assertThat(minuteRows(uuid, "telemetry_rollup_1m"))
+                    .as("rows not packed yet")
+                    .isEqualTo(150);
+            holding.rollback();
+        }
+
+        Poll.until(
+                "the rows of the earlier layout packed into blocks",
+                Duration.ofSeconds(60),
+                () -> minuteRows(uuid, "telemetry_rollup_1m") == 0
+                        && minuteRows(uuid, "telemetry_rollup_1m_block") == 4);
+        assertAnswersFromTheMinutes(uuid, points, start);
+    }
+
+    private void assertAnswersFromTheMinutes(String uuid, List<Point> points, Instant start) throws Exception {
+        for (String step : List.of("1m", "5m", "1h")) {
+            assertSummary(uuid, points, start, start.plus(150, ChronoUnit.MINUTES), step);
+            // Whole minutes only: the points of a ragged edge are gone.
+            assertSummary(
+                    uuid,
+                    points,
+                    start.plus(1, ChronoUnit.MINUTES),
+                    start.plus(149, ChronoUnit.MINUTES).minus(1, ChronoUnit.MICROS),
+                    step);
+        }
+        for (long step : new long[] {60, 300}) {
+            assertLatest(uuid, points, start.minus(1, ChronoUnit.HOURS), start.plus(4, ChronoUnit.HOURS), step);
+        }
+    }
+
+    /** @return the rows written, one for each minute of the GPU's blocks of minutes, which are deleted */
+    private static int unpackIntoRowsOfTheEarlierLayout(String uuid) throws SQLException {
+        try (Connection connection = TestDatabase.connect()) {
+            connection.setAutoCommit(false);
+            int rows = 0;
+            try (PreparedStatement blocks = connection.prepareStatement("SELECT b.series_id, b.hour_us, b.minutes"
+                            + " FROM telemetry_rollup_1m_block b JOIN telemetry_series s ON s.id = b.series_id"
+                            + " WHERE s.gpu_uuid = ? FOR UPDATE OF b");
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_rollup_1m"
+                            + " (series_id, bucket_us, point_count, value_sum, value_min, value_max, first_time_us,"
+                            + " first_value, last_time_us, last_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    PreparedStatement delete = connection.prepareStatement(
+                            "DELETE FROM telemetry_rollup_1m_block WHERE series_id = ? AND hour_us = ?")) {
+                blocks.setString(1, uuid);
+                try (ResultSet block = blocks.executeQuery()) {
+                    while (block.next()) {
+                        for (MinuteRollup minute :
+                                PackedMinutes.unpack(block.getLong(1), block.getLong(2), block.getBytes(3))) {
+                            insert.setLong(1, minute.seriesId());
+                            insert.setLong(2, minute.bucketMicros());
+                            insert.setInt(3, minute.count());
+                            insert.setDouble(4, minute.sum());
+                            insert.setDouble(5, minute.min());
+                            insert.setDouble(6, minute.max());
+                            insert.setLong(7, minute.firstMicros());
+                            insert.setDouble(8, minute.first());
+                            insert.setLong(9, minute.lastMicros());
+                            insert.setDouble(10, minute.last());
+                            rows += insert.executeUpdate();
+                        }
+                        delete.setLong(1, block.getLong(1));
+                        delete.setLong(2, block.getLong(2));
+                        delete.executeUpdate();
+                    }
+                }
+            }
+            connection.commit();
+            return rows;
+        }
+    }
+
+    /** The GPU's rows in a table of minute rollups. */
+    private static long minuteRows(String uuid, String table) {
+        try (Connection connection = TestDatabase.connect();
+                PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + table
+                        + " WHERE series_id IN (SELECT id FROM telemetry_series WHERE gpu_uuid = ?)")) {
+            count.setString(1, uuid);
+            try (ResultSet result = count.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

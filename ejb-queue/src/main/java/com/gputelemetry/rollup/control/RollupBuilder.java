@@ -5,6 +5,7 @@ import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.ConsumedLog;
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.rollup.entity.MinuteRollupBlock;
 import com.gputelemetry.rollup.entity.Rollup;
 import com.gputelemetry.rollup.entity.RollupProgress;
 import com.gputelemetry.rollup.entity.TelemetrySeries;
@@ -20,7 +21,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +43,8 @@ public class RollupBuilder {
     static final long STEP_MICROS = HourRollup.MICROS;
     /** Marks of stale hours one step reads (and recomputes their hours). */
     static final int STALE_MARKS_PER_STEP = 1_000;
+    /** Rows of minute rollups of an earlier version one step packs. */
+    static final int LEGACY_MINUTES_PER_STEP = 6_000;
 
     private static final String TOPIC = TelemetryRow.TOPIC;
 
@@ -101,6 +103,10 @@ public class RollupBuilder {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public boolean step(long upTo) {
         RollupProgress progress = lockedProgress();
+        if (packLegacyMinutes()) {
+            // All of them before anything is built: a minute recomputed meanwhile would be overwritten by its old row.
+            return true;
+        }
         if (!progress.hasStarted()) {
             // At the hour of the oldest GPU's first report: a database of an earlier version is rolled up too. Read
             // after the wait for the collectors, so that no point before it can be stored unmarked any more.
@@ -140,6 +146,51 @@ public class RollupBuilder {
         Number stale = (Number) em.createNativeQuery("SELECT MIN(hour_us) FROM telemetry_rollup_stale")
                 .getSingleResult();
         return stale == null ? built : Math.min(built, stale.longValue());
+    }
+
+    /**
+     * Packs the first rows of minute rollups that an earlier version wrote a row a minute (in key order) into the
+     * blocks of their hours, and deletes them.
+     *
+     * @return whether there were any
+     */
+    private boolean packLegacyMinutes() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT series_id, bucket_us, point_count, value_sum, value_min,"
+                        + " value_max, first_time_us, first_value, last_time_us, last_value FROM telemetry_rollup_1m"
+                        + " ORDER BY series_id, bucket_us")
+                .setMaxResults(LEGACY_MINUTES_PER_STEP)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return false;
+        }
+        List<MinuteRollup> minutes = rows.stream()
+                .map(row -> new MinuteRollup(
+                        ((Number) row[0]).longValue(), ((Number) row[1]).longValue(), aggregate(row, 2)))
+                .toList();
+        putMinutes(minutes);
+        MinuteRollup last = minutes.get(minutes.size() - 1);
+        // Every row up to the last one read in key order is one read: no version writes these rows any more, and an
+        // earlier one builds only under the progress row's lock, held here.
+        em.createNativeQuery(
+                        "DELETE FROM telemetry_rollup_1m WHERE series_id < ?1 OR (series_id = ?1 AND bucket_us <= ?2)")
+                .setParameter(1, last.seriesId())
+                .setParameter(2, last.bucketMicros())
+                .executeUpdate();
+        return true;
+    }
+
+    /** Count, sum, min, max, first time and value, last time and value, from that column of a row on. */
+    private static Rollup.Aggregate aggregate(Object[] row, int from) {
+        return new Rollup.Aggregate(
+                ((Number) row[from]).intValue(),
+                ((Number) row[from + 1]).doubleValue(),
+                ((Number) row[from + 2]).doubleValue(),
+                ((Number) row[from + 3]).doubleValue(),
+                ((Number) row[from + 4]).longValue(),
+                ((Number) row[from + 5]).doubleValue(),
+                ((Number) row[from + 6]).longValue(),
+                ((Number) row[from + 7]).doubleValue());
     }
 
     private RollupProgress lockedProgress() {
@@ -185,7 +236,7 @@ public class RollupBuilder {
                 continue;
             }
             any = true;
-            minutes.values().forEach(em::persist);
+            putMinutes(minutes.values());
             Map<Long, HourRollup> hours = new HashMap<>();
             em.createQuery(
                             "SELECT h FROM HourRollup h WHERE h.seriesId IN :series AND h.bucketMicros = :hour",
@@ -281,24 +332,8 @@ public class RollupBuilder {
             }
             recomputed.addAll(minutes(id, points, end));
         }
-        Map<Rollup.Key, MinuteRollup> minutes = new HashMap<>();
-        em.createQuery(
-                        "SELECT m FROM MinuteRollup m WHERE m.seriesId IN :series AND m.bucketMicros >= :hour"
-                                + " AND m.bucketMicros < :end",
-                        MinuteRollup.class)
-                .setParameter("series", ids)
-                .setParameter("hour", hour)
-                .setParameter("end", end)
-                .getResultList()
-                .forEach(minute -> minutes.put(new Rollup.Key(minute.seriesId(), minute.bucketMicros()), minute));
-        for (MinuteRollup fresh : recomputed) {
-            MinuteRollup stored = minutes.get(new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()));
-            if (stored == null) {
-                em.persist(fresh);
-                minutes.put(new Rollup.Key(fresh.seriesId(), fresh.bucketMicros()), fresh);
-            } else {
-                stored.recomputedAs(fresh);
-            }
+        if (recomputed.isEmpty()) {
+            return;
         }
         Map<Long, HourRollup> hours = new HashMap<>();
         em.createQuery(
@@ -308,19 +343,66 @@ public class RollupBuilder {
                 .setParameter("hour", hour)
                 .getResultList()
                 .forEach(stored -> hours.put(stored.seriesId(), stored));
-        Map<Long, List<MinuteRollup>> bySeries = minutes.values().stream()
-                .sorted(Comparator.comparingLong(MinuteRollup::bucketMicros))
-                .collect(Collectors.groupingBy(MinuteRollup::seriesId));
-        bySeries.forEach((id, ofSeries) -> {
-            HourRollup fresh = new HourRollup(ofSeries.get(0));
-            ofSeries.subList(1, ofSeries.size()).forEach(fresh::include);
-            HourRollup stored = hours.get(id);
+        for (MinuteRollupBlock block : putMinutes(recomputed)) {
+            List<MinuteRollup> minutes = block.minutes();
+            HourRollup fresh = new HourRollup(minutes.get(0));
+            minutes.subList(1, minutes.size()).forEach(fresh::include);
+            HourRollup stored = hours.get(block.seriesId());
             if (stored == null) {
                 em.persist(fresh);
             } else {
                 stored.recomputedAs(fresh);
             }
+        }
+    }
+
+    /**
+     * Puts minutes into the blocks of their series' hours, in place of those of the same minute there (one query for
+     * the blocks there are).
+     *
+     * @return the blocks they went into
+     */
+    private List<MinuteRollupBlock> putMinutes(Collection<MinuteRollup> minutes) {
+        Map<Rollup.Key, List<MinuteRollup>> byHour = minutes.stream()
+                .collect(Collectors.groupingBy(
+                        minute -> new Rollup.Key(minute.seriesId(), HourRollup.hourOf(minute.bucketMicros()))));
+        Map<Rollup.Key, MinuteRollupBlock> blocks = new HashMap<>();
+        em.createQuery(
+                        "SELECT b FROM MinuteRollupBlock b WHERE b.seriesId IN :series"
+                                + " AND b.bucketMicros >= :from AND b.bucketMicros <= :to",
+                        MinuteRollupBlock.class)
+                .setParameter(
+                        "series",
+                        byHour.keySet().stream()
+                                .map(Rollup.Key::seriesId)
+                                .distinct()
+                                .toList())
+                .setParameter(
+                        "from",
+                        byHour.keySet().stream()
+                                .mapToLong(Rollup.Key::bucketMicros)
+                                .min()
+                                .orElseThrow())
+                .setParameter(
+                        "to",
+                        byHour.keySet().stream()
+                                .mapToLong(Rollup.Key::bucketMicros)
+                                .max()
+                                .orElseThrow())
+                .getResultList()
+                .forEach(block -> blocks.put(new Rollup.Key(block.seriesId(), block.hourMicros()), block));
+        List<MinuteRollupBlock> put = new ArrayList<>();
+        byHour.forEach((key, ofHour) -> {
+            MinuteRollupBlock block = blocks.get(key);
+            if (block == null) {
+                block = new MinuteRollupBlock(key.seriesId(), key.bucketMicros(), ofHour);
+                em.persist(block);
+            } else {
+                block.put(ofHour);
+            }
+            put.add(block);
         });
+        return put;
     }
 
     /** The minutes of a series' points before {@code end}, in (time, id) order: first and last as the database's. */
@@ -376,20 +458,7 @@ public class RollupBuilder {
             long id = TelemetrySeries.idOf(gpu, name, workloadId);
             registering.computeIfAbsent(id, any -> new TelemetrySeries(gpu, name, workloadId));
             long minute = ((Number) row[2]).longValue() * MinuteRollup.MICROS;
-            minutes.put(
-                    new Rollup.Key(id, minute),
-                    new MinuteRollup(
-                            id,
-                            minute,
-                            new Rollup.Aggregate(
-                                    ((Number) row[3]).intValue(),
-                                    ((Number) row[4]).doubleValue(),
-                                    ((Number) row[5]).doubleValue(),
-                                    ((Number) row[6]).doubleValue(),
-                                    ((Number) row[7]).longValue(),
-                                    ((Number) row[8]).doubleValue(),
-                                    ((Number) row[9]).longValue(),
-                                    ((Number) row[10]).doubleValue())));
+            minutes.put(new Rollup.Key(id, minute), new MinuteRollup(id, minute, aggregate(row, 3)));
         }
         TelemetrySeries.registerMissing(em, registering.values());
         return minutes;

@@ -2,12 +2,14 @@ package com.gputelemetry.rollup.control;
 
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.rollup.entity.PackedMinutes;
 import com.gputelemetry.rollup.entity.RollupProgress;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -76,29 +78,49 @@ public class RollupEdges {
     /**
      * The edges of the series' buckets of a tier that start in {@code [baseMicros, toMicros)} and lie in the first
      * {@code spanMicros} of a period: those at {@code baseMicros + k * periodMicros + [0, spanMicros]}, a few around
-     * each time a query asks about.
+     * each time a query asks about. Minutes come from their blocks (unpacked here) and from the rows of an earlier
+     * version not packed yet, in one query.
      */
     @SuppressWarnings("unchecked")
     public List<Edge> of(
             Tier tier, Collection<Long> seriesIds, long baseMicros, long toMicros, long periodMicros, long spanMicros) {
         // Ids, base, period and span are numbers, written into the SQL so that every database sees plain integer
         // arithmetic and a plain list.
-        List<Object[]> rows = em.createNativeQuery("SELECT series_id, bucket_us, first_time_us, first_value,"
-                        + " last_time_us, last_value FROM " + tier.table + " WHERE series_id IN ("
-                        + seriesIds.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                        + ") AND bucket_us >= ?1 AND bucket_us < ?2 AND MOD(bucket_us - " + baseMicros + ", "
-                        + periodMicros + ") <= " + spanMicros)
-                .setParameter(1, baseMicros)
-                .setParameter(2, toMicros)
-                .getResultList();
-        return rows.stream()
-                .map(row -> new Edge(
-                        ((Number) row[0]).longValue(),
+        String ids = seriesIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String sql = "SELECT series_id, bucket_us, first_time_us, first_value, last_time_us, last_value,"
+                + " CAST(NULL AS BYTEA) FROM " + tier.table + " WHERE series_id IN (" + ids
+                + ") AND bucket_us >= ?1 AND bucket_us < ?2 AND MOD(bucket_us - " + baseMicros + ", " + periodMicros
+                + ") <= " + spanMicros;
+        if (tier == Tier.MINUTE) {
+            sql += " UNION ALL SELECT series_id, hour_us, CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION),"
+                    + " CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION), minutes FROM telemetry_rollup_1m_block"
+                    + " WHERE series_id IN (" + ids + ") AND hour_us > ?3 AND hour_us < ?4";
+        }
+        var query = em.createNativeQuery(sql).setParameter(1, baseMicros).setParameter(2, toMicros);
+        if (tier == Tier.MINUTE) {
+            query.setParameter(3, baseMicros - HourRollup.MICROS).setParameter(4, toMicros);
+        }
+        List<Edge> edges = new ArrayList<>();
+        for (Object[] row : (List<Object[]>) query.getResultList()) {
+            long series = ((Number) row[0]).longValue();
+            if (row[6] == null) {
+                edges.add(new Edge(
+                        series,
                         ((Number) row[1]).longValue(),
                         ((Number) row[2]).longValue(),
                         ((Number) row[3]).doubleValue(),
                         ((Number) row[4]).longValue(),
-                        ((Number) row[5]).doubleValue()))
-                .toList();
+                        ((Number) row[5]).doubleValue()));
+                continue;
+            }
+            for (MinuteRollup minute : PackedMinutes.unpack(series, ((Number) row[1]).longValue(), (byte[]) row[6])) {
+                long bucket = minute.bucketMicros();
+                if (bucket >= baseMicros && bucket < toMicros && (bucket - baseMicros) % periodMicros <= spanMicros) {
+                    edges.add(new Edge(
+                            series, bucket, minute.firstMicros(), minute.first(), minute.lastMicros(), minute.last()));
+                }
+            }
+        }
+        return edges;
     }
 }

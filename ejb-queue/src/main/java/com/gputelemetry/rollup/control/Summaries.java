@@ -2,6 +2,7 @@ package com.gputelemetry.rollup.control;
 
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.MinuteRollup;
+import com.gputelemetry.rollup.entity.PackedMinutes;
 import com.gputelemetry.rollup.entity.RollupProgress;
 import com.gputelemetry.telemetry.control.PointBlocks;
 import com.gputelemetry.telemetry.entity.PackedPoints;
@@ -13,6 +14,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -192,22 +194,37 @@ public class Summaries {
 
     /**
      * The rollups of these series whose buckets start in the stretches given as pairs [from, to), in one query: the
-     * stretches alternate between the minute and the hour tier, minutes first. (The ids are looked up first and
-     * listed: with a subquery in their place, H2 read the whole minute table instead of the key's range, 1.3 s for a
-     * day.)
+     * stretches alternate between the minute and the hour tier, minutes first. The hour tier and the minute rows of an
+     * earlier version are aggregated by the database; the blocks of minutes come back whole and are unpacked here. (The
+     * ids are looked up first and listed: with a subquery in their place, H2 read the whole minute table instead of
+     * the key's range, 1.3 s for a day.)
      */
     private void rollups(List<Long> series, long step, Map<Long, Partial> buckets, long... stretches) {
+        if (series.isEmpty()) {
+            return;
+        }
         String ids = series.stream().map(String::valueOf).collect(Collectors.joining(", "));
-        String bucket = "(bucket_us / " + step + ")";
         List<String> selects = new ArrayList<>();
         List<Long> bounds = new ArrayList<>();
         for (int i = 0; i < stretches.length; i += 2) {
-            if (stretches[i] < stretches[i + 1] && !series.isEmpty()) {
-                selects.add("SELECT " + bucket + ", SUM(point_count), SUM(value_sum), MIN(value_min), MAX(value_max)"
-                        + " FROM " + (i % 4 == 0 ? "telemetry_rollup_1m" : "telemetry_rollup_1h")
-                        + " WHERE series_id IN (" + ids + ") AND bucket_us >= ?" + (bounds.size() + 1)
-                        + " AND bucket_us < ?" + (bounds.size() + 2) + " GROUP BY " + bucket);
-                bounds.add(stretches[i]);
+            if (stretches[i] >= stretches[i + 1]) {
+                continue;
+            }
+            boolean minutes = i % 4 == 0;
+            String bucket = "(bucket_us / " + step + ")";
+            selects.add("SELECT 0, " + bucket + ", SUM(point_count), SUM(value_sum), MIN(value_min), MAX(value_max),"
+                    + " CAST(NULL AS BYTEA) FROM " + (minutes ? "telemetry_rollup_1m" : "telemetry_rollup_1h")
+                    + " WHERE series_id IN (" + ids + ") AND bucket_us >= ?" + (bounds.size() + 1)
+                    + " AND bucket_us < ?" + (bounds.size() + 2) + " GROUP BY " + bucket);
+            bounds.add(stretches[i]);
+            bounds.add(stretches[i + 1]);
+            if (minutes) {
+                // The blocks of the hours the stretch touches; which stretch, told by the first column.
+                selects.add("SELECT " + (i + 1) + ", hour_us, CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION),"
+                        + " CAST(0 AS DOUBLE PRECISION), CAST(0 AS DOUBLE PRECISION), minutes"
+                        + " FROM telemetry_rollup_1m_block WHERE series_id IN (" + ids + ") AND hour_us > ?"
+                        + (bounds.size() + 1) + " AND hour_us < ?" + (bounds.size() + 2));
+                bounds.add(stretches[i] - HOUR);
                 bounds.add(stretches[i + 1]);
             }
         }
@@ -218,7 +235,28 @@ public class Summaries {
         for (int i = 0; i < bounds.size(); i++) {
             query.setParameter(i + 1, bounds.get(i));
         }
-        add(query.getResultList(), buckets);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        List<Object[]> aggregated = new ArrayList<>();
+        for (Object[] row : rows) {
+            int stretch = ((Number) row[0]).intValue();
+            if (stretch == 0) {
+                aggregated.add(Arrays.copyOfRange(row, 1, row.length));
+                continue;
+            }
+            long from = stretches[stretch - 1];
+            long to = stretches[stretch];
+            for (MinuteRollup minute : PackedMinutes.unpack(0, ((Number) row[1]).longValue(), (byte[]) row[6])) {
+                if (minute.bucketMicros() >= from && minute.bucketMicros() < to) {
+                    // As the database divides: toward zero.
+                    buckets.merge(
+                            minute.bucketMicros() / step,
+                            new Partial(minute.count(), minute.sum(), minute.min(), minute.max()),
+                            Partial::plus);
+                }
+            }
+        }
+        add(aggregated, buckets);
     }
 
     @SuppressWarnings("unchecked")

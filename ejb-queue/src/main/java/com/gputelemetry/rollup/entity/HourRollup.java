@@ -14,6 +14,11 @@ public class HourRollup extends Rollup {
 
     protected HourRollup() {}
 
+    /** The start of the hour of that time. */
+    public static long hourOf(long micros) {
+        return Math.floorDiv(micros, MICROS) * MICROS;
+    }
+
     /** The hour's rollup, so far of one of its minutes. */
     public HourRollup(MinuteRollup minute) {
         super(minute, Math.floorDiv(minute.bucketMicros(), MICROS) * MICROS);

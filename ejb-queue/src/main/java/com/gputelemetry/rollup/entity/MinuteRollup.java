@@ -1,18 +1,12 @@
 package com.gputelemetry.rollup.entity;
 
-import jakarta.persistence.Entity;
-import jakarta.persistence.IdClass;
-import jakarta.persistence.Table;
-
-/** A series' points in one minute (buckets start on the minute). */
-@Entity
-@Table(name = "telemetry_rollup_1m")
-@IdClass(Rollup.Key.class)
+/**
+ * A series' points in one minute (buckets start on the minute). Stored packed, an hour of a series' minutes a row
+ * ({@link MinuteRollupBlock}).
+ */
 public class MinuteRollup extends Rollup {
 
     public static final long MICROS = 60_000_000L;
-
-    protected MinuteRollup() {}
 
     public MinuteRollup(long seriesId, long timeMicros, double value) {
         super(seriesId, Math.floorDiv(timeMicros, MICROS) * MICROS, timeMicros, value);

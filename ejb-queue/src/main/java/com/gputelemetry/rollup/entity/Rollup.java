@@ -184,6 +184,10 @@ public abstract class Rollup {
             return seriesId;
         }
 
+        public long bucketMicros() {
+            return bucketMicros;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Key other && seriesId == other.seriesId && bucketMicros == other.bucketMicros;

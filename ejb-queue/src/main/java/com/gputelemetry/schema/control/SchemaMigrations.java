@@ -45,7 +45,8 @@ public class SchemaMigrations {
             new Migration(7, "gpu_workloads"),
             new Migration(8, "series_ends"),
             new Migration(9, "rollups"),
-            new Migration(10, "point_blocks"));
+            new Migration(10, "point_blocks"),
+            new Migration(11, "minute_rollup_blocks"));
 
     @Inject
     DataSource dataSource;

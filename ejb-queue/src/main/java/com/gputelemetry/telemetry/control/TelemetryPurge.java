@@ -69,16 +69,39 @@ public class TelemetryPurge {
         return points == null ? 0 : points.longValue();
     }
 
-    /** Deletes a GPU's rollups of one tier (its table) older than that, through their key (series, bucket). */
+    /** Deletes a GPU's hour rollups older than that, through their key (series, bucket). */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteRollupsOlder(String table, String uuid, long beforeMicros) {
+    public int deleteHourRollupsOlder(String uuid, long beforeMicros) {
         String series = seriesOf(uuid);
         if (series.isEmpty()) {
             return 0;
         }
-        return em.createNativeQuery("DELETE FROM " + table + " WHERE series_id IN (" + series + ") AND bucket_us < ?1")
+        return em.createNativeQuery(
+                        "DELETE FROM telemetry_rollup_1h WHERE series_id IN (" + series + ") AND bucket_us < ?1")
                 .setParameter(1, beforeMicros)
                 .executeUpdate();
+    }
+
+    /**
+     * Deletes a GPU's blocks of minute rollups whose whole hour is before then, and the rows of minute rollups of an
+     * earlier version not packed yet that are, through their keys.
+     *
+     * @return the rows deleted
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int deleteMinuteRollupsOlder(String uuid, long beforeMicros) {
+        String series = seriesOf(uuid);
+        if (series.isEmpty()) {
+            return 0;
+        }
+        return em.createNativeQuery("DELETE FROM telemetry_rollup_1m_block WHERE series_id IN (" + series
+                                + ") AND hour_us <= ?1")
+                        .setParameter(1, beforeMicros - PointBlock.MICROS)
+                        .executeUpdate()
+                + em.createNativeQuery("DELETE FROM telemetry_rollup_1m WHERE series_id IN (" + series
+                                + ") AND bucket_us < ?1")
+                        .setParameter(1, beforeMicros)
+                        .executeUpdate();
     }
 
     /**

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntBiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -24,7 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Keeps telemetry points for {@code TELEMETRY_RETENTION} (e.g. {@code 30d}), minute rollups for {@code
  * TELEMETRY_RETENTION_1M} and hour rollups for {@code TELEMETRY_RETENTION_1H}, and deletes older ones in the
- * background; without a setting, that tier is kept whole. Points the rollups are still to be built from are kept until
+ * background, points and minutes by whole hours (their blocks); without a setting, that tier is kept whole. Points the rollups are still to be built from are kept until
  * they are. GPUs stay listed with their first and last report.
  */
 @Singleton
@@ -77,9 +78,10 @@ public class TelemetryRetention {
         timer = scheduler.scheduleWithFixedDelay(
                 () -> {
                     points.ifPresent(this::purgePointsOlderThan);
-                    minutes.ifPresent(
-                            keep -> purgeRollupsOlderThan("telemetry_rollup_1m", keep, minuteRetention.get()));
-                    hours.ifPresent(keep -> purgeRollupsOlderThan("telemetry_rollup_1h", keep, hourRetention.get()));
+                    minutes.ifPresent(keep -> purgeRollupsOlderThan(
+                            "telemetry_rollup_1m_block", keep, minuteRetention.get(), purge::deleteMinuteRollupsOlder));
+                    hours.ifPresent(keep -> purgeRollupsOlderThan(
+                            "telemetry_rollup_1h", keep, hourRetention.get(), purge::deleteHourRollupsOlder));
                 },
                 checkSeconds,
                 checkSeconds,
@@ -139,13 +141,15 @@ public class TelemetryRetention {
         LOG.info(() -> "telemetry retention deleted " + what + " older than " + age + " in " + millis + " ms");
     }
 
-    private void purgeRollupsOlderThan(String table, Duration keep, String age) {
+    /** @param deleteOlder deletes a GPU's rollups of the tier before a time, answering how many rows */
+    private void purgeRollupsOlderThan(
+            String table, Duration keep, String age, ToIntBiFunction<String, Long> deleteOlder) {
         long before = (System.currentTimeMillis() - keep.toMillis()) * 1000;
         long started = System.nanoTime();
         try {
             long deleted = 0;
             for (String gpu : purge.gpusSeenBefore(before)) {
-                deleted += purge.deleteRollupsOlder(table, gpu, before);
+                deleted += deleteOlder.applyAsInt(gpu, before);
             }
             if (deleted > 0) {
                 logDeleted(deleted + " rows of " + table, age.strip(), started);

@@ -1,21 +1,21 @@
 package com.gputelemetry.telemetry.entity;
 
 /** Reads what a {@link BitOutput} wrote, in the same order. */
-final class BitInput {
+public final class BitInput {
 
     private final byte[] bytes;
     private long position;
 
-    BitInput(byte[] bytes) {
+    public BitInput(byte[] bytes) {
         this.bytes = bytes;
     }
 
-    boolean bit() {
+    public boolean bit() {
         return bits(1) == 1;
     }
 
     /** The next {@code count} bits (0 to 64) as the low bits of a long. */
-    long bits(int count) {
+    public long bits(int count) {
         long value = 0;
         for (int left = count; left > 0; ) {
             int index = (int) (position >>> 3);

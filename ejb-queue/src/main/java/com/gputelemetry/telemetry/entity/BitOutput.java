@@ -3,21 +3,21 @@ package com.gputelemetry.telemetry.entity;
 import java.util.Arrays;
 
 /** Bits written most significant first into a growing byte array: what {@link PackedPoints} writes into. */
-final class BitOutput {
+public final class BitOutput {
 
     private byte[] bytes;
     private long bitCount;
 
-    BitOutput(int expectedBytes) {
+    public BitOutput(int expectedBytes) {
         bytes = new byte[Math.max(16, expectedBytes)];
     }
 
-    void bit(boolean one) {
+    public void bit(boolean one) {
         bits(one ? 1 : 0, 1);
     }
 
     /** The low {@code count} bits of {@code value} (count 0 to 64), the highest first. */
-    void bits(long value, int count) {
+    public void bits(long value, int count) {
         for (int left = count; left > 0; ) {
             int index = (int) (bitCount >>> 3);
             if (index == bytes.length) {
@@ -32,7 +32,7 @@ final class BitOutput {
         }
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         return Arrays.copyOf(bytes, (int) ((bitCount + 7) >>> 3));
     }
 }

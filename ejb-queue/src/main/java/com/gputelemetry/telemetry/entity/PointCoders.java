@@ -1,10 +1,10 @@
 package com.gputelemetry.telemetry.entity;
 
 /**
- * The codings {@link PackedPoints} writes its columns in: deltas of deltas, values XOR'd or as scaled decimals, and
- * the variable-length numbers they all end up as.
+ * The codings {@link PackedPoints} and the rollups' packed minutes write their columns in: deltas of deltas, values
+ * XOR'd or as scaled decimals, and the variable-length numbers they all end up as.
  */
-final class PointCoders {
+public final class PointCoders {
 
     /** The widths a non-zero delta is written in, each after a prefix of one more one. */
     private static final int[] BUCKETS = {7, 14, 24, 40, 64};
@@ -12,22 +12,22 @@ final class PointCoders {
     private PointCoders() {}
 
     /** Deltas of deltas: a steady pace costs one bit. */
-    static final class Deltas {
+    public static final class Deltas {
         private long lastDelta;
 
-        void write(BitOutput out, long delta) {
+        public void write(BitOutput out, long delta) {
             writeVariable(out, zigzag(delta - lastDelta));
             lastDelta = delta;
         }
 
-        long read(BitInput in) {
+        public long read(BitInput in) {
             lastDelta += unzigzag(readVariable(in));
             return lastDelta;
         }
     }
 
     /** How a block's values are packed, each against the one before. */
-    interface Values {
+    public interface Values {
         void writeFirst(BitOutput out, double value);
 
         double readFirst(BitInput in);
@@ -41,7 +41,7 @@ final class PointCoders {
      * Values XOR'd with the one before: one bit when equal, else the changed bits, inside the window of the last
      * change when they fit in it.
      */
-    static final class Xors implements Values {
+    public static final class Xors implements Values {
         private long last;
         private int leading = -1;
         private int trailing;
@@ -99,17 +99,17 @@ final class PointCoders {
     }
 
     /** Values as whole numbers of a power of ten, as deltas: a reading that moves a little costs a little. */
-    static final class Decimals implements Values {
+    public static final class Decimals implements Values {
         private static final double[] SCALES = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
         private final double scale;
         private long last;
 
-        Decimals(int places) {
+        public Decimals(int places) {
             scale = SCALES[places];
         }
 
         /** Whether the value is that many places' whole number, given back bit for bit (so never -0 or NaN). */
-        static boolean exact(double value, int places) {
+        public static boolean exact(double value, int places) {
             double scaled = Math.rint(value * SCALES[places]);
             return Math.abs(scaled) < 0x1p53
                     && Double.doubleToRawLongBits(((long) scaled) / SCALES[places])
@@ -147,7 +147,7 @@ final class PointCoders {
     }
 
     /** 0 in one bit; else a prefix saying how many bits follow: 7, 14, 24, 40 or 64. */
-    static void writeVariable(BitOutput out, long unsigned) {
+    public static void writeVariable(BitOutput out, long unsigned) {
         if (unsigned == 0) {
             out.bit(false);
             return;
@@ -164,7 +164,7 @@ final class PointCoders {
         out.bits(unsigned, 64);
     }
 
-    static long readVariable(BitInput in) {
+    public static long readVariable(BitInput in) {
         if (!in.bit()) {
             return 0;
         }
@@ -176,11 +176,11 @@ final class PointCoders {
         return in.bits(64);
     }
 
-    static long zigzag(long signed) {
+    public static long zigzag(long signed) {
         return (signed << 1) ^ (signed >> 63);
     }
 
-    static long unzigzag(long unsigned) {
+    public static long unzigzag(long unsigned) {
         return (unsigned >>> 1) ^ -(unsigned & 1);
     }
 }

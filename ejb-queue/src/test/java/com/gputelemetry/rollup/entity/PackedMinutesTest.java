@@ -1,0 +1,135 @@
+package com.gputelemetry.rollup.entity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class PackedMinutesTest {
+
+    private static final long SERIES = 42;
+    private static final long MINUTE = MinuteRollup.MICROS;
+    private static final long HOUR = HourRollup.MICROS;
+
+    /** Each minute's fields, values as their bits: equal only when exactly equal. */
+    private static List<String> fields(List<MinuteRollup> minutes) {
+        return minutes.stream()
+                .map(m -> m.seriesId() + " " + m.bucketMicros() + " " + m.count() + " " + bits(m.sum()) + " "
+                        + bits(m.min()) + " " + bits(m.max()) + " " + m.firstMicros() + " " + bits(m.first()) + " "
+                        + m.lastMicros() + " " + bits(m.last()))
+                .toList();
+    }
+
+    private static long bits(double value) {
+        return Double.doubleToRawLongBits(value);
+    }
+
+    /** The minutes of these points (time, value), each point included in the order given, as the builder does. */
+    private static List<MinuteRollup> minutesOf(List<double[]> points) {
+        Map<Long, MinuteRollup> minutes = new TreeMap<>();
+        for (double[] point : points) {
+            long time = (long) point[0];
+            MinuteRollup minute = minutes.get(Math.floorDiv(time, MINUTE));
+            if (minute == null) {
+                minutes.put(Math.floorDiv(time, MINUTE), new MinuteRollup(SERIES, time, point[1]));
+            } else {
+                minute.include(time, point[1]);
+            }
+        }
+        return new ArrayList<>(minutes.values());
+    }
+
+    @Test
+    void unpacksExactlyTheMinutesPackedWhateverTheirPointsAndValues() {
+        var random = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            long hour = random.nextLong(-1000, 1000) * HOUR;
+            List<double[]> points = new ArrayList<>();
+            int count = random.nextInt(1, 400);
+            for (int i = 0; i < count; i++) {
+                // Minutes of one point, of two, of many; equal times; values whole, decimal, anything finite, -0.
+                long time = hour
+                        + (random.nextInt(3) == 0
+                                ? random.nextLong(HOUR)
+                                : random.nextInt(60) * MINUTE + random.nextInt(3) * 1_000_000L);
+                double value =
+                        switch (random.nextInt(5)) {
+                            case 0 -> random.nextInt(100);
+                            case 1 -> Math.round(random.nextDouble() * 400_000) / 1000.0;
+                            case 2 -> -0.0;
+                            case 3 -> random.nextGaussian() * 1e300;
+                            default -> {
+                                double any = Double.longBitsToDouble(random.nextLong());
+                                yield Double.isFinite(any) ? any : 1.5;
+                            }
+                        };
+                points.add(new double[] {time, value});
+            }
+            Collections.shuffle(points, random);
+            List<MinuteRollup> minutes = minutesOf(points);
+
+            byte[] packed = PackedMinutes.pack(hour, minutes);
+
+            assertThat(fields(PackedMinutes.unpack(SERIES, hour, packed))).isEqualTo(fields(minutes));
+        }
+    }
+
+    /** A scrape a minute of whole degrees, its times a few milliseconds off the beat: about what its points cost. */
+    @Test
+    void anHourOfOnePointMinutesCostsAFewBytesAMinute() {
+        var random = new Random(3);
+        long hour = 20_000 * HOUR;
+        List<double[]> points = new ArrayList<>();
+        double temperature = 60;
+        for (int i = 0; i < 60; i++) {
+            temperature += random.nextInt(-2, 3);
+            points.add(new double[] {hour + i * MINUTE + 500_000 + random.nextInt(-20_000, 20_000), temperature});
+        }
+
+        byte[] packed = PackedMinutes.pack(hour, minutesOf(points));
+
+        // A row of the earlier layout: 10 columns, 64 bytes, before the row's header and its key's index entry.
+        assertThat(packed.length).as("bytes for 60 minutes").isLessThan(60 * 6);
+        assertThat(fields(PackedMinutes.unpack(SERIES, hour, packed))).isEqualTo(fields(minutesOf(points)));
+    }
+
+    @Test
+    void refusesMinutesOutOfOrderOrOfAnotherHourAndBytesOfAnotherFormat() {
+        var first = new MinuteRollup(SERIES, 3 * MINUTE, 1);
+        var second = new MinuteRollup(SERIES, 5 * MINUTE, 2);
+
+        assertThatThrownBy(() -> PackedMinutes.pack(0, List.of(second, first)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not in order");
+        assertThatThrownBy(() -> PackedMinutes.pack(HOUR, List.of(first)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a minute of hour");
+        byte[] packed = PackedMinutes.pack(0, List.of(first, second));
+        packed[0] = 9;
+        assertThatThrownBy(() -> PackedMinutes.unpack(SERIES, 0, packed))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("format 9");
+    }
+
+    @Test
+    void aBlockTakesMinutesInPlaceOfThoseItHoldsOfTheSameMinute() {
+        var block = new MinuteRollupBlock(
+                SERIES,
+                HOUR,
+                List.of(new MinuteRollup(SERIES, HOUR + 7 * MINUTE, 1), new MinuteRollup(SERIES, HOUR, 2)));
+
+        block.put(List.of(
+                new MinuteRollup(SERIES, HOUR + 7 * MINUTE + 5, 9), new MinuteRollup(SERIES, HOUR + MINUTE, 4)));
+
+        assertThat(block.minutes())
+                .extracting(MinuteRollup::bucketMicros, MinuteRollup::first)
+                .containsExactly(tuple(HOUR, 2.0), tuple(HOUR + MINUTE, 4.0), tuple(HOUR + 7 * MINUTE, 9.0));
+    }
+}
