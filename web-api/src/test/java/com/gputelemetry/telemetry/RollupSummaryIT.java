@@ -48,8 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Summaries of closed time read the rollups and answer exactly what the points give, computed here from the points the
  * test sent. The server (see the module's failsafe configuration) builds rollups every second for time a minute old,
- * and keeps points for 300 days: points from January 2026 are late when they come (their hours are recomputed) and
- * are deleted once the rollups hold them. Points of hours an hour old are packed into blocks (the default
+ * and keeps points for 300 days, minute rollups for 400 and hour rollups for 500: points from January 2026 are late
+ * when they come (their hours are recomputed) and are deleted once the rollups hold them. Points of hours an hour old are packed into blocks (the default
  * COMPACT_AFTER_SECONDS): pages, summaries and PromQL read them there as they read them from their rows. Runs on H2
  * and on PostgreSQL.
  */
@@ -94,6 +94,36 @@ class RollupSummaryIT {
         for (long step : new long[] {60, 300, 3600}) {
             assertLatest(uuid, points, start.minus(1, ChronoUnit.HOURS), start.plus(4, ChronoUnit.HOURS), step);
         }
+    }
+
+    /** Points of 450 days ago end up answered by their hour rollups alone; of 550 days ago, by nothing. */
+    @Test
+    void eachTierIsDeletedAtItsOwnAge() throws Exception {
+        String uuid = TelemetryCsv.newGpu();
+        Instant hoursKept = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(450, ChronoUnit.DAYS);
+        Instant allGone = hoursKept.minus(100, ChronoUnit.DAYS);
+        List<Point> kept = series(hoursKept, 360);
+        ingest(uuid, kept);
+        ingest(uuid, series(allGone, 360));
+        Instant keptEnd = hoursKept.plus(2, ChronoUnit.HOURS).minus(1, ChronoUnit.MICROS);
+        Instant goneEnd = allGone.plus(2, ChronoUnit.HOURS).minus(1, ChronoUnit.MICROS);
+
+        Poll.until(
+                "the points and minutes of both days deleted, the hours of the later one kept",
+                Duration.ofSeconds(90),
+                () -> get("/api/v1/gpus/" + uuid).statusCode() == 200
+                        && buckets(uuid, hoursKept, keptEnd, "1m").isEmpty()
+                        && buckets(uuid, allGone, goneEnd, "1m").isEmpty()
+                        && buckets(uuid, allGone, goneEnd, "1h").isEmpty()
+                        && buckets(uuid, hoursKept, keptEnd, "1h").size() == 2);
+        assertSummary(uuid, kept, hoursKept, keptEnd, "1h");
+        assertSummary(uuid, kept, hoursKept, keptEnd, "2h");
+    }
+
+    private JsonArray buckets(String uuid, Instant from, Instant to, String step) {
+        return json("/api/v1/gpus/" + uuid + "/telemetry/summary?metric=" + TEMP + "&step=" + step + "&start_time="
+                        + from + "&end_time=" + to)
+                .getJsonArray("items");
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.List;
  * The minute rollups of one series in one hour, packed as its points are: which minutes there are (a bit each), and
  * for each its count, its first point's time (deltas of deltas: a steady scrape costs a bit) and value. What a minute
  * of one point has besides is its first point again, so it is not written; a minute of two points adds its last
- * point (its sum, min and max follow from the two), a minute of more adds its min, max and sum. Values are XOR'd with
+ * point (its time as the change of the minute's span; its sum, min and max follow from the two), a minute of more
+ * adds its min, max and sum. Values are XOR'd with
  * the one before, or, when all are decimals of at most six places, scaled and packed as deltas, whichever is shorter.
  * Everything comes back bit for bit: a summary from them is the points' summary.
  */
@@ -60,7 +61,7 @@ public final class PackedMinutes {
             columns.firstTime(out, minute.firstMicros() - hourMicros);
             columns.value(out, minute.first());
             if (minute.count() > 1) {
-                PointCoders.writeVariable(out, minute.lastMicros() - minute.firstMicros());
+                columns.spans.write(out, minute.lastMicros() - minute.firstMicros());
                 columns.value(out, minute.last());
             }
             if (minute.count() > 2) {
@@ -96,7 +97,7 @@ public final class PackedMinutes {
             long lastMicros = firstMicros;
             double last = first;
             if (count > 1) {
-                lastMicros = firstMicros + PointCoders.readVariable(in);
+                lastMicros = firstMicros + columns.spans.read(in);
                 last = columns.value(in);
             }
             double min = Math.min(first, last);
@@ -143,6 +144,9 @@ public final class PackedMinutes {
     private static final class Columns {
         final PointCoders.Deltas firstTimes = new PointCoders.Deltas();
         long firstOffset;
+        /** From a minute's first point to its last, as the change from the minute before that had two or more. */
+        final PointCoders.Deltas spans = new PointCoders.Deltas();
+
         final PointCoders.Values values;
         final PointCoders.Values sums = new PointCoders.Xors();
         boolean anyValue;

@@ -8,11 +8,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * Deletes old telemetry points a bounded chunk at a time, each chunk its own short transaction, one GPU at a time
- * through the index on (GPU, time): never a long lock, never a scan of the whole table. Points packed into blocks go
- * by whole blocks (a series' hour), once the whole hour is old enough.
+ * Deletes old telemetry points and rollups, a chunk of GPUs at a time, each step its own short transaction through the
+ * keys' indexes ((GPU, time) for points not packed yet, (series, hour) for blocks, (series, bucket) for hour rollups):
+ * never a long lock, never a scan of the whole table. Blocks go whole (a series' hour), once the whole hour is old
+ * enough.
  */
 @Stateless
 public class TelemetryPurge {
@@ -29,34 +31,33 @@ public class TelemetryPurge {
                 .getResultList();
     }
 
-    /** Deletes the ends of series (staleness markers) older than that, with the points they ended. */
+    /** @return the points not packed yet deleted: fewer than {@code max} when none older is left */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteEndsOlder(String uuid, long beforeMicros) {
-        return em.createQuery("DELETE FROM SeriesEnd e WHERE e.gpuUuid = :gpu AND e.timeMicros < :before")
-                .setParameter("gpu", uuid)
-                .setParameter("before", beforeMicros)
-                .executeUpdate();
-    }
-
-    /** @return the points deleted: fewer than {@code max} when none older is left */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteOlder(String uuid, long beforeMicros, int max) {
-        return em.createNativeQuery("DELETE FROM telemetry_point WHERE id IN (SELECT id FROM telemetry_point"
-                        + " WHERE gpu_uuid = ?1 AND time_us < ?2 ORDER BY time_us LIMIT ?3)")
-                .setParameter(1, uuid)
-                .setParameter(2, beforeMicros)
-                .setParameter(3, max)
-                .executeUpdate();
+    public int deleteOlder(List<String> gpus, long beforeMicros, int max) {
+        var query = em.createNativeQuery("DELETE FROM telemetry_point WHERE id IN (SELECT id FROM telemetry_point"
+                        + " WHERE time_us < ?1 AND gpu_uuid IN (" + placeholders(2, gpus.size()) + ") LIMIT ?"
+                        + (gpus.size() + 2) + ")")
+                .setParameter(1, beforeMicros)
+                .setParameter(gpus.size() + 2, max);
+        for (int i = 0; i < gpus.size(); i++) {
+            query.setParameter(i + 2, gpus.get(i));
+        }
+        return query.executeUpdate();
     }
 
     /**
-     * Deletes a GPU's blocks whose whole hour is before then, through their key (series, hour).
+     * Deletes the GPUs' blocks whose whole hour is before then, and the ends of their series (staleness markers) older
+     * than that, with the points they ended.
      *
-     * @return the points they held
+     * @return the points the blocks held
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public long deleteBlocksOlder(String uuid, long beforeMicros) {
-        String series = seriesOf(uuid);
+    public long deletePackedOlder(List<String> gpus, long beforeMicros) {
+        em.createQuery("DELETE FROM SeriesEnd e WHERE e.gpuUuid IN :gpus AND e.timeMicros < :before")
+                .setParameter("gpus", gpus)
+                .setParameter("before", beforeMicros)
+                .executeUpdate();
+        String series = seriesOf(gpus);
         if (series.isEmpty()) {
             return 0;
         }
@@ -69,10 +70,10 @@ public class TelemetryPurge {
         return points == null ? 0 : points.longValue();
     }
 
-    /** Deletes a GPU's hour rollups older than that, through their key (series, bucket). */
+    /** Deletes the GPUs' hour rollups older than that. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteHourRollupsOlder(String uuid, long beforeMicros) {
-        String series = seriesOf(uuid);
+    public int deleteHourRollupsOlder(List<String> gpus, long beforeMicros) {
+        String series = seriesOf(gpus);
         if (series.isEmpty()) {
             return 0;
         }
@@ -83,14 +84,14 @@ public class TelemetryPurge {
     }
 
     /**
-     * Deletes a GPU's blocks of minute rollups whose whole hour is before then, and the rows of minute rollups of an
-     * earlier version not packed yet that are, through their keys.
+     * Deletes the GPUs' blocks of minute rollups whose whole hour is before then, and the rows of minute rollups of an
+     * earlier version not packed yet that are.
      *
      * @return the rows deleted
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteMinuteRollupsOlder(String uuid, long beforeMicros) {
-        String series = seriesOf(uuid);
+    public int deleteMinuteRollupsOlder(List<String> gpus, long beforeMicros) {
+        String series = seriesOf(gpus);
         if (series.isEmpty()) {
             return 0;
         }
@@ -105,16 +106,20 @@ public class TelemetryPurge {
     }
 
     /**
-     * The ids of a GPU's series, listed for an IN: with a subquery in their place, H2 reads the whole table instead of
+     * The ids of the GPUs' series, listed for an IN: with a subquery in their place, H2 reads the whole table instead of
      * the key's ranges.
      */
-    private String seriesOf(String uuid) {
+    private String seriesOf(List<String> gpus) {
         return em
-                .createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.gpuUuid = :gpu", Long.class)
-                .setParameter("gpu", uuid)
+                .createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.gpuUuid IN :gpus", Long.class)
+                .setParameter("gpus", gpus)
                 .getResultList()
                 .stream()
                 .map(String::valueOf)
                 .collect(Collectors.joining(","));
+    }
+
+    private static String placeholders(int first, int count) {
+        return IntStream.range(first, first + count).mapToObj(i -> "?" + i).collect(Collectors.joining(", "));
     }
 }
