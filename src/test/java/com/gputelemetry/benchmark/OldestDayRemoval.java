@@ -58,14 +58,16 @@ final class OldestDayRemoval {
                     },
                     found -> found.size() == 3);
         }
-        // Whatever moment the purge ran at, the day's first 23 hours are older than it kept.
+        // Whatever moment the purge ran at, the day's first 23 hours are older than it kept: gone with every block
+        // of the hour (points, minutes) that ends by then, every block of the day (hours) that ends by then.
         long gone = startMicros + 23 * HOUR_MICROS;
         try (Connection connection = store.connect();
                 Statement statement = connection.createStatement()) {
             for (String left : List.of(
                     "SELECT COUNT(*) FROM telemetry_block WHERE hour_us < " + gone,
-                    "SELECT COUNT(*) FROM telemetry_rollup_1m_block WHERE hour_us < " + gone,
-                    "SELECT COUNT(*) FROM telemetry_rollup_1h WHERE bucket_us < " + gone)) {
+                    "SELECT COUNT(*) FROM telemetry_rollup_1m_block WHERE start_us < " + gone,
+                    "SELECT COUNT(*) FROM telemetry_rollup_1h_block WHERE start_us + " + 24 * HOUR_MICROS + " <= "
+                            + gone)) {
                 try (ResultSet rows = statement.executeQuery(left)) {
                     rows.next();
                     assertThat(rows.getLong(1)).as(left).isZero();

@@ -414,7 +414,7 @@ class RollupBenchmarkIT {
                     "telemetry_point",
                     "telemetry_block",
                     "telemetry_rollup_1m_block",
-                    "telemetry_rollup_1h",
+                    "telemetry_rollup_1h_block",
                     "telemetry_series")) {
                 long rows;
                 try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {

@@ -1,7 +1,8 @@
 package com.gputelemetry.system;
 
-import com.gputelemetry.rollup.entity.MinuteRollup;
-import com.gputelemetry.rollup.entity.PackedMinutes;
+import com.gputelemetry.rollup.entity.PackedRollups;
+import com.gputelemetry.rollup.entity.Rollup;
+import com.gputelemetry.rollup.entity.RollupTier;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The rollups against the points they were built from (rows and blocks), read straight from the tables (the minutes
- * unpacked from their blocks, and any rows of an earlier version): every minute and hour of every
+ * The rollups against the points they were built from (rows and blocks), read straight from the tables (unpacked
+ * from their blocks, and any rows of an earlier version): every minute and hour of every
  * series before {@code built_us} holds exactly its points' count, sum, min, max, first and last value, and no rollup
  * stands for points that are not there. What a build killed half-way, or a late point counted twice, would break.
  */
@@ -58,11 +59,8 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
                 include(hours, series + " @" + Math.floorDiv(time, HOUR) * HOUR, time, point.value());
             }
             List<String> differences = new ArrayList<>();
-            Map<String, double[]> storedMinutes = new HashMap<>();
-            readMinuteBlocks(statement, built, storedMinutes, differences);
-            readRows(statement, "telemetry_rollup_1m", built, storedMinutes, differences);
-            Map<String, double[]> storedHours = new HashMap<>();
-            readRows(statement, "telemetry_rollup_1h", built, storedHours, differences);
+            Map<String, double[]> storedMinutes = stored(statement, RollupTier.MINUTE, built, differences);
+            Map<String, double[]> storedHours = stored(statement, RollupTier.HOUR, built, differences);
             compare("minute", minutes, storedMinutes, differences);
             compare("hour", hours, storedHours, differences);
             return new RollupAudit(
@@ -113,14 +111,42 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
         missing.forEach(key -> differences.add(tier + " " + key + ": points without their rollup"));
     }
 
-    /** The rollups of a table of a row a bucket before {@code built}, by "GPU metric workload @bucket". */
-    private static void readRows(
-            Statement statement, String table, long built, Map<String, double[]> stored, List<String> differences)
-            throws SQLException {
+    /**
+     * A tier's rollups of buckets before {@code built}, by "GPU metric workload @bucket": unpacked from its blocks, and
+     * any rows of an earlier version not packed yet.
+     */
+    private static Map<String, double[]> stored(
+            Statement statement, RollupTier tier, long built, List<String> differences) throws SQLException {
+        Map<String, double[]> stored = new HashMap<>();
+        try (ResultSet rs = statement.executeQuery("SELECT s.gpu_uuid, s.metric, s.workload_id, b.series_id,"
+                + " b.start_us, b.buckets FROM " + tier.blockTable() + " b JOIN telemetry_series s"
+                + " ON s.id = b.series_id")) {
+            while (rs.next()) {
+                String series = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3);
+                for (Rollup r : PackedRollups.unpack(tier, rs.getLong(4), rs.getLong(5), rs.getBytes(6))) {
+                    if (r.bucketMicros() < built) {
+                        put(
+                                stored,
+                                series + " @" + r.bucketMicros(),
+                                new double[] {
+                                    r.count(),
+                                    r.sum(),
+                                    r.min(),
+                                    r.max(),
+                                    r.firstMicros(),
+                                    r.first(),
+                                    r.lastMicros(),
+                                    r.last()
+                                },
+                                differences);
+                    }
+                }
+            }
+        }
         try (ResultSet rs = statement.executeQuery("SELECT s.gpu_uuid, s.metric, s.workload_id, r.bucket_us,"
                 + " r.point_count, r.value_sum, r.value_min, r.value_max, r.first_time_us, r.first_value,"
-                + " r.last_time_us, r.last_value FROM " + table + " r JOIN telemetry_series s ON s.id = r.series_id"
-                + " WHERE r.bucket_us < " + built)) {
+                + " r.last_time_us, r.last_value FROM " + tier.rowTable() + " r JOIN telemetry_series s"
+                + " ON s.id = r.series_id WHERE r.bucket_us < " + built)) {
             while (rs.next()) {
                 put(
                         stored,
@@ -138,37 +164,7 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
                         differences);
             }
         }
-    }
-
-    /** The minutes before {@code built} of the blocks of minute rollups, unpacked. */
-    private static void readMinuteBlocks(
-            Statement statement, long built, Map<String, double[]> stored, List<String> differences)
-            throws SQLException {
-        try (ResultSet rs = statement.executeQuery("SELECT s.gpu_uuid, s.metric, s.workload_id, b.series_id,"
-                + " b.hour_us, b.minutes FROM telemetry_rollup_1m_block b JOIN telemetry_series s"
-                + " ON s.id = b.series_id")) {
-            while (rs.next()) {
-                String series = rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3);
-                for (MinuteRollup m : PackedMinutes.unpack(rs.getLong(4), rs.getLong(5), rs.getBytes(6))) {
-                    if (m.bucketMicros() < built) {
-                        put(
-                                stored,
-                                series + " @" + m.bucketMicros(),
-                                new double[] {
-                                    m.count(),
-                                    m.sum(),
-                                    m.min(),
-                                    m.max(),
-                                    m.firstMicros(),
-                                    m.first(),
-                                    m.lastMicros(),
-                                    m.last()
-                                },
-                                differences);
-                    }
-                }
-            }
-        }
+        return stored;
     }
 
     private static void put(Map<String, double[]> stored, String key, double[] rollup, List<String> differences) {

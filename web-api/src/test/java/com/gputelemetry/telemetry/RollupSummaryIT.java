@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.gputelemetry.Poll;
 import com.gputelemetry.TelemetryCsv;
 import com.gputelemetry.TestDatabase;
-import com.gputelemetry.rollup.entity.MinuteRollup;
-import com.gputelemetry.rollup.entity.PackedMinutes;
+import com.gputelemetry.rollup.entity.PackedRollups;
+import com.gputelemetry.rollup.entity.Rollup;
+import com.gputelemetry.rollup.entity.RollupTier;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -127,13 +128,13 @@ class RollupSummaryIT {
     }
 
     /**
-     * A database of the version before minute blocks held a row a minute: such rows answer as they did, are packed
-     * into blocks in the background, and answer the same from there. Made here from a GPU's blocks of a day whose
-     * points retention deleted, turned back into rows the way that version stored them. On PostgreSQL, where the
-     * test reaches the server's database.
+     * A database of the version before the blocks of rollups held a row a minute and a row an hour: such rows answer
+     * as they did, are packed into blocks in the background, and answer the same from there. Made here from a GPU's
+     * blocks of a day whose points retention deleted, turned back into rows the way that version stored them. On
+     * PostgreSQL, where the test reaches the server's database.
      */
     @Test
-    void minuteRollupsOfTheEarlierLayoutAnswerAsTheyDidAndArePackedIntoBlocks() throws Exception {
+    void rollupsOfTheEarlierLayoutAnswerAsTheyDidAndArePackedIntoBlocks() throws Exception {
         assumeTrue(TestDatabase.countsStatements(), "the server's database is reached by the test on PostgreSQL only");
         String uuid = TelemetryCsv.newGpu();
         Instant start = Instant.parse("2026-01-12T00:00:00Z");
@@ -152,20 +153,23 @@ class RollupSummaryIT {
         try (Connection holding = TestDatabase.connect()) {
             holding.setAutoCommit(false);
             holding.createStatement().executeQuery("SELECT built_us FROM telemetry_rollup_progress FOR UPDATE");
-            int rows = unpackIntoRowsOfTheEarlierLayout(uuid);
-            assertThat(rows).as("minutes of the GPU's 150 minutes").isEqualTo(150);
-            assertAnswersFromTheMinutes(uuid, points, start);
-            assertThat(minuteRows(uuid, "telemetry_rollup_1m"))
-                    .as("rows not packed yet")
+            // Two pods: one's first 70 minutes, the other's last 80, in two hours each.
+            assertThat(unpackIntoRowsOfTheEarlierLayout(uuid, RollupTier.MINUTE))
                     .isEqualTo(150);
+            assertThat(unpackIntoRowsOfTheEarlierLayout(uuid, RollupTier.HOUR)).isEqualTo(4);
+            assertAnswersFromTheMinutes(uuid, points, start);
+            assertThat(rows(uuid, "telemetry_rollup_1m") + rows(uuid, "telemetry_rollup_1h"))
+                    .as("rows not packed yet")
+                    .isEqualTo(154);
             holding.rollback();
         }
 
         Poll.until(
                 "the rows of the earlier layout packed into blocks",
                 Duration.ofSeconds(60),
-                () -> minuteRows(uuid, "telemetry_rollup_1m") == 0
-                        && minuteRows(uuid, "telemetry_rollup_1m_block") == 4);
+                () -> rows(uuid, "telemetry_rollup_1m") + rows(uuid, "telemetry_rollup_1h") == 0
+                        && rows(uuid, "telemetry_rollup_1m_block") == 4
+                        && rows(uuid, "telemetry_rollup_1h_block") == 2);
         assertAnswersFromTheMinutes(uuid, points, start);
     }
 
@@ -185,34 +189,34 @@ class RollupSummaryIT {
         }
     }
 
-    /** @return the rows written, one for each minute of the GPU's blocks of minutes, which are deleted */
-    private static int unpackIntoRowsOfTheEarlierLayout(String uuid) throws SQLException {
+    /** @return the rows written, one for each bucket of the GPU's blocks of the tier, which are deleted */
+    private static int unpackIntoRowsOfTheEarlierLayout(String uuid, RollupTier tier) throws SQLException {
         try (Connection connection = TestDatabase.connect()) {
             connection.setAutoCommit(false);
             int rows = 0;
-            try (PreparedStatement blocks = connection.prepareStatement("SELECT b.series_id, b.hour_us, b.minutes"
-                            + " FROM telemetry_rollup_1m_block b JOIN telemetry_series s ON s.id = b.series_id"
+            try (PreparedStatement blocks = connection.prepareStatement("SELECT b.series_id, b.start_us, b.buckets"
+                            + " FROM " + tier.blockTable() + " b JOIN telemetry_series s ON s.id = b.series_id"
                             + " WHERE s.gpu_uuid = ? FOR UPDATE OF b");
-                    PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_rollup_1m"
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO " + tier.rowTable()
                             + " (series_id, bucket_us, point_count, value_sum, value_min, value_max, first_time_us,"
                             + " first_value, last_time_us, last_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                     PreparedStatement delete = connection.prepareStatement(
-                            "DELETE FROM telemetry_rollup_1m_block WHERE series_id = ? AND hour_us = ?")) {
+                            "DELETE FROM " + tier.blockTable() + " WHERE series_id = ? AND start_us = ?")) {
                 blocks.setString(1, uuid);
                 try (ResultSet block = blocks.executeQuery()) {
                     while (block.next()) {
-                        for (MinuteRollup minute :
-                                PackedMinutes.unpack(block.getLong(1), block.getLong(2), block.getBytes(3))) {
-                            insert.setLong(1, minute.seriesId());
-                            insert.setLong(2, minute.bucketMicros());
-                            insert.setInt(3, minute.count());
-                            insert.setDouble(4, minute.sum());
-                            insert.setDouble(5, minute.min());
-                            insert.setDouble(6, minute.max());
-                            insert.setLong(7, minute.firstMicros());
-                            insert.setDouble(8, minute.first());
-                            insert.setLong(9, minute.lastMicros());
-                            insert.setDouble(10, minute.last());
+                        for (Rollup rollup :
+                                PackedRollups.unpack(tier, block.getLong(1), block.getLong(2), block.getBytes(3))) {
+                            insert.setLong(1, rollup.seriesId());
+                            insert.setLong(2, rollup.bucketMicros());
+                            insert.setInt(3, rollup.count());
+                            insert.setDouble(4, rollup.sum());
+                            insert.setDouble(5, rollup.min());
+                            insert.setDouble(6, rollup.max());
+                            insert.setLong(7, rollup.firstMicros());
+                            insert.setDouble(8, rollup.first());
+                            insert.setLong(9, rollup.lastMicros());
+                            insert.setDouble(10, rollup.last());
                             rows += insert.executeUpdate();
                         }
                         delete.setLong(1, block.getLong(1));
@@ -226,8 +230,8 @@ class RollupSummaryIT {
         }
     }
 
-    /** The GPU's rows in a table of minute rollups. */
-    private static long minuteRows(String uuid, String table) {
+    /** The GPU's rows in a table of rollups. */
+    private static long rows(String uuid, String table) {
         try (Connection connection = TestDatabase.connect();
                 PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + table
                         + " WHERE series_id IN (SELECT id FROM telemetry_series WHERE gpu_uuid = ?)")) {

@@ -5,9 +5,10 @@ import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.ConsumedLog;
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.MinuteRollup;
-import com.gputelemetry.rollup.entity.MinuteRollupBlock;
 import com.gputelemetry.rollup.entity.Rollup;
+import com.gputelemetry.rollup.entity.RollupBlock;
 import com.gputelemetry.rollup.entity.RollupProgress;
+import com.gputelemetry.rollup.entity.RollupTier;
 import com.gputelemetry.rollup.entity.TelemetrySeries;
 import com.gputelemetry.telemetry.entity.PackedPoints;
 import com.gputelemetry.telemetry.entity.PointBlock;
@@ -24,6 +25,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -43,8 +45,8 @@ public class RollupBuilder {
     static final long STEP_MICROS = HourRollup.MICROS;
     /** Marks of stale hours one step reads (and recomputes their hours). */
     static final int STALE_MARKS_PER_STEP = 1_000;
-    /** Rows of minute rollups of an earlier version one step packs. */
-    static final int LEGACY_MINUTES_PER_STEP = 6_000;
+    /** Rows of rollups of an earlier version (a row a bucket) one step packs. */
+    static final int ROWS_OF_EARLIER_VERSION_PER_STEP = 6_000;
 
     private static final String TOPIC = TelemetryRow.TOPIC;
 
@@ -103,7 +105,7 @@ public class RollupBuilder {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public boolean step(long upTo) {
         RollupProgress progress = lockedProgress();
-        if (packLegacyMinutes()) {
+        if (packRowsOfEarlierVersion(RollupTier.MINUTE) || packRowsOfEarlierVersion(RollupTier.HOUR)) {
             // All of them before anything is built: a minute recomputed meanwhile would be overwritten by its old row.
             return true;
         }
@@ -149,31 +151,31 @@ public class RollupBuilder {
     }
 
     /**
-     * Packs the first rows of minute rollups that an earlier version wrote a row a minute (in key order) into the
-     * blocks of their hours, and deletes them.
+     * Packs the first rows of a tier that an earlier version wrote a row a bucket (in key order) into the blocks of
+     * their time, and deletes them.
      *
      * @return whether there were any
      */
-    private boolean packLegacyMinutes() {
+    private boolean packRowsOfEarlierVersion(RollupTier tier) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT series_id, bucket_us, point_count, value_sum, value_min,"
-                        + " value_max, first_time_us, first_value, last_time_us, last_value FROM telemetry_rollup_1m"
+                        + " value_max, first_time_us, first_value, last_time_us, last_value FROM " + tier.rowTable()
                         + " ORDER BY series_id, bucket_us")
-                .setMaxResults(LEGACY_MINUTES_PER_STEP)
+                .setMaxResults(ROWS_OF_EARLIER_VERSION_PER_STEP)
                 .getResultList();
         if (rows.isEmpty()) {
             return false;
         }
-        List<MinuteRollup> minutes = rows.stream()
-                .map(row -> new MinuteRollup(
-                        ((Number) row[0]).longValue(), ((Number) row[1]).longValue(), aggregate(row, 2)))
+        List<Rollup> rollups = rows.stream()
+                .map(row ->
+                        tier.rollup(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), aggregate(row, 2)))
                 .toList();
-        putMinutes(minutes);
-        MinuteRollup last = minutes.get(minutes.size() - 1);
+        put(tier, rollups);
+        Rollup last = rollups.get(rollups.size() - 1);
         // Every row up to the last one read in key order is one read: no version writes these rows any more, and an
         // earlier one builds only under the progress row's lock, held here.
-        em.createNativeQuery(
-                        "DELETE FROM telemetry_rollup_1m WHERE series_id < ?1 OR (series_id = ?1 AND bucket_us <= ?2)")
+        em.createNativeQuery("DELETE FROM " + tier.rowTable()
+                        + " WHERE series_id < ?1 OR (series_id = ?1 AND bucket_us <= ?2)")
                 .setParameter(1, last.seriesId())
                 .setParameter(2, last.bucketMicros())
                 .executeUpdate();
@@ -228,7 +230,6 @@ public class RollupBuilder {
      * @return whether there were any
      */
     private boolean build(List<String> gpus, long from, long to) {
-        long hour = Math.floorDiv(from, HourRollup.MICROS) * HourRollup.MICROS;
         boolean any = false;
         for (String gpu : gpus) {
             Map<Rollup.Key, MinuteRollup> minutes = minutes(gpu, null, null, from, to);
@@ -236,30 +237,7 @@ public class RollupBuilder {
                 continue;
             }
             any = true;
-            putMinutes(minutes.values());
-            Map<Long, HourRollup> hours = new HashMap<>();
-            em.createQuery(
-                            "SELECT h FROM HourRollup h WHERE h.seriesId IN :series AND h.bucketMicros = :hour",
-                            HourRollup.class)
-                    .setParameter(
-                            "series",
-                            minutes.keySet().stream()
-                                    .map(Rollup.Key::seriesId)
-                                    .distinct()
-                                    .toList())
-                    .setParameter("hour", hour)
-                    .getResultList()
-                    .forEach(stored -> hours.put(stored.seriesId(), stored));
-            for (MinuteRollup minute : minutes.values()) {
-                HourRollup stored = hours.get(minute.seriesId());
-                if (stored == null) {
-                    HourRollup created = new HourRollup(minute);
-                    em.persist(created);
-                    hours.put(minute.seriesId(), created);
-                } else {
-                    stored.include(minute);
-                }
-            }
+            putWithTheirHours(minutes.values());
             // A GPU at a time in memory, however large the fleet: written now, forgotten by the context.
             em.flush();
             em.clear();
@@ -313,13 +291,11 @@ public class RollupBuilder {
      */
     private void recomputeHour(String gpu, long hour, long end, boolean packed, Map<List<Object>, ?> series) {
         Map<Long, PackedPoints> merged = packed ? compactor.mergeLate(gpu, hour) : Map.of();
-        List<Long> ids = new ArrayList<>();
         List<MinuteRollup> recomputed = new ArrayList<>();
         for (List<Object> name : series.keySet()) {
             String metric = (String) name.get(0);
             long workload = (Long) name.get(1);
             long id = TelemetrySeries.idOf(gpu, metric, workload);
-            ids.add(id);
             if (!packed) {
                 recomputed.addAll(minutes(gpu, metric, workload, hour, end).values());
                 continue;
@@ -332,73 +308,58 @@ public class RollupBuilder {
             }
             recomputed.addAll(minutes(id, points, end));
         }
-        if (recomputed.isEmpty()) {
-            return;
-        }
-        Map<Long, HourRollup> hours = new HashMap<>();
-        em.createQuery(
-                        "SELECT h FROM HourRollup h WHERE h.seriesId IN :series AND h.bucketMicros = :hour",
-                        HourRollup.class)
-                .setParameter("series", ids)
-                .setParameter("hour", hour)
-                .getResultList()
-                .forEach(stored -> hours.put(stored.seriesId(), stored));
-        for (MinuteRollupBlock block : putMinutes(recomputed)) {
-            List<MinuteRollup> minutes = block.minutes();
-            HourRollup fresh = new HourRollup(minutes.get(0));
-            minutes.subList(1, minutes.size()).forEach(fresh::include);
-            HourRollup stored = hours.get(block.seriesId());
-            if (stored == null) {
-                em.persist(fresh);
-            } else {
-                stored.recomputedAs(fresh);
-            }
+        if (!recomputed.isEmpty()) {
+            putWithTheirHours(recomputed);
         }
     }
 
+    /** Puts minutes into their blocks, and their hours, each made again from all its minutes, into theirs. */
+    private void putWithTheirHours(Collection<MinuteRollup> minutes) {
+        List<Rollup> hours = new ArrayList<>();
+        for (RollupBlock block : put(RollupTier.MINUTE, minutes)) {
+            List<Rollup> ofHour = block.rollups();
+            HourRollup hour = new HourRollup(ofHour.get(0));
+            ofHour.subList(1, ofHour.size()).forEach(hour::include);
+            hours.add(hour);
+        }
+        put(RollupTier.HOUR, hours);
+    }
+
     /**
-     * Puts minutes into the blocks of their series' hours, in place of those of the same minute there (one query for
+     * Puts rollups into the blocks of their series' time, in place of those of the same bucket there (one query for
      * the blocks there are).
      *
      * @return the blocks they went into
      */
-    private List<MinuteRollupBlock> putMinutes(Collection<MinuteRollup> minutes) {
-        Map<Rollup.Key, List<MinuteRollup>> byHour = minutes.stream()
+    private List<RollupBlock> put(RollupTier tier, Collection<? extends Rollup> rollups) {
+        Map<Rollup.Key, List<Rollup>> byBlock = rollups.stream()
                 .collect(Collectors.groupingBy(
-                        minute -> new Rollup.Key(minute.seriesId(), HourRollup.hourOf(minute.bucketMicros()))));
-        Map<Rollup.Key, MinuteRollupBlock> blocks = new HashMap<>();
+                        rollup -> new Rollup.Key(rollup.seriesId(), tier.blockOf(rollup.bucketMicros()))));
+        LongSummaryStatistics starts =
+                byBlock.keySet().stream().mapToLong(Rollup.Key::bucketMicros).summaryStatistics();
+        Map<Rollup.Key, RollupBlock> blocks = new HashMap<>();
         em.createQuery(
-                        "SELECT b FROM MinuteRollupBlock b WHERE b.seriesId IN :series"
+                        "SELECT b FROM " + tier.entity().getSimpleName() + " b WHERE b.seriesId IN :series"
                                 + " AND b.bucketMicros >= :from AND b.bucketMicros <= :to",
-                        MinuteRollupBlock.class)
+                        tier.entity())
                 .setParameter(
                         "series",
-                        byHour.keySet().stream()
+                        byBlock.keySet().stream()
                                 .map(Rollup.Key::seriesId)
                                 .distinct()
                                 .toList())
-                .setParameter(
-                        "from",
-                        byHour.keySet().stream()
-                                .mapToLong(Rollup.Key::bucketMicros)
-                                .min()
-                                .orElseThrow())
-                .setParameter(
-                        "to",
-                        byHour.keySet().stream()
-                                .mapToLong(Rollup.Key::bucketMicros)
-                                .max()
-                                .orElseThrow())
+                .setParameter("from", starts.getMin())
+                .setParameter("to", starts.getMax())
                 .getResultList()
-                .forEach(block -> blocks.put(new Rollup.Key(block.seriesId(), block.hourMicros()), block));
-        List<MinuteRollupBlock> put = new ArrayList<>();
-        byHour.forEach((key, ofHour) -> {
-            MinuteRollupBlock block = blocks.get(key);
+                .forEach(block -> blocks.put(new Rollup.Key(block.seriesId(), block.startMicros()), block));
+        List<RollupBlock> put = new ArrayList<>();
+        byBlock.forEach((key, ofBlock) -> {
+            RollupBlock block = blocks.get(key);
             if (block == null) {
-                block = new MinuteRollupBlock(key.seriesId(), key.bucketMicros(), ofHour);
+                block = tier.block(key.seriesId(), key.bucketMicros(), ofBlock);
                 em.persist(block);
             } else {
-                block.put(ofHour);
+                block.put(ofBlock);
             }
             put.add(block);
         });

@@ -1,9 +1,10 @@
 package com.gputelemetry.rollup.control;
 
 import com.gputelemetry.rollup.entity.HourRollup;
-import com.gputelemetry.rollup.entity.MinuteRollup;
-import com.gputelemetry.rollup.entity.PackedMinutes;
+import com.gputelemetry.rollup.entity.PackedRollups;
+import com.gputelemetry.rollup.entity.Rollup;
 import com.gputelemetry.rollup.entity.RollupProgress;
+import com.gputelemetry.rollup.entity.RollupTier;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -26,24 +27,6 @@ public class RollupEdges {
 
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
-
-    /** A tier of rollups: its bucket width and table. */
-    public enum Tier {
-        MINUTE(MinuteRollup.MICROS, "telemetry_rollup_1m"),
-        HOUR(HourRollup.MICROS, "telemetry_rollup_1h");
-
-        private final long micros;
-        private final String table;
-
-        Tier(long micros, String table) {
-            this.micros = micros;
-            this.table = table;
-        }
-
-        public long micros() {
-            return micros;
-        }
-    }
 
     /** One bucket of one series: its first and last point (time in µs, value). */
     public record Edge(
@@ -78,28 +61,31 @@ public class RollupEdges {
     /**
      * The edges of the series' buckets of a tier that start in {@code [baseMicros, toMicros)} and lie in the first
      * {@code spanMicros} of a period: those at {@code baseMicros + k * periodMicros + [0, spanMicros]}, a few around
-     * each time a query asks about. Minutes come from their blocks (unpacked here) and from the rows of an earlier
+     * each time a query asks about. They come from the tier's blocks (unpacked here) and from the rows of an earlier
      * version not packed yet, in one query.
      */
     @SuppressWarnings("unchecked")
     public List<Edge> of(
-            Tier tier, Collection<Long> seriesIds, long baseMicros, long toMicros, long periodMicros, long spanMicros) {
+            RollupTier tier,
+            Collection<Long> seriesIds,
+            long baseMicros,
+            long toMicros,
+            long periodMicros,
+            long spanMicros) {
         // Ids, base, period and span are numbers, written into the SQL so that every database sees plain integer
         // arithmetic and a plain list.
         String ids = seriesIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
         String sql = "SELECT series_id, bucket_us, first_time_us, first_value, last_time_us, last_value,"
-                + " CAST(NULL AS BYTEA) FROM " + tier.table + " WHERE series_id IN (" + ids
+                + " CAST(NULL AS BYTEA) FROM " + tier.rowTable() + " WHERE series_id IN (" + ids
                 + ") AND bucket_us >= ?1 AND bucket_us < ?2 AND MOD(bucket_us - " + baseMicros + ", " + periodMicros
-                + ") <= " + spanMicros;
-        if (tier == Tier.MINUTE) {
-            sql += " UNION ALL SELECT series_id, hour_us, CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION),"
-                    + " CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION), minutes FROM telemetry_rollup_1m_block"
-                    + " WHERE series_id IN (" + ids + ") AND hour_us > ?3 AND hour_us < ?4";
-        }
-        var query = em.createNativeQuery(sql).setParameter(1, baseMicros).setParameter(2, toMicros);
-        if (tier == Tier.MINUTE) {
-            query.setParameter(3, baseMicros - HourRollup.MICROS).setParameter(4, toMicros);
-        }
+                + ") <= " + spanMicros + " UNION ALL SELECT series_id, start_us, CAST(0 AS BIGINT),"
+                + " CAST(0 AS DOUBLE PRECISION), CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION), buckets FROM "
+                + tier.blockTable() + " WHERE series_id IN (" + ids + ") AND start_us > ?3 AND start_us < ?4";
+        var query = em.createNativeQuery(sql)
+                .setParameter(1, baseMicros)
+                .setParameter(2, toMicros)
+                .setParameter(3, baseMicros - tier.blockMicros())
+                .setParameter(4, toMicros);
         List<Edge> edges = new ArrayList<>();
         for (Object[] row : (List<Object[]>) query.getResultList()) {
             long series = ((Number) row[0]).longValue();
@@ -113,11 +99,11 @@ public class RollupEdges {
                         ((Number) row[5]).doubleValue()));
                 continue;
             }
-            for (MinuteRollup minute : PackedMinutes.unpack(series, ((Number) row[1]).longValue(), (byte[]) row[6])) {
-                long bucket = minute.bucketMicros();
+            for (Rollup rollup : PackedRollups.unpack(tier, series, ((Number) row[1]).longValue(), (byte[]) row[6])) {
+                long bucket = rollup.bucketMicros();
                 if (bucket >= baseMicros && bucket < toMicros && (bucket - baseMicros) % periodMicros <= spanMicros) {
                     edges.add(new Edge(
-                            series, bucket, minute.firstMicros(), minute.first(), minute.lastMicros(), minute.last()));
+                            series, bucket, rollup.firstMicros(), rollup.first(), rollup.lastMicros(), rollup.last()));
                 }
             }
         }

@@ -2,8 +2,10 @@ package com.gputelemetry.rollup.control;
 
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.MinuteRollup;
-import com.gputelemetry.rollup.entity.PackedMinutes;
+import com.gputelemetry.rollup.entity.PackedRollups;
+import com.gputelemetry.rollup.entity.Rollup;
 import com.gputelemetry.rollup.entity.RollupProgress;
+import com.gputelemetry.rollup.entity.RollupTier;
 import com.gputelemetry.telemetry.control.PointBlocks;
 import com.gputelemetry.telemetry.entity.PackedPoints;
 import com.gputelemetry.telemetry.entity.PointBlock;
@@ -194,8 +196,8 @@ public class Summaries {
 
     /**
      * The rollups of these series whose buckets start in the stretches given as pairs [from, to), in one query: the
-     * stretches alternate between the minute and the hour tier, minutes first. The hour tier and the minute rows of an
-     * earlier version are aggregated by the database; the blocks of minutes come back whole and are unpacked here. (The
+     * stretches alternate between the minute and the hour tier, minutes first. Each tier's blocks of the stretch come
+     * back whole and are unpacked here; rows of an earlier version not packed yet are aggregated by the database. (The
      * ids are looked up first and listed: with a subquery in their place, H2 read the whole minute table instead of
      * the key's range, 1.3 s for a day.)
      */
@@ -204,29 +206,27 @@ public class Summaries {
             return;
         }
         String ids = series.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String bucket = "(bucket_us / " + step + ")";
         List<String> selects = new ArrayList<>();
         List<Long> bounds = new ArrayList<>();
         for (int i = 0; i < stretches.length; i += 2) {
             if (stretches[i] >= stretches[i + 1]) {
                 continue;
             }
-            boolean minutes = i % 4 == 0;
-            String bucket = "(bucket_us / " + step + ")";
+            RollupTier tier = i % 4 == 0 ? RollupTier.MINUTE : RollupTier.HOUR;
             selects.add("SELECT 0, " + bucket + ", SUM(point_count), SUM(value_sum), MIN(value_min), MAX(value_max),"
-                    + " CAST(NULL AS BYTEA) FROM " + (minutes ? "telemetry_rollup_1m" : "telemetry_rollup_1h")
-                    + " WHERE series_id IN (" + ids + ") AND bucket_us >= ?" + (bounds.size() + 1)
-                    + " AND bucket_us < ?" + (bounds.size() + 2) + " GROUP BY " + bucket);
+                    + " CAST(NULL AS BYTEA) FROM " + tier.rowTable() + " WHERE series_id IN (" + ids
+                    + ") AND bucket_us >= ?" + (bounds.size() + 1) + " AND bucket_us < ?" + (bounds.size() + 2)
+                    + " GROUP BY " + bucket);
             bounds.add(stretches[i]);
             bounds.add(stretches[i + 1]);
-            if (minutes) {
-                // The blocks of the hours the stretch touches; which stretch, told by the first column.
-                selects.add("SELECT " + (i + 1) + ", hour_us, CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION),"
-                        + " CAST(0 AS DOUBLE PRECISION), CAST(0 AS DOUBLE PRECISION), minutes"
-                        + " FROM telemetry_rollup_1m_block WHERE series_id IN (" + ids + ") AND hour_us > ?"
-                        + (bounds.size() + 1) + " AND hour_us < ?" + (bounds.size() + 2));
-                bounds.add(stretches[i] - HOUR);
-                bounds.add(stretches[i + 1]);
-            }
+            // The blocks the stretch touches; which stretch, told by the first column.
+            selects.add("SELECT " + (i + 1) + ", start_us, CAST(0 AS BIGINT), CAST(0 AS DOUBLE PRECISION),"
+                    + " CAST(0 AS DOUBLE PRECISION), CAST(0 AS DOUBLE PRECISION), buckets FROM " + tier.blockTable()
+                    + " WHERE series_id IN (" + ids + ") AND start_us > ?" + (bounds.size() + 1) + " AND start_us < ?"
+                    + (bounds.size() + 2));
+            bounds.add(stretches[i] - tier.blockMicros());
+            bounds.add(stretches[i + 1]);
         }
         if (selects.isEmpty()) {
             return;
@@ -246,12 +246,13 @@ public class Summaries {
             }
             long from = stretches[stretch - 1];
             long to = stretches[stretch];
-            for (MinuteRollup minute : PackedMinutes.unpack(0, ((Number) row[1]).longValue(), (byte[]) row[6])) {
-                if (minute.bucketMicros() >= from && minute.bucketMicros() < to) {
+            RollupTier tier = (stretch - 1) % 4 == 0 ? RollupTier.MINUTE : RollupTier.HOUR;
+            for (Rollup rollup : PackedRollups.unpack(tier, 0, ((Number) row[1]).longValue(), (byte[]) row[6])) {
+                if (rollup.bucketMicros() >= from && rollup.bucketMicros() < to) {
                     // As the database divides: toward zero.
                     buckets.merge(
-                            minute.bucketMicros() / step,
-                            new Partial(minute.count(), minute.sum(), minute.min(), minute.max()),
+                            rollup.bucketMicros() / step,
+                            new Partial(rollup.count(), rollup.sum(), rollup.min(), rollup.max()),
                             Partial::plus);
                 }
             }

@@ -1,8 +1,5 @@
 package com.gputelemetry.rollup.entity;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Id;
-import jakarta.persistence.MappedSuperclass;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -11,42 +8,18 @@ import java.util.Objects;
  * times (the earliest point first; of points at one time, the one included first). Combining two rollups of the same
  * points split in two gives the rollup of all of them.
  */
-@MappedSuperclass
 public abstract class Rollup {
 
-    @Id
-    @Column(name = "series_id")
-    private long seriesId;
-
-    @Id
-    @Column(name = "bucket_us")
-    private long bucketMicros;
-
-    @Column(name = "point_count")
+    private final long seriesId;
+    private final long bucketMicros;
     private int count;
-
-    @Column(name = "value_sum")
     private double sum;
-
-    @Column(name = "value_min")
     private double min;
-
-    @Column(name = "value_max")
     private double max;
-
-    @Column(name = "first_time_us")
     private long firstMicros;
-
-    @Column(name = "first_value")
     private double first;
-
-    @Column(name = "last_time_us")
     private long lastMicros;
-
-    @Column(name = "last_value")
     private double last;
-
-    protected Rollup() {}
 
     /** A rollup of one point. */
     protected Rollup(long seriesId, long bucketMicros, long timeMicros, double value) {
@@ -122,11 +95,6 @@ public abstract class Rollup {
         }
     }
 
-    /** Takes the aggregates of a rollup of the same bucket computed afresh. */
-    public void recomputedAs(Rollup fresh) {
-        take(fresh.aggregate());
-    }
-
     public long seriesId() {
         return seriesId;
     }
@@ -167,7 +135,7 @@ public abstract class Rollup {
         return last;
     }
 
-    /** Primary key of both tiers: the series and the bucket's start. */
+    /** A series and a bucket's start: the primary key of the blocks of rollups (a block's start). */
     public static class Key implements Serializable {
 
         private long seriesId;

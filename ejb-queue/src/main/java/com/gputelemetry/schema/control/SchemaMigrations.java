@@ -46,7 +46,7 @@ public class SchemaMigrations {
             new Migration(8, "series_ends"),
             new Migration(9, "rollups"),
             new Migration(10, "point_blocks"),
-            new Migration(11, "minute_rollup_blocks"));
+            new Migration(11, "rollup_blocks"));
 
     @Inject
     DataSource dataSource;

@@ -1,5 +1,6 @@
 package com.gputelemetry.telemetry.control;
 
+import com.gputelemetry.rollup.entity.RollupTier;
 import com.gputelemetry.telemetry.entity.PointBlock;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -70,36 +71,23 @@ public class TelemetryPurge {
         return points == null ? 0 : points.longValue();
     }
 
-    /** Deletes the GPUs' hour rollups older than that. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteHourRollupsOlder(List<String> gpus, long beforeMicros) {
-        String series = seriesOf(gpus);
-        if (series.isEmpty()) {
-            return 0;
-        }
-        return em.createNativeQuery(
-                        "DELETE FROM telemetry_rollup_1h WHERE series_id IN (" + series + ") AND bucket_us < ?1")
-                .setParameter(1, beforeMicros)
-                .executeUpdate();
-    }
-
     /**
-     * Deletes the GPUs' blocks of minute rollups whose whole hour is before then, and the rows of minute rollups of an
+     * Deletes the GPUs' blocks of a tier of rollups whose whole time is before then, and the rows of the tier of an
      * earlier version not packed yet that are.
      *
      * @return the rows deleted
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int deleteMinuteRollupsOlder(List<String> gpus, long beforeMicros) {
+    public int deleteRollupsOlder(RollupTier tier, List<String> gpus, long beforeMicros) {
         String series = seriesOf(gpus);
         if (series.isEmpty()) {
             return 0;
         }
-        return em.createNativeQuery("DELETE FROM telemetry_rollup_1m_block WHERE series_id IN (" + series
-                                + ") AND hour_us <= ?1")
-                        .setParameter(1, beforeMicros - PointBlock.MICROS)
+        return em.createNativeQuery("DELETE FROM " + tier.blockTable() + " WHERE series_id IN (" + series
+                                + ") AND start_us <= ?1")
+                        .setParameter(1, beforeMicros - tier.blockMicros())
                         .executeUpdate()
-                + em.createNativeQuery("DELETE FROM telemetry_rollup_1m WHERE series_id IN (" + series
+                + em.createNativeQuery("DELETE FROM " + tier.rowTable() + " WHERE series_id IN (" + series
                                 + ") AND bucket_us < ?1")
                         .setParameter(1, beforeMicros)
                         .executeUpdate();

@@ -1,6 +1,7 @@
 package com.gputelemetry.telemetry.control;
 
 import com.gputelemetry.rollup.control.RollupBuilder;
+import com.gputelemetry.rollup.entity.RollupTier;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToIntBiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -27,7 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Keeps telemetry points for {@code TELEMETRY_RETENTION} (e.g. {@code 30d}), minute rollups for {@code
  * TELEMETRY_RETENTION_1M} and hour rollups for {@code TELEMETRY_RETENTION_1H}, and deletes older ones in the
- * background, points and minutes by whole hours (their blocks); without a setting, that tier is kept whole. Points the rollups are still to be built from are kept until
+ * background by whole blocks (points and minutes by the hour, hours by the day); without a setting, that tier is kept
+ * whole. Points the rollups are still to be built from are kept until
  * they are. GPUs stay listed with their first and last report.
  */
 @Singleton
@@ -85,10 +86,8 @@ public class TelemetryRetention {
         timer = scheduler.scheduleWithFixedDelay(
                 () -> {
                     points.ifPresent(this::purgePointsOlderThan);
-                    minutes.ifPresent(keep -> purgeRollupsOlderThan(
-                            "telemetry_rollup_1m_block", keep, minuteRetention.get(), purge::deleteMinuteRollupsOlder));
-                    hours.ifPresent(keep -> purgeRollupsOlderThan(
-                            "telemetry_rollup_1h", keep, hourRetention.get(), purge::deleteHourRollupsOlder));
+                    minutes.ifPresent(keep -> purgeRollupsOlderThan(RollupTier.MINUTE, keep, minuteRetention.get()));
+                    hours.ifPresent(keep -> purgeRollupsOlderThan(RollupTier.HOUR, keep, hourRetention.get()));
                 },
                 checkSeconds,
                 checkSeconds,
@@ -155,15 +154,14 @@ public class TelemetryRetention {
         LOG.info(() -> "telemetry retention deleted " + what + " older than " + age + " in " + millis + " ms");
     }
 
-    /** @param deleteOlder deletes some GPUs' rollups of the tier before a time, answering how many rows */
-    private void purgeRollupsOlderThan(
-            String table, Duration keep, String age, ToIntBiFunction<List<String>, Long> deleteOlder) {
+    private void purgeRollupsOlderThan(RollupTier tier, Duration keep, String age) {
         long before = (System.currentTimeMillis() - keep.toMillis()) * 1000;
         long started = System.nanoTime();
+        String table = tier.blockTable();
         try {
             long deleted = 0;
             for (List<String> gpus : chunks(purge.gpusSeenBefore(before))) {
-                deleted += deleteOlder.applyAsInt(gpus, before);
+                deleted += purge.deleteRollupsOlder(tier, gpus, before);
             }
             if (deleted > 0) {
                 logDeleted(deleted + " rows of " + table, age.strip(), started);

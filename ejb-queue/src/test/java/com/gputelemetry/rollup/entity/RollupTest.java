@@ -67,20 +67,6 @@ class RollupTest {
     }
 
     @Test
-    void aRecomputedRollupTakesTheFreshAggregates() {
-        var stored = new MinuteRollup(SERIES, 0, 1);
-        var fresh = new MinuteRollup(SERIES, 10, 5);
-        fresh.include(20, 6);
-
-        stored.recomputedAs(fresh);
-
-        assertThat(stored.count()).isEqualTo(2);
-        assertThat(stored.sum()).isEqualTo(11);
-        assertThat(stored.first()).isEqualTo(5);
-        assertThat(stored.last()).isEqualTo(6);
-    }
-
-    @Test
     void aSeriesIdDependsOnGpuMetricAndWorkload() {
         long id = TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 0);
         assertThat(id).isPositive().isEqualTo(TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 0));

@@ -6,6 +6,7 @@ import com.gputelemetry.prometheus.entity.PointBudget;
 import com.gputelemetry.prometheus.entity.QueryDeadline;
 import com.gputelemetry.prometheus.entity.SeriesData;
 import com.gputelemetry.rollup.control.RollupEdges;
+import com.gputelemetry.rollup.entity.RollupTier;
 import com.gputelemetry.rollup.entity.TelemetrySeries;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.entity.Gpu;
@@ -77,9 +78,9 @@ public class StoredSeries implements SeriesSource {
             QueryDeadline deadline) {
         long lookbackStart = startMillis - PromqlEvaluator.LOOKBACK_MILLIS;
         long step = stepMillis > 0 ? stepMillis : Long.MAX_VALUE;
-        RollupEdges.Tier tier = aligned(startMillis, step, RollupEdges.Tier.HOUR)
-                ? RollupEdges.Tier.HOUR
-                : aligned(startMillis, step, RollupEdges.Tier.MINUTE) ? RollupEdges.Tier.MINUTE : null;
+        RollupTier tier = aligned(startMillis, step, RollupTier.HOUR)
+                ? RollupTier.HOUR
+                : aligned(startMillis, step, RollupTier.MINUTE) ? RollupTier.MINUTE : null;
         if (tier == null) {
             return select(matchers, lookbackStart, endMillis, budget, deadline);
         }
@@ -116,7 +117,7 @@ public class StoredSeries implements SeriesSource {
         return selected;
     }
 
-    private static boolean aligned(long startMillis, long stepMillis, RollupEdges.Tier tier) {
+    private static boolean aligned(long startMillis, long stepMillis, RollupTier tier) {
         long bucketMillis = tier.micros() / 1000;
         return Math.floorMod(startMillis, bucketMillis) == 0
                 && (stepMillis == Long.MAX_VALUE || stepMillis % bucketMillis == 0);
@@ -129,7 +130,7 @@ public class StoredSeries implements SeriesSource {
      * one before it, and the latest of the points in the time's own millisecond where there are such.
      */
     private List<Object[]> edgePoints(
-            RollupEdges.Tier tier,
+            RollupTier tier,
             String metric,
             List<String> chunk,
             Map<SeriesKey, Labels> chosen,

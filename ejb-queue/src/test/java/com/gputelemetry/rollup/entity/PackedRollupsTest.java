@@ -12,14 +12,14 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-class PackedMinutesTest {
+class PackedRollupsTest {
 
     private static final long SERIES = 42;
     private static final long MINUTE = MinuteRollup.MICROS;
     private static final long HOUR = HourRollup.MICROS;
 
     /** Each minute's fields, values as their bits: equal only when exactly equal. */
-    private static List<String> fields(List<MinuteRollup> minutes) {
+    private static List<String> fields(List<? extends Rollup> minutes) {
         return minutes.stream()
                 .map(m -> m.seriesId() + " " + m.bucketMicros() + " " + m.count() + " " + bits(m.sum()) + " "
                         + bits(m.min()) + " " + bits(m.max()) + " " + m.firstMicros() + " " + bits(m.first()) + " "
@@ -75,10 +75,41 @@ class PackedMinutesTest {
             Collections.shuffle(points, random);
             List<MinuteRollup> minutes = minutesOf(points);
 
-            byte[] packed = PackedMinutes.pack(hour, minutes);
+            byte[] packed = PackedRollups.pack(RollupTier.MINUTE, hour, minutes);
 
-            assertThat(fields(PackedMinutes.unpack(SERIES, hour, packed))).isEqualTo(fields(minutes));
+            assertThat(fields(PackedRollups.unpack(RollupTier.MINUTE, SERIES, hour, packed)))
+                    .isEqualTo(fields(minutes));
         }
+    }
+
+    /** The hours of a day, made of their minutes as the builder makes them, come back exactly too. */
+    @Test
+    void unpacksExactlyTheHoursOfADayPacked() {
+        var random = new Random(13);
+        long day = 400 * RollupTier.HOUR.blockMicros();
+        List<double[]> points = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            points.add(
+                    new double[] {day + random.nextLong(RollupTier.HOUR.blockMicros()), random.nextInt(-50, 400) / 4.0
+                    });
+        }
+        Map<Long, HourRollup> hours = new TreeMap<>();
+        for (MinuteRollup minute : minutesOf(points)) {
+            HourRollup hour = hours.get(HourRollup.hourOf(minute.bucketMicros()));
+            if (hour == null) {
+                hours.put(HourRollup.hourOf(minute.bucketMicros()), new HourRollup(minute));
+            } else {
+                hour.include(minute);
+            }
+        }
+        List<HourRollup> some = new ArrayList<>(hours.values());
+        some.remove(5); // an hour without points
+
+        byte[] packed = PackedRollups.pack(RollupTier.HOUR, day, some);
+
+        assertThat(fields(PackedRollups.unpack(RollupTier.HOUR, SERIES, day, packed)))
+                .isEqualTo(fields(some));
+        assertThat(PackedRollups.unpack(RollupTier.HOUR, SERIES, day, packed)).allMatch(HourRollup.class::isInstance);
     }
 
     /** A scrape a minute of whole degrees, its times a few milliseconds off the beat: about what its points cost. */
@@ -93,11 +124,12 @@ class PackedMinutesTest {
             points.add(new double[] {hour + i * MINUTE + 500_000 + random.nextInt(-20_000, 20_000), temperature});
         }
 
-        byte[] packed = PackedMinutes.pack(hour, minutesOf(points));
+        byte[] packed = PackedRollups.pack(RollupTier.MINUTE, hour, minutesOf(points));
 
         // A row of the earlier layout: 10 columns, 64 bytes, before the row's header and its key's index entry.
         assertThat(packed.length).as("bytes for 60 minutes").isLessThan(60 * 6);
-        assertThat(fields(PackedMinutes.unpack(SERIES, hour, packed))).isEqualTo(fields(minutesOf(points)));
+        assertThat(fields(PackedRollups.unpack(RollupTier.MINUTE, SERIES, hour, packed)))
+                .isEqualTo(fields(minutesOf(points)));
     }
 
     @Test
@@ -105,15 +137,15 @@ class PackedMinutesTest {
         var first = new MinuteRollup(SERIES, 3 * MINUTE, 1);
         var second = new MinuteRollup(SERIES, 5 * MINUTE, 2);
 
-        assertThatThrownBy(() -> PackedMinutes.pack(0, List.of(second, first)))
+        assertThatThrownBy(() -> PackedRollups.pack(RollupTier.MINUTE, 0, List.of(second, first)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not in order");
-        assertThatThrownBy(() -> PackedMinutes.pack(HOUR, List.of(first)))
+        assertThatThrownBy(() -> PackedRollups.pack(RollupTier.MINUTE, HOUR, List.of(first)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a minute of hour");
-        byte[] packed = PackedMinutes.pack(0, List.of(first, second));
+                .hasMessageContaining("not one of the block");
+        byte[] packed = PackedRollups.pack(RollupTier.MINUTE, 0, List.of(first, second));
         packed[0] = 9;
-        assertThatThrownBy(() -> PackedMinutes.unpack(SERIES, 0, packed))
+        assertThatThrownBy(() -> PackedRollups.unpack(RollupTier.MINUTE, SERIES, 0, packed))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("format 9");
     }
@@ -128,8 +160,8 @@ class PackedMinutesTest {
         block.put(List.of(
                 new MinuteRollup(SERIES, HOUR + 7 * MINUTE + 5, 9), new MinuteRollup(SERIES, HOUR + MINUTE, 4)));
 
-        assertThat(block.minutes())
-                .extracting(MinuteRollup::bucketMicros, MinuteRollup::first)
+        assertThat(block.rollups())
+                .extracting(Rollup::bucketMicros, Rollup::first)
                 .containsExactly(tuple(HOUR, 2.0), tuple(HOUR + MINUTE, 4.0), tuple(HOUR + 7 * MINUTE, 9.0));
     }
 }

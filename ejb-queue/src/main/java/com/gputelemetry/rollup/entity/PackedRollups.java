@@ -8,91 +8,89 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The minute rollups of one series in one hour, packed as its points are: which minutes there are (a bit each), and
- * for each its count, its first point's time (deltas of deltas: a steady scrape costs a bit) and value. What a minute
- * of one point has besides is its first point again, so it is not written; a minute of two points adds its last
- * point (its time as the change of the minute's span; its sum, min and max follow from the two), a minute of more
- * adds its min, max and sum. Values are XOR'd with
+ * The rollups of one series' tier in one block of time (the minutes of an hour, the hours of a day), packed as its
+ * points are: which buckets there are (a bit each), and for each its count, its first point's time (deltas of deltas:
+ * a steady scrape costs a bit) and value. What a bucket of one point has besides is its first point again, so it is
+ * not written; a bucket of two points adds its last point (its time as the change of the bucket's span; its sum, min
+ * and max follow from the two), a bucket of more adds its min, max and sum. Values are XOR'd with
  * the one before, or, when all are decimals of at most six places, scaled and packed as deltas, whichever is shorter.
  * Everything comes back bit for bit: a summary from them is the points' summary.
  */
-public final class PackedMinutes {
+public final class PackedRollups {
 
     private static final int FORMAT = 1;
     private static final int MAX_PLACES = 6;
-    private static final int MINUTES = (int) (HourRollup.MICROS / MinuteRollup.MICROS);
 
-    private PackedMinutes() {}
+    private PackedRollups() {}
 
     /**
-     * @param minutes minutes of one hour, in order
-     * @throws IllegalArgumentException when they are not in order, or not all of that hour
+     * @param rollups of one block of the tier, in bucket order
+     * @throws IllegalArgumentException when they are not in order, or not all of that block
      */
-    public static byte[] pack(long hourMicros, Collection<MinuteRollup> minutes) {
-        List<MinuteRollup> ordered = List.copyOf(minutes);
+    public static byte[] pack(RollupTier tier, long startMicros, Collection<? extends Rollup> rollups) {
+        List<Rollup> ordered = List.copyOf(rollups);
         long present = 0;
         int last = -1;
-        for (MinuteRollup minute : ordered) {
-            int index = indexOf(hourMicros, minute.bucketMicros());
+        for (Rollup rollup : ordered) {
+            int index = indexOf(tier, startMicros, rollup.bucketMicros());
             if (index <= last) {
-                throw new IllegalArgumentException(
-                        "minute " + minute.bucketMicros() + " is not in order or not in hour " + hourMicros);
+                throw new IllegalArgumentException("bucket " + rollup.bucketMicros() + " is not in order");
             }
             present |= 1L << index;
             last = index;
         }
-        byte[] xored = pack(hourMicros, present, ordered, -1);
+        byte[] xored = pack(tier, startMicros, present, ordered, -1);
         int places = decimalPlaces(ordered);
         if (places < 0) {
             return xored;
         }
-        byte[] scaled = pack(hourMicros, present, ordered, places);
+        byte[] scaled = pack(tier, startMicros, present, ordered, places);
         return scaled.length < xored.length ? scaled : xored;
     }
 
-    private static byte[] pack(long hourMicros, long present, List<MinuteRollup> minutes, int places) {
-        var out = new BitOutput(minutes.size() * 6 + 16);
+    private static byte[] pack(RollupTier tier, long startMicros, long present, List<Rollup> rollups, int places) {
+        var out = new BitOutput(rollups.size() * 6 + 16);
         out.bits(FORMAT, 8);
         out.bits(places + 1, 3);
-        out.bits(present, MINUTES);
+        out.bits(present, tier.buckets());
         Columns columns = new Columns(places);
-        for (MinuteRollup minute : minutes) {
-            PointCoders.writeVariable(out, minute.count() - 1);
-            columns.firstTime(out, minute.firstMicros() - hourMicros);
-            columns.value(out, minute.first());
-            if (minute.count() > 1) {
-                columns.spans.write(out, minute.lastMicros() - minute.firstMicros());
-                columns.value(out, minute.last());
+        for (Rollup bucket : rollups) {
+            PointCoders.writeVariable(out, bucket.count() - 1);
+            columns.firstTime(out, bucket.firstMicros() - startMicros);
+            columns.value(out, bucket.first());
+            if (bucket.count() > 1) {
+                columns.spans.write(out, bucket.lastMicros() - bucket.firstMicros());
+                columns.value(out, bucket.last());
             }
-            if (minute.count() > 2) {
-                columns.value(out, minute.min());
-                columns.value(out, minute.max());
-                columns.sum(out, minute.sum());
+            if (bucket.count() > 2) {
+                columns.value(out, bucket.min());
+                columns.value(out, bucket.max());
+                columns.sum(out, bucket.sum());
             }
         }
         return out.toBytes();
     }
 
     /**
-     * The minutes a {@link #pack} packed.
+     * The rollups a {@link #pack} packed.
      *
-     * @throws IllegalArgumentException when the bytes are not packed minutes of a format this version reads
+     * @throws IllegalArgumentException when the bytes are not packed rollups of a format this version reads
      */
-    public static List<MinuteRollup> unpack(long seriesId, long hourMicros, byte[] packed) {
+    public static List<Rollup> unpack(RollupTier tier, long seriesId, long startMicros, byte[] packed) {
         var in = new BitInput(packed);
         int format = (int) in.bits(8);
         if (format != FORMAT) {
-            throw new IllegalArgumentException("packed minutes of format " + format + ", not " + FORMAT);
+            throw new IllegalArgumentException("packed rollups of format " + format + ", not " + FORMAT);
         }
         Columns columns = new Columns((int) in.bits(3) - 1);
-        long present = in.bits(MINUTES);
-        List<MinuteRollup> minutes = new ArrayList<>(Long.bitCount(present));
-        for (int index = 0; index < MINUTES; index++) {
+        long present = in.bits(tier.buckets());
+        List<Rollup> rollups = new ArrayList<>(Long.bitCount(present));
+        for (int index = 0; index < tier.buckets(); index++) {
             if ((present & (1L << index)) == 0) {
                 continue;
             }
             int count = (int) PointCoders.readVariable(in) + 1;
-            long firstMicros = hourMicros + columns.firstTime(in);
+            long firstMicros = startMicros + columns.firstTime(in);
             double first = columns.value(in);
             long lastMicros = firstMicros;
             double last = first;
@@ -108,27 +106,29 @@ public final class PackedMinutes {
                 max = columns.value(in);
                 sum = columns.sum(in);
             }
-            minutes.add(new MinuteRollup(
+            rollups.add(tier.rollup(
                     seriesId,
-                    hourMicros + index * MinuteRollup.MICROS,
+                    startMicros + index * tier.micros(),
                     new Rollup.Aggregate(count, sum, min, max, firstMicros, first, lastMicros, last)));
         }
-        return minutes;
+        return rollups;
     }
 
-    private static int indexOf(long hourMicros, long minuteMicros) {
-        long index = (minuteMicros - hourMicros) / MinuteRollup.MICROS;
-        if (minuteMicros < hourMicros || index >= MINUTES || minuteMicros % MinuteRollup.MICROS != 0) {
-            throw new IllegalArgumentException("minute " + minuteMicros + " is not a minute of hour " + hourMicros);
+    private static int indexOf(RollupTier tier, long startMicros, long bucketMicros) {
+        long index = (bucketMicros - startMicros) / tier.micros();
+        if (bucketMicros < startMicros
+                || index >= tier.buckets()
+                || (bucketMicros - startMicros) % tier.micros() != 0) {
+            throw new IllegalArgumentException("bucket " + bucketMicros + " is not one of the block at " + startMicros);
         }
         return (int) index;
     }
 
     /** The fewest decimal places (0 to 6) that give every value written back exactly, or -1. */
-    private static int decimalPlaces(List<MinuteRollup> minutes) {
+    private static int decimalPlaces(List<Rollup> rollups) {
         int places = 0;
-        for (MinuteRollup minute : minutes) {
-            for (double value : new double[] {minute.first(), minute.last(), minute.min(), minute.max()}) {
+        for (Rollup bucket : rollups) {
+            for (double value : new double[] {bucket.first(), bucket.last(), bucket.min(), bucket.max()}) {
                 while (places <= MAX_PLACES && !PointCoders.Decimals.exact(value, places)) {
                     places++;
                 }
@@ -144,7 +144,7 @@ public final class PackedMinutes {
     private static final class Columns {
         final PointCoders.Deltas firstTimes = new PointCoders.Deltas();
         long firstOffset;
-        /** From a minute's first point to its last, as the change from the minute before that had two or more. */
+        /** From a bucket's first point to its last, as the change from the bucket before that had two or more. */
         final PointCoders.Deltas spans = new PointCoders.Deltas();
 
         final PointCoders.Values values;
@@ -156,7 +156,7 @@ public final class PackedMinutes {
             values = places < 0 ? new PointCoders.Xors() : new PointCoders.Decimals(places);
         }
 
-        /** A first point's time after the start of the hour, as the change of its distance from the one before. */
+        /** A first point's time after the start of the block, as the change of its distance from the one before. */
         void firstTime(BitOutput out, long offset) {
             firstTimes.write(out, offset - firstOffset);
             firstOffset = offset;
