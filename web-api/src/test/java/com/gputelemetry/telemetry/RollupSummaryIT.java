@@ -77,17 +77,7 @@ class RollupSummaryIT {
     void summariesOfPointsRetentionHasDeletedAnswerFromTheRollupsAsThePointsDid() throws Exception {
         String uuid = TelemetryCsv.newGpu();
         Instant start = Instant.parse("2026-01-05T00:00:00Z");
-        List<Point> points = series(start, 450);
-        ingest(uuid, points);
-
-        String window = "&start_time=" + start + "&end_time=" + start.plus(150, ChronoUnit.MINUTES);
-        Poll.until(
-                "the points of January rolled up, then deleted by retention",
-                Duration.ofSeconds(90),
-                () -> get("/api/v1/gpus/" + uuid).statusCode() == 200
-                        && json("/api/v1/gpus/" + uuid + "/telemetry?limit=10" + window)
-                                .getJsonArray("items")
-                                .isEmpty());
+        List<Point> points = sentAndGoneButTheirRollups(uuid, start);
 
         for (String step : List.of("1m", "5m", "1h", "2h", "1d")) {
             assertSummary(uuid, points, start, start.plus(150, ChronoUnit.MINUTES), step);
@@ -138,16 +128,7 @@ class RollupSummaryIT {
         assumeTrue(TestDatabase.countsStatements(), "the server's database is reached by the test on PostgreSQL only");
         String uuid = TelemetryCsv.newGpu();
         Instant start = Instant.parse("2026-01-12T00:00:00Z");
-        List<Point> points = series(start, 450);
-        ingest(uuid, points);
-        String window = "&start_time=" + start + "&end_time=" + start.plus(150, ChronoUnit.MINUTES);
-        Poll.until(
-                "the points of January rolled up, then deleted by retention",
-                Duration.ofSeconds(90),
-                () -> get("/api/v1/gpus/" + uuid).statusCode() == 200
-                        && json("/api/v1/gpus/" + uuid + "/telemetry?limit=10" + window)
-                                .getJsonArray("items")
-                                .isEmpty());
+        List<Point> points = sentAndGoneButTheirRollups(uuid, start);
 
         // The build job waits for the progress row's lock, held here: the rows answer before anything packs them.
         try (Connection holding = TestDatabase.connect()) {
@@ -280,6 +261,26 @@ class RollupSummaryIT {
             assertLatest(uuid, points, start.plus(11, ChronoUnit.MINUTES), Instant.now(), step);
         }
         assertLatest(uuid, points, start.plus(1, ChronoUnit.HOURS), start.plus(1, ChronoUnit.HOURS), 0);
+    }
+
+    /**
+     * Sends 150 minutes of points from {@code start} (older than the points are kept) and waits until they are rolled
+     * up and deleted by retention.
+     *
+     * @return the points sent
+     */
+    private List<Point> sentAndGoneButTheirRollups(String uuid, Instant start) throws Exception {
+        List<Point> points = series(start, 450);
+        ingest(uuid, points);
+        String window = "&start_time=" + start + "&end_time=" + start.plus(150, ChronoUnit.MINUTES);
+        Poll.until(
+                "the points of " + start + " rolled up, then deleted by retention",
+                Duration.ofSeconds(90),
+                () -> get("/api/v1/gpus/" + uuid).statusCode() == 200
+                        && json("/api/v1/gpus/" + uuid + "/telemetry?limit=10" + window)
+                                .getJsonArray("items")
+                                .isEmpty());
+        return points;
     }
 
     /**

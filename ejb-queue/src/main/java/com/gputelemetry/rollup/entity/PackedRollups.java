@@ -57,15 +57,15 @@ public final class PackedRollups {
         for (Rollup bucket : rollups) {
             PointCoders.writeVariable(out, bucket.count() - 1);
             columns.firstTime(out, bucket.firstMicros() - startMicros);
-            columns.value(out, bucket.first());
+            columns.values.write(out, bucket.first());
             if (bucket.count() > 1) {
                 columns.spans.write(out, bucket.lastMicros() - bucket.firstMicros());
-                columns.value(out, bucket.last());
+                columns.values.write(out, bucket.last());
             }
             if (bucket.count() > 2) {
-                columns.value(out, bucket.min());
-                columns.value(out, bucket.max());
-                columns.sum(out, bucket.sum());
+                columns.values.write(out, bucket.min());
+                columns.values.write(out, bucket.max());
+                columns.sums.write(out, bucket.sum());
             }
         }
         return out.toBytes();
@@ -91,20 +91,20 @@ public final class PackedRollups {
             }
             int count = (int) PointCoders.readVariable(in) + 1;
             long firstMicros = startMicros + columns.firstTime(in);
-            double first = columns.value(in);
+            double first = columns.values.read(in);
             long lastMicros = firstMicros;
             double last = first;
             if (count > 1) {
                 lastMicros = firstMicros + columns.spans.read(in);
-                last = columns.value(in);
+                last = columns.values.read(in);
             }
             double min = Math.min(first, last);
             double max = Math.max(first, last);
             double sum = count == 1 ? first : first + last;
             if (count > 2) {
-                min = columns.value(in);
-                max = columns.value(in);
-                sum = columns.sum(in);
+                min = columns.values.read(in);
+                max = columns.values.read(in);
+                sum = columns.sums.read(in);
             }
             rollups.add(tier.rollup(
                     seriesId,
@@ -146,14 +146,13 @@ public final class PackedRollups {
         long firstOffset;
         /** From a bucket's first point to its last, as the change from the bucket before that had two or more. */
         final PointCoders.Deltas spans = new PointCoders.Deltas();
+        /** First, last, min and max values. */
+        final ValueColumn values;
 
-        final PointCoders.Values values;
-        final PointCoders.Values sums = new PointCoders.Xors();
-        boolean anyValue;
-        boolean anySum;
+        final ValueColumn sums = new ValueColumn(new PointCoders.Xors());
 
         Columns(int places) {
-            values = places < 0 ? new PointCoders.Xors() : new PointCoders.Decimals(places);
+            values = new ValueColumn(places < 0 ? new PointCoders.Xors() : new PointCoders.Decimals(places));
         }
 
         /** A first point's time after the start of the block, as the change of its distance from the one before. */
@@ -166,39 +165,32 @@ public final class PackedRollups {
             firstOffset += firstTimes.read(in);
             return firstOffset;
         }
+    }
 
-        void value(BitOutput out, double value) {
-            if (anyValue) {
-                values.write(out, value);
+    /** Values in a coding that writes the first one whole and each next one against the one before. */
+    private static final class ValueColumn {
+        private final PointCoders.Values coding;
+        private boolean started;
+
+        ValueColumn(PointCoders.Values coding) {
+            this.coding = coding;
+        }
+
+        void write(BitOutput out, double value) {
+            if (started) {
+                coding.write(out, value);
             } else {
-                values.writeFirst(out, value);
-                anyValue = true;
+                coding.writeFirst(out, value);
+                started = true;
             }
         }
 
-        double value(BitInput in) {
-            if (anyValue) {
-                return values.read(in);
+        double read(BitInput in) {
+            if (started) {
+                return coding.read(in);
             }
-            anyValue = true;
-            return values.readFirst(in);
-        }
-
-        void sum(BitOutput out, double sum) {
-            if (anySum) {
-                sums.write(out, sum);
-            } else {
-                sums.writeFirst(out, sum);
-                anySum = true;
-            }
-        }
-
-        double sum(BitInput in) {
-            if (anySum) {
-                return sums.read(in);
-            }
-            anySum = true;
-            return sums.readFirst(in);
+            started = true;
+            return coding.readFirst(in);
         }
     }
 }

@@ -1,5 +1,7 @@
 package com.gputelemetry.rollup.entity;
 
+import java.util.Collection;
+
 /**
  * A tier of rollups: the width of its buckets, the block of time a row of them packs, its table, and the table of a
  * row a bucket an earlier version wrote.
@@ -55,7 +57,7 @@ public enum RollupTier {
     }
 
     /** A new block of this tier for a series' rollups of one block of time. */
-    public RollupBlock block(long seriesId, long startMicros, java.util.Collection<? extends Rollup> rollups) {
+    public RollupBlock block(long seriesId, long startMicros, Collection<? extends Rollup> rollups) {
         return this == MINUTE
                 ? new MinuteRollupBlock(seriesId, startMicros, rollups)
                 : new HourRollupBlock(seriesId, startMicros, rollups);
