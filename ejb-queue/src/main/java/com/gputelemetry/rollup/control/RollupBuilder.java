@@ -25,7 +25,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -45,8 +44,6 @@ public class RollupBuilder {
     static final long STEP_MICROS = HourRollup.MICROS;
     /** Marks of stale hours one step reads (and recomputes their hours). */
     static final int STALE_MARKS_PER_STEP = 1_000;
-    /** Rows of rollups of an earlier version (a row a bucket) one step packs. */
-    static final int ROWS_OF_EARLIER_VERSION_PER_STEP = 6_000;
 
     private static final String TOPIC = TelemetryRow.TOPIC;
 
@@ -61,6 +58,9 @@ public class RollupBuilder {
 
     @EJB
     BlockCompactor compactor;
+
+    @EJB
+    RollupBlocks blocks;
 
     /** Where the collectors stand and where the log ends: when they have moved past, their transactions then ended. */
     public record CollectorProgress(long[] committed, long[] ends) {
@@ -105,7 +105,7 @@ public class RollupBuilder {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public boolean step(long upTo) {
         RollupProgress progress = lockedProgress();
-        if (packRowsOfEarlierVersion(RollupTier.MINUTE) || packRowsOfEarlierVersion(RollupTier.HOUR)) {
+        if (blocks.packRowsOfEarlierVersion(RollupTier.MINUTE) || blocks.packRowsOfEarlierVersion(RollupTier.HOUR)) {
             // All of them before anything is built: a minute recomputed meanwhile would be overwritten by its old row.
             return true;
         }
@@ -148,51 +148,6 @@ public class RollupBuilder {
         Number stale = (Number) em.createNativeQuery("SELECT MIN(hour_us) FROM telemetry_rollup_stale")
                 .getSingleResult();
         return stale == null ? built : Math.min(built, stale.longValue());
-    }
-
-    /**
-     * Packs the first rows of a tier that an earlier version wrote a row a bucket (in key order) into the blocks of
-     * their time, and deletes them.
-     *
-     * @return whether there were any
-     */
-    private boolean packRowsOfEarlierVersion(RollupTier tier) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT series_id, bucket_us, point_count, value_sum, value_min,"
-                        + " value_max, first_time_us, first_value, last_time_us, last_value FROM " + tier.rowTable()
-                        + " ORDER BY series_id, bucket_us")
-                .setMaxResults(ROWS_OF_EARLIER_VERSION_PER_STEP)
-                .getResultList();
-        if (rows.isEmpty()) {
-            return false;
-        }
-        List<Rollup> rollups = rows.stream()
-                .map(row ->
-                        tier.rollup(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), aggregate(row, 2)))
-                .toList();
-        put(tier, rollups);
-        Rollup last = rollups.get(rollups.size() - 1);
-        // Every row up to the last one read in key order is one read: no version writes these rows any more, and an
-        // earlier one builds only under the progress row's lock, held here.
-        em.createNativeQuery("DELETE FROM " + tier.rowTable()
-                        + " WHERE series_id < ?1 OR (series_id = ?1 AND bucket_us <= ?2)")
-                .setParameter(1, last.seriesId())
-                .setParameter(2, last.bucketMicros())
-                .executeUpdate();
-        return true;
-    }
-
-    /** Count, sum, min, max, first time and value, last time and value, from that column of a row on. */
-    private static Rollup.Aggregate aggregate(Object[] row, int from) {
-        return new Rollup.Aggregate(
-                ((Number) row[from]).intValue(),
-                ((Number) row[from + 1]).doubleValue(),
-                ((Number) row[from + 2]).doubleValue(),
-                ((Number) row[from + 3]).doubleValue(),
-                ((Number) row[from + 4]).longValue(),
-                ((Number) row[from + 5]).doubleValue(),
-                ((Number) row[from + 6]).longValue(),
-                ((Number) row[from + 7]).doubleValue());
     }
 
     private RollupProgress lockedProgress() {
@@ -316,54 +271,13 @@ public class RollupBuilder {
     /** Puts minutes into their blocks, and their hours, each made again from all its minutes, into theirs. */
     private void putWithTheirHours(Collection<MinuteRollup> minutes) {
         List<Rollup> hours = new ArrayList<>();
-        for (RollupBlock block : put(RollupTier.MINUTE, minutes)) {
+        for (RollupBlock block : blocks.put(RollupTier.MINUTE, minutes)) {
             List<Rollup> ofHour = block.rollups();
             HourRollup hour = new HourRollup(ofHour.get(0));
             ofHour.subList(1, ofHour.size()).forEach(hour::include);
             hours.add(hour);
         }
-        put(RollupTier.HOUR, hours);
-    }
-
-    /**
-     * Puts rollups into the blocks of their series' time, in place of those of the same bucket there (one query for
-     * the blocks there are).
-     *
-     * @return the blocks they went into
-     */
-    private List<RollupBlock> put(RollupTier tier, Collection<? extends Rollup> rollups) {
-        Map<Rollup.Key, List<Rollup>> byBlock = rollups.stream()
-                .collect(Collectors.groupingBy(
-                        rollup -> new Rollup.Key(rollup.seriesId(), tier.blockOf(rollup.bucketMicros()))));
-        LongSummaryStatistics starts =
-                byBlock.keySet().stream().mapToLong(Rollup.Key::bucketMicros).summaryStatistics();
-        Map<Rollup.Key, RollupBlock> blocks = new HashMap<>();
-        em.createQuery(
-                        "SELECT b FROM " + tier.entity().getSimpleName() + " b WHERE b.seriesId IN :series"
-                                + " AND b.bucketMicros >= :from AND b.bucketMicros <= :to",
-                        tier.entity())
-                .setParameter(
-                        "series",
-                        byBlock.keySet().stream()
-                                .map(Rollup.Key::seriesId)
-                                .distinct()
-                                .toList())
-                .setParameter("from", starts.getMin())
-                .setParameter("to", starts.getMax())
-                .getResultList()
-                .forEach(block -> blocks.put(new Rollup.Key(block.seriesId(), block.startMicros()), block));
-        List<RollupBlock> put = new ArrayList<>();
-        byBlock.forEach((key, ofBlock) -> {
-            RollupBlock block = blocks.get(key);
-            if (block == null) {
-                block = tier.block(key.seriesId(), key.bucketMicros(), ofBlock);
-                em.persist(block);
-            } else {
-                block.put(ofBlock);
-            }
-            put.add(block);
-        });
-        return put;
+        blocks.put(RollupTier.HOUR, hours);
     }
 
     /** The minutes of a series' points before {@code end}, in (time, id) order: first and last as the database's. */
@@ -419,7 +333,7 @@ public class RollupBuilder {
             long id = TelemetrySeries.idOf(gpu, name, workloadId);
             registering.computeIfAbsent(id, any -> new TelemetrySeries(gpu, name, workloadId));
             long minute = ((Number) row[2]).longValue() * MinuteRollup.MICROS;
-            minutes.put(new Rollup.Key(id, minute), new MinuteRollup(id, minute, aggregate(row, 3)));
+            minutes.put(new Rollup.Key(id, minute), new MinuteRollup(id, minute, Rollup.Aggregate.of(row, 3)));
         }
         TelemetrySeries.registerMissing(em, registering.values());
         return minutes;

@@ -6,6 +6,7 @@ import com.gputelemetry.telemetry.entity.PointCoders;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.DoubleStream;
 
 /**
  * The rollups of one series' tier in one block of time (the minutes of an hour, the hours of a day), packed as its
@@ -19,7 +20,6 @@ import java.util.List;
 public final class PackedRollups {
 
     private static final int FORMAT = 1;
-    private static final int MAX_PLACES = 6;
 
     private PackedRollups() {}
 
@@ -40,7 +40,9 @@ public final class PackedRollups {
             last = index;
         }
         byte[] xored = pack(tier, startMicros, present, ordered, -1);
-        int places = decimalPlaces(ordered);
+        // First, last, min and max are written in the values' coding; the sums always XOR'd.
+        int places = PointCoders.Decimals.fewestPlaces(ordered.stream()
+                .flatMapToDouble(rollup -> DoubleStream.of(rollup.first(), rollup.last(), rollup.min(), rollup.max())));
         if (places < 0) {
             return xored;
         }
@@ -122,22 +124,6 @@ public final class PackedRollups {
             throw new IllegalArgumentException("bucket " + bucketMicros + " is not one of the block at " + startMicros);
         }
         return (int) index;
-    }
-
-    /** The fewest decimal places (0 to 6) that give every value written back exactly, or -1. */
-    private static int decimalPlaces(List<Rollup> rollups) {
-        int places = 0;
-        for (Rollup bucket : rollups) {
-            for (double value : new double[] {bucket.first(), bucket.last(), bucket.min(), bucket.max()}) {
-                while (places <= MAX_PLACES && !PointCoders.Decimals.exact(value, places)) {
-                    places++;
-                }
-                if (places > MAX_PLACES) {
-                    return -1;
-                }
-            }
-        }
-        return places;
     }
 
     /** The state of the columns, each value against the one before it. */

@@ -47,7 +47,21 @@ public abstract class Rollup {
             long firstMicros,
             double first,
             long lastMicros,
-            double last) {}
+            double last) {
+
+        /** Count, sum, min, max, first time and value, last time and value, from that column of a query's row on. */
+        public static Aggregate of(Object[] row, int from) {
+            return new Aggregate(
+                    ((Number) row[from]).intValue(),
+                    ((Number) row[from + 1]).doubleValue(),
+                    ((Number) row[from + 2]).doubleValue(),
+                    ((Number) row[from + 3]).doubleValue(),
+                    ((Number) row[from + 4]).longValue(),
+                    ((Number) row[from + 5]).doubleValue(),
+                    ((Number) row[from + 6]).longValue(),
+                    ((Number) row[from + 7]).doubleValue());
+        }
+    }
 
     private Aggregate aggregate() {
         return new Aggregate(count, sum, min, max, firstMicros, first, lastMicros, last);

@@ -14,7 +14,6 @@ public final class PackedPoints {
     public static final long NO_SOURCE_TIME = Long.MIN_VALUE;
 
     private static final int FORMAT = 1;
-    private static final int MAX_PLACES = 6;
 
     private long[] ids;
     private long[] times;
@@ -112,7 +111,7 @@ public final class PackedPoints {
      */
     public byte[] pack() {
         byte[] xored = pack(-1);
-        int places = decimalPlaces();
+        int places = PointCoders.Decimals.fewestPlaces(Arrays.stream(values, 0, size));
         if (places < 0) {
             return xored;
         }
@@ -142,20 +141,6 @@ public final class PackedPoints {
             sourceOffset = writeSource(out, i, sourceOffset);
         }
         return out.toBytes();
-    }
-
-    /** The fewest decimal places (0 to 6) that give every value back exactly as a scaled whole number, or -1. */
-    private int decimalPlaces() {
-        int places = 0;
-        for (int i = 0; i < size; i++) {
-            while (places <= MAX_PLACES && !PointCoders.Decimals.exact(values[i], places)) {
-                places++;
-            }
-            if (places > MAX_PLACES) {
-                return -1;
-            }
-        }
-        return places;
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.gputelemetry.telemetry.entity;
 
+import java.util.stream.DoubleStream;
+
 /**
  * The codings {@link PackedPoints} and the rollups' packed minutes write their columns in: deltas of deltas, values
  * XOR'd or as scaled decimals, and the variable-length numbers they all end up as.
@@ -108,8 +110,20 @@ public final class PointCoders {
             scale = SCALES[places];
         }
 
+        /** The fewest decimal places (0 to 6) that give every value back exactly as a scaled whole number, or -1. */
+        public static int fewestPlaces(DoubleStream values) {
+            int[] places = {0};
+            boolean all = values.allMatch(value -> {
+                while (places[0] < SCALES.length && !exact(value, places[0])) {
+                    places[0]++;
+                }
+                return places[0] < SCALES.length;
+            });
+            return all ? places[0] : -1;
+        }
+
         /** Whether the value is that many places' whole number, given back bit for bit (so never -0 or NaN). */
-        public static boolean exact(double value, int places) {
+        private static boolean exact(double value, int places) {
             double scaled = Math.rint(value * SCALES[places]);
             return Math.abs(scaled) < 0x1p53
                     && Double.doubleToRawLongBits(((long) scaled) / SCALES[places])
