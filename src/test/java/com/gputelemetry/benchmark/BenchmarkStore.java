@@ -26,8 +26,8 @@ interface BenchmarkStore extends AutoCloseable {
     long totalBytes() throws IOException;
 
     /**
-     * What the database's own maintenance would do to freshly written tables anyway, and the packed rows' space given
-     * back.
+     * What the database's own maintenance would do to freshly written tables anyway, and the space of the packed rows
+     * and of the blocks' earlier versions given back.
      */
     void settle() throws SQLException;
 
@@ -72,8 +72,10 @@ interface BenchmarkStore extends AutoCloseable {
                 try (Connection connection = connect();
                         Statement statement = connection.createStatement()) {
                     statement.execute("VACUUM ANALYZE");
-                    // The packed rows' space (free for new rows anyway) given back, so that the sizes are at rest.
-                    statement.execute("VACUUM FULL telemetry_point");
+                    // The packed rows' space and the rewritten blocks' old versions (free for new ones anyway)
+                    // given back, so that the sizes are those of the data at rest.
+                    statement.execute("VACUUM FULL telemetry_point, telemetry_block, telemetry_rollup_1m_block,"
+                            + " telemetry_rollup_1h_block");
                     statement.execute("CHECKPOINT");
                 }
             }
@@ -85,8 +87,12 @@ interface BenchmarkStore extends AutoCloseable {
         };
     }
 
+    /**
+     * An H2 file the server opens first, embedded, as in production; AUTO_SERVER lets the benchmark load and read it
+     * meanwhile, over the TCP server H2 then starts in the server's process.
+     */
     static BenchmarkStore h2(Path data) {
-        String url = PackagedServer.h2Url(data);
+        String url = PackagedServer.h2Url(data) + ";AUTO_SERVER=TRUE";
         return new BenchmarkStore() {
             @Override
             public Map<String, String> environment() {

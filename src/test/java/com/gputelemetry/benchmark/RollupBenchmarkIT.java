@@ -33,13 +33,15 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
 /**
- * Not a test: the rollups on a month of history. Loads 30 days of {@code rollup.benchmark.gpus} GPUs (25 unless set)
- * × {@code rollup.benchmark.metrics} metrics (10 unless set) at a 60 s interval into an embedded PostgreSQL with COPY, a day at a time, as a database of an earlier
- * version holds it (or, with {@code -Drollup.benchmark.database=h2}, into an H2 file in JDBC batches); starts the packaged server on it, which rolls the month up in the background (the upgrade path);
- * then measures one client's summaries of one series over the month and a day from the rollups against the same from
- * the points, and a fleet panel's PromQL query (all GPUs' average, 30 days at an hour's step) from the rollups against
- * the same from the points, checking each answer against the values loaded, and the disk each table takes. Run with {@code ./mvnw
- * -B verify -Prollup-benchmark}; writes {@code ear/target/rollup-benchmark.md}.
+ * Not a test: the rollups on a month of history. Starts the packaged server on an embedded PostgreSQL (or, with {@code
+ * -Drollup.benchmark.database=h2}, an H2 file) and loads 30 days of {@code rollup.benchmark.gpus} GPUs (25 unless set) ×
+ * {@code rollup.benchmark.metrics} metrics (10 unless set) at a 60 s interval into it, a day at a time, as late history
+ * (see {@link #loadDayByDay}): the server rolls each day up and packs it into blocks before the next comes. Then
+ * measures one client's summaries of one series over the month and a day from the rollups against the same from the
+ * points, and a fleet panel's PromQL query (all GPUs' average, 30 days at an hour's step) from the rollups against the
+ * same from the points, checking each answer against the values loaded; the disk each table takes; and the removal of
+ * the oldest day by retention. Run with {@code ./mvnw -B verify -Prollup-benchmark}; writes {@code
+ * ear/target/rollup-benchmark.md}.
  */
 class RollupBenchmarkIT {
 
@@ -88,43 +90,33 @@ class RollupBenchmarkIT {
         Path data = Files.createTempDirectory("rollup-benchmark");
         try (BenchmarkStore store = h2 ? BenchmarkStore.h2(data) : BenchmarkStore.postgres(data)) {
             Map<String, String> database = store.environment();
-            // A first start makes the schema; its rollups wait a day, so that none is built while the month loads.
+            // A first start makes the schema, then the GPUs are registered as their first reports would.
             try (var schema = PackagedServer.start(
                     with(database, "ROLLUP_INTERVAL_SECONDS", "86400"), "rollup-benchmark-schema", false)) {
                 // only the schema
             }
-            long loadStarted = System.nanoTime();
-            long points = load(store, h2, gpus, startMicros);
-            double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
+            registerGpus(store, gpus, startMicros);
 
             List<Figures> results = new ArrayList<>();
-            double buildSeconds;
-            double compactSeconds;
+            MonthLoad load;
             try (var server = PackagedServer.start(
                     with(database, "ROLLUP_INTERVAL_SECONDS", "1"),
                     "rollup-benchmark",
                     List.of("-Xms512m", "-Xmx512m"))) {
-                long buildStarted = System.nanoTime();
-                long builtUntil;
-                do {
-                    Thread.sleep(1_000);
-                    builtUntil =
-                            (long) metric(server.uri("/prometheus/metrics"), "telemetry_rollups_built_until_seconds");
-                } while (builtUntil < end.getEpochSecond());
-                buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
-                // Then the server packs the hours an hour old (all but the last) into blocks.
-                long compactStarted = System.nanoTime();
-                while (metric(server.uri("/prometheus/metrics"), "telemetry_compacted_until_seconds")
-                        < end.getEpochSecond() - 3_600) {
+                // With no points yet, the rollups and the blocks are up to date at once: every day loaded is history.
+                while (metric(server.uri("/prometheus/metrics"), "telemetry_rollups_built_until_seconds")
+                                < end.getEpochSecond()
+                        || metric(server.uri("/prometheus/metrics"), "telemetry_compacted_until_seconds")
+                                < end.getEpochSecond() - 3_600) {
                     Thread.sleep(1_000);
                 }
-                compactSeconds = (System.nanoTime() - compactStarted) / 1e9;
+                load = loadDayByDay(store, h2, gpus, startMicros);
                 // What autovacuum would do to the freshly written rollups anyway, not during the measurements; and
                 // the space of the rows packed given back, as dropping their partition would.
                 store.settle();
 
                 String base = server.uri("/api/v1/gpus/").toString();
-                String metric = "DCGM_FI_DEV_METRIC_" + READ;
+                String metric = metric(READ);
                 results.add(alone(
                         "one series, 30 days, 1 h step (720 buckets): from the rollups",
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1h&start_time=" + start
@@ -177,17 +169,14 @@ class RollupBenchmarkIT {
                             NaN));
                 }
             }
-            // Once the server has stopped: an H2 file is the server's alone while it runs.
+            // Once the server has stopped: an H2 file's size while it runs is not the data's.
             long totalBytes = store.totalBytes();
             String retention = OldestDayRemoval.measure(store, database, startMicros, DAYS);
             String report = report(
                     h2 ? "H2 (file)" : "PostgreSQL 17 (embedded)",
                     gpus,
-                    points,
-                    loadSeconds,
-                    buildSeconds,
-                    compactSeconds,
-                    sizes(store, points),
+                    load,
+                    sizes(store, load.points()),
                     totalBytes,
                     results,
                     retention);
@@ -206,89 +195,149 @@ class RollupBenchmarkIT {
         return String.format(Locale.ROOT, "GPU-00000000-0000-0000-0000-%012d", gpu);
     }
 
-    /**
-     * GPU rows, then the points a day at a time (all GPUs): on PostgreSQL with COPY, on H2 (which has none) in JDBC
-     * batches, a transaction a day.
-     */
-    private static long load(BenchmarkStore store, boolean h2, int gpus, long startMicros) throws Exception {
-        long endMicros = startMicros + DAYS * 24 * HOUR;
+    /** The GPUs' rows, first and last seen over the whole month, as the collectors keep them. */
+    private static void registerGpus(BenchmarkStore store, int gpus, long startMicros) throws Exception {
         String metrics = String.join(
                 ",",
-                IntStream.range(0, METRICS)
-                        .mapToObj(m -> "DCGM_FI_DEV_METRIC_" + m)
-                        .toList());
+                IntStream.range(0, METRICS).mapToObj(RollupBenchmarkIT::metric).toList());
+        try (Connection connection = store.connect();
+                PreparedStatement gpu = connection.prepareStatement(
+                        "INSERT INTO gpu (uuid, hostname, gpu_index,"
+                                + " device, model, labels, metrics, first_seen_us, last_seen_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int g = 0; g < gpus; g++) {
+                gpu.setString(1, uuid(g));
+                gpu.setString(2, "host-" + g / 8);
+                gpu.setInt(3, g % 8);
+                gpu.setString(4, "nvidia" + g % 8);
+                gpu.setString(5, "NVIDIA H100 80GB HBM3");
+                gpu.setString(6, "");
+                gpu.setString(7, metrics);
+                gpu.setLong(8, startMicros);
+                gpu.setLong(9, startMicros + DAYS * 24 * HOUR - MINUTE);
+                gpu.addBatch();
+            }
+            gpu.executeBatch();
+        }
+    }
+
+    private static String metric(int m) {
+        return "DCGM_FI_DEV_METRIC_" + m;
+    }
+
+    /** How the month went in: the points, the seconds of the bulk loads, the seconds the server took after them. */
+    private record MonthLoad(long points, double loadSeconds, double mergeSeconds) {}
+
+    /**
+     * The month a day at a time, into the running server's database, as history arrives late: each day's points in
+     * bulk (COPY on PostgreSQL; on H2, which has none, JDBC batches) with the marks of the hours they make stale, in one
+     * transaction, as the collectors store a late point; then the server's rollup job builds those hours' rollups and
+     * packs their points into blocks before the next day comes, so that the raw table never holds more than a day.
+     */
+    private static MonthLoad loadDayByDay(BenchmarkStore store, boolean h2, int gpus, long startMicros)
+            throws Exception {
         long points = 0;
+        long loadNanos = 0;
+        long mergeNanos = 0;
+        long id = 1;
         try (Connection connection = store.connect()) {
-            try (PreparedStatement gpu = connection.prepareStatement(
-                    "INSERT INTO gpu (uuid, hostname, gpu_index,"
-                            + " device, model, labels, metrics, first_seen_us, last_seen_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (int g = 0; g < gpus; g++) {
-                    gpu.setString(1, uuid(g));
-                    gpu.setString(2, "host-" + g / 8);
-                    gpu.setInt(3, g % 8);
-                    gpu.setString(4, "nvidia" + g % 8);
-                    gpu.setString(5, "NVIDIA H100 80GB HBM3");
-                    gpu.setString(6, "");
-                    gpu.setString(7, metrics);
-                    gpu.setLong(8, startMicros);
-                    gpu.setLong(9, endMicros - MINUTE);
-                    gpu.addBatch();
-                }
-                gpu.executeBatch();
-            }
-            long id = 1;
-            if (h2) {
-                connection.setAutoCommit(false);
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_point"
-                        + " (id, gpu_uuid, metric, time_us, metric_value) VALUES (?, ?, ?, ?, ?)")) {
-                    for (int day = 0; day < DAYS; day++) {
-                        for (int g = 0; g < gpus; g++) {
-                            for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
-                                for (int m = 0; m < METRICS; m++) {
-                                    insert.setLong(1, id++);
-                                    insert.setString(2, uuid(g));
-                                    insert.setString(3, "DCGM_FI_DEV_METRIC_" + m);
-                                    insert.setLong(4, timeMicros(startMicros, g, m, minute));
-                                    insert.setDouble(5, value(g, m, minute));
-                                    insert.addBatch();
-                                }
-                            }
-                            points += insert.executeBatch().length;
-                        }
-                        connection.commit();
-                    }
-                }
-                return points;
-            }
-            var copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            connection.setAutoCommit(false);
             for (int day = 0; day < DAYS; day++) {
-                var rows = new StringBuilder();
-                for (int g = 0; g < gpus; g++) {
-                    for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
+                long loadStarted = System.nanoTime();
+                long loaded = h2
+                        ? insertDay(connection, gpus, startMicros, day, id)
+                        : copyDay(connection, gpus, startMicros, day, id);
+                id += loaded;
+                points += loaded;
+                try (PreparedStatement stale = connection.prepareStatement("INSERT INTO telemetry_rollup_stale"
+                        + " (gpu_uuid, metric, workload_id, hour_us) VALUES (?, ?, 0, ?)")) {
+                    for (int g = 0; g < gpus; g++) {
                         for (int m = 0; m < METRICS; m++) {
-                            rows.append(id++)
-                                    .append(',')
-                                    .append(uuid(g))
-                                    .append(",DCGM_FI_DEV_METRIC_")
-                                    .append(m)
-                                    .append(',')
-                                    .append(timeMicros(startMicros, g, m, minute))
-                                    .append(',')
-                                    .append(value(g, m, minute))
-                                    .append('\n');
+                            for (int hour = 0; hour < 24; hour++) {
+                                stale.setString(1, uuid(g));
+                                stale.setString(2, metric(m));
+                                stale.setLong(3, startMicros + (day * 24L + hour) * HOUR);
+                                stale.addBatch();
+                            }
                         }
                     }
+                    stale.executeBatch();
                 }
-                points += copy.copyIn(
-                        "COPY telemetry_point (id, gpu_uuid, metric, time_us, metric_value) FROM STDIN WITH (FORMAT csv)",
-                        new StringReader(rows.toString()));
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("VACUUM ANALYZE");
-                statement.execute("CHECKPOINT");
+                connection.commit();
+                long mergeStarted = System.nanoTime();
+                loadNanos += mergeStarted - loadStarted;
+                while (count(connection, "telemetry_rollup_stale") > 0) {
+                    Thread.sleep(200);
+                }
+                mergeNanos += System.nanoTime() - mergeStarted;
+                // All packed but the month's last hour, which closes an hour after its end (COMPACT_AFTER_SECONDS).
+                long closed = Math.min(startMicros + (day + 1) * 24 * HOUR, startMicros + DAYS * 24 * HOUR - HOUR);
+                assertThat(count(connection, "telemetry_point WHERE time_us < " + closed))
+                        .as("raw points left once day %d is rolled up", day)
+                        .isZero();
             }
         }
-        return points;
+        return new MonthLoad(points, loadNanos / 1e9, mergeNanos / 1e9);
+    }
+
+    private static long count(Connection connection, String rows) throws Exception {
+        try (Statement statement = connection.createStatement();
+                ResultSet counted = statement.executeQuery("SELECT COUNT(*) FROM " + rows)) {
+            counted.next();
+            long count = counted.getLong(1);
+            connection.commit();
+            return count;
+        }
+    }
+
+    /** A day's points of every GPU by COPY, a GPU at a time. */
+    private static long copyDay(Connection connection, int gpus, long startMicros, int day, long firstId)
+            throws Exception {
+        var copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        long id = firstId;
+        for (int g = 0; g < gpus; g++) {
+            var rows = new StringBuilder();
+            for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
+                for (int m = 0; m < METRICS; m++) {
+                    rows.append(id++)
+                            .append(',')
+                            .append(uuid(g))
+                            .append(',')
+                            .append(metric(m))
+                            .append(',')
+                            .append(timeMicros(startMicros, g, m, minute))
+                            .append(',')
+                            .append(value(g, m, minute))
+                            .append('\n');
+                }
+            }
+            copy.copyIn(
+                    "COPY telemetry_point (id, gpu_uuid, metric, time_us, metric_value) FROM STDIN WITH (FORMAT csv)",
+                    new StringReader(rows.toString()));
+        }
+        return id - firstId;
+    }
+
+    /** A day's points of every GPU in JDBC batches, a GPU at a time. */
+    private static long insertDay(Connection connection, int gpus, long startMicros, int day, long firstId)
+            throws Exception {
+        long id = firstId;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_point"
+                + " (id, gpu_uuid, metric, time_us, metric_value) VALUES (?, ?, ?, ?, ?)")) {
+            for (int g = 0; g < gpus; g++) {
+                for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
+                    for (int m = 0; m < METRICS; m++) {
+                        insert.setLong(1, id++);
+                        insert.setString(2, uuid(g));
+                        insert.setString(3, metric(m));
+                        insert.setLong(4, timeMicros(startMicros, g, m, minute));
+                        insert.setDouble(5, value(g, m, minute));
+                        insert.addBatch();
+                    }
+                }
+                insert.executeBatch();
+            }
+        }
+        return id - firstId;
     }
 
     /** Each bucket of the summary: one point a minute, their min, max and average as loaded. */
@@ -437,35 +486,31 @@ class RollupBenchmarkIT {
     private static String report(
             String database,
             int gpus,
-            long points,
-            double loadSeconds,
-            double buildSeconds,
-            double compactSeconds,
+            MonthLoad load,
             String sizes,
             long totalBytes,
             List<Figures> results,
             String retention) {
         var out = new StringBuilder(String.format(
                 Locale.ROOT,
-                "Rollups on %s: %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded in %.0f s; the server"
-                        + " rolled the month up from the points in %.0f s (%,.0f points/s), then packed all but the last"
-                        + " hour into blocks in %.0f s.%n%n",
+                "Rollups on %s: %,d points (%d GPUs × %d metrics, one a minute, %d days), loaded a day at a time as"
+                        + " late history: the bulk loads took %.0f s, the server's rollups and packing of each day"
+                        + " %.0f s in all (%,.0f points/s); the raw table never held more than a day.%n%n",
                 database,
-                points,
+                load.points(),
                 gpus,
                 METRICS,
                 DAYS,
-                loadSeconds,
-                buildSeconds,
-                points / buildSeconds,
-                compactSeconds));
+                load.loadSeconds(),
+                load.mergeSeconds(),
+                load.points() / load.mergeSeconds()));
         out.append(sizes).append('\n');
         if (totalBytes >= 0) {
             out.append(String.format(
                     Locale.ROOT,
                     "The database file, every table and index: %,.1f MB, %.1f bytes per stored point.%n%n",
                     totalBytes / 1e6,
-                    totalBytes / (double) points));
+                    totalBytes / (double) load.points()));
         }
         out.append("| one client | p50 ms | p99 ms |\n|---|---|---|\n");
         for (Figures f : results) {

@@ -2,6 +2,7 @@ package com.gputelemetry.system;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -31,6 +32,15 @@ final class PayaraServer extends ApplicationServer {
                 "--nopassword=true",
                 "--portbase=" + base,
                 DOMAIN);
+        // C1 only, as the other servers of the system tests (docs/testing.md): no test measures its speed.
+        Path config = home.resolve("glassfish/domains/" + DOMAIN + "/config/domain.xml");
+        String heap = "<jvm-options>-Xmx512m</jvm-options>";
+        String domain = Files.readString(config);
+        if (!domain.contains(heap)) {
+            throw new IOException("no " + heap + " in " + config + " to add the JVM option beside");
+        }
+        Files.writeString(
+                config, domain.replaceFirst(heap, heap + "<jvm-options>-XX:TieredStopAtLevel=1</jvm-options>"));
         return server;
     }
 

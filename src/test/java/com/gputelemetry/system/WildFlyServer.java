@@ -2,7 +2,9 @@ package com.gputelemetry.system;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /** WildFly with every port shifted by an offset of its own; health is on the management port. */
@@ -20,6 +22,11 @@ final class WildFlyServer extends ApplicationServer {
 
     static WildFlyServer unpack() throws IOException {
         Path home = ApplicationServer.unpack("wildfly.distribution", "wildfly");
+        // C1 only, as the other servers of the system tests (docs/testing.md): no test measures its speed.
+        Files.writeString(
+                home.resolve("bin/standalone.conf"),
+                "\nJAVA_OPTS=\"$JAVA_OPTS -XX:TieredStopAtLevel=1\"\n",
+                StandardOpenOption.APPEND);
         // standalone.xml's socket bindings: transactions, AJP, HTTP(S), management HTTP(S).
         int base = FreePorts.base(4712, 4713, 8009, HTTP, 8443, MANAGEMENT, 9993);
         return new WildFlyServer(home, base);
