@@ -268,7 +268,15 @@ class RollupBenchmarkIT {
                 while (count(connection, "telemetry_rollup_stale") > 0) {
                     Thread.sleep(200);
                 }
-                mergeNanos += System.nanoTime() - mergeStarted;
+                long merged = System.nanoTime() - mergeStarted;
+                mergeNanos += merged;
+                System.out.printf(
+                        Locale.ROOT,
+                        "day %d: %,d points loaded in %.1f s, rolled up and packed in %.1f s%n",
+                        day + 1,
+                        loaded,
+                        (mergeStarted - loadStarted) / 1e9,
+                        merged / 1e9);
                 // All packed but the month's last hour, which closes an hour after its end (COMPACT_AFTER_SECONDS).
                 long closed = Math.min(startMicros + (day + 1) * 24 * HOUR, startMicros + DAYS * 24 * HOUR - HOUR);
                 assertThat(count(connection, "telemetry_point WHERE time_us < " + closed))

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 /**
@@ -30,11 +33,16 @@ import org.openqa.selenium.By;
  * Each server gets a subclass.
  *
  * <p>The methods run in this order on one deployment, each building on the state the ones before left (a server costs
- * a minute to set up): the settings of a run hold until a later run changes them.
+ * a minute to set up): the settings of a run hold until a later run changes them, so each method runs in the class's
+ * thread ({@code SAME_THREAD}: a class's {@code CONCURRENT} would otherwise be its methods' too). The subclasses run one
+ * after the other ({@code ResourceLock}), beside the rest of the system tests (the failsafe plugin's second lane, see
+ * {@code ear/pom.xml}).
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("application-server")
 public abstract class ApplicationServerSystemTest {
 
     private static final int WORKERS = 3;
@@ -119,6 +127,7 @@ public abstract class ApplicationServerSystemTest {
 
     @Test
     @Order(10)
+    @Execution(ExecutionMode.SAME_THREAD)
     void readinessAndLivenessIncludeTheApplicationsOwnChecks() throws Exception {
         Health ready = health("/health/ready");
         assertThat(ready.status()).isEqualTo("UP");
@@ -138,6 +147,7 @@ public abstract class ApplicationServerSystemTest {
 
     @Test
     @Order(20)
+    @Execution(ExecutionMode.SAME_THREAD)
     void theOpenApiDocumentListsTheApi() throws Exception {
         var openApi = Http.get(server, "/openapi");
         assertThat(openApi.statusCode()).isEqualTo(200);
@@ -147,6 +157,7 @@ public abstract class ApplicationServerSystemTest {
     /** The script starts the server without them in its environment: they come from the server's configuration. */
     @Test
     @Order(30)
+    @Execution(ExecutionMode.SAME_THREAD)
     void theFirstRunsSettingsReachTheApplication() throws Exception {
         assertThat(System.getenv()).doesNotContainKeys("ADMIN_TOKEN", "READ_TOKEN", "INGEST_TOKEN");
         assertThat(QueueProgress.collectors(server).workers()).isEqualTo(WORKERS);
@@ -164,6 +175,7 @@ public abstract class ApplicationServerSystemTest {
 
     @Test
     @Order(40)
+    @Execution(ExecutionMode.SAME_THREAD)
     void theSampleIsStoredOnceWithItsValuesPushedLiveAndShownOnTheDashboard() throws Exception {
         StreamerProcess.Summary summary;
         try (var fleet = SseSubscription.open(server, "/api/v1/telemetry/stream", null)) {
@@ -198,6 +210,7 @@ public abstract class ApplicationServerSystemTest {
      */
     @Test
     @Order(45)
+    @Execution(ExecutionMode.SAME_THREAD)
     void prometheusScrapesTheApplicationsOwnMetricsWhichAgreeWithTheQueue() throws Exception {
         ServerMetrics.assertAgreeWithTheQueueOfALoneServer(server);
         ServerMetrics metrics = ServerMetrics.scrape(server);
@@ -240,6 +253,7 @@ public abstract class ApplicationServerSystemTest {
      */
     @Test
     @Order(47)
+    @Execution(ExecutionMode.SAME_THREAD)
     void aBackfilledHourIsPackedIntoBlocksAndServedAsSent() throws Exception {
         acknowledged += sendSample(server.name + "-backfill", "--backfill").rowsAcked();
         QueueProgress.awaitCollectorsCaughtUp(server);
@@ -297,6 +311,7 @@ public abstract class ApplicationServerSystemTest {
      */
     @Test
     @Order(50)
+    @Execution(ExecutionMode.SAME_THREAD)
     void aSecondRunAddsAdminAndReadTokensAndTheAdminRebalancesTheCollectorsWhileStreaming() throws Exception {
         server.deploy(laterRun(Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "READ_TOKEN", READ_TOKEN)));
         assertThat(server.readToken()).isEqualTo(READ_TOKEN);
@@ -352,6 +367,7 @@ public abstract class ApplicationServerSystemTest {
 
     @Test
     @Order(60)
+    @Execution(ExecutionMode.SAME_THREAD)
     void aKilledServerRestartedByTheDeployScriptLosesNoAcknowledgedRowOverEitherTransport() throws Exception {
         long seed = System.nanoTime();
         long killAfterMillis = new java.util.Random(seed).nextLong(3_000, 6_000);
@@ -392,6 +408,7 @@ public abstract class ApplicationServerSystemTest {
      */
     @Test
     @Order(70)
+    @Execution(ExecutionMode.SAME_THREAD)
     void aThirdRunClearsSettingsAndEachFallsBackToItsDefault() throws Exception {
         server.deploy(laterRun(
                 Map.of("ADMIN_TOKEN", "", "READ_TOKEN", "", "COLLECTOR_WORKERS", "", "QUEUE_RETENTION_MINUTES", "0")));
