@@ -1,6 +1,5 @@
 package com.gputelemetry.benchmark;
 
-import com.gputelemetry.system.PackagedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,10 +88,11 @@ interface BenchmarkStore extends AutoCloseable {
 
     /**
      * An H2 file the server opens first, embedded, as in production; AUTO_SERVER lets the benchmark load and read it
-     * meanwhile, over the TCP server H2 then starts in the server's process.
+     * meanwhile, over the TCP server H2 then starts in the server's process (H2 refuses it with the server's usual
+     * DB_CLOSE_ON_EXIT=FALSE: the file is closed as the JVM exits).
      */
     static BenchmarkStore h2(Path data) {
-        String url = PackagedServer.h2Url(data) + ";AUTO_SERVER=TRUE";
+        String url = "jdbc:h2:file:" + data.resolve("telemetry") + ";AUTO_SERVER=TRUE";
         return new BenchmarkStore() {
             @Override
             public Map<String, String> environment() {
