@@ -34,7 +34,7 @@ import org.postgresql.PGConnection;
 
 /**
  * Not a test: the rollups on a month of history. Starts the packaged server on an embedded PostgreSQL (or, with {@code
- * -Drollup.benchmark.database=h2}, an H2 file) and loads 30 days of {@code rollup.benchmark.gpus} GPUs (25 unless set) ×
+ * -Drollup.benchmark.database=h2}, an H2 file) and loads 30 days (or {@code rollup.benchmark.days}) of {@code rollup.benchmark.gpus} GPUs (25 unless set) ×
  * {@code rollup.benchmark.metrics} metrics (10 unless set) at a 60 s interval into it, a day at a time, as late history
  * (see {@link #loadDayByDay}): the server rolls each day up and packs it into blocks before the next comes. Then
  * measures one client's summaries of one series over the month and a day from the rollups against the same from the
@@ -45,7 +45,11 @@ import org.postgresql.PGConnection;
  */
 class RollupBenchmarkIT {
 
-    private static final int DAYS = 30;
+    /**
+     * Days of history: 30 unless {@code rollup.benchmark.days} says otherwise (fewer puts the retention of a large
+     * fleet's day within a shorter run).
+     */
+    private static final int DAYS = Integer.getInteger("rollup.benchmark.days", 30);
     /**
      * Metrics per GPU: 10 unless {@code rollup.benchmark.metrics} says otherwise (1 with 250 GPUs puts the issue's
      * fleet of GPUs on this disk: each query reads one metric).
@@ -118,7 +122,7 @@ class RollupBenchmarkIT {
                 String base = server.uri("/api/v1/gpus/").toString();
                 String metric = metric(READ);
                 results.add(alone(
-                        "one series, 30 days, 1 h step (720 buckets): from the rollups",
+                        "one series, " + DAYS + " days, 1 h step (" + DAYS * 24 + " buckets): from the rollups",
                         gpu -> base + uuid(gpu) + "/telemetry/summary?metric=" + metric + "&step=1h&start_time=" + start
                                 + "&end_time=" + end.minusNanos(1_000),
                         gpus,
@@ -146,7 +150,7 @@ class RollupBenchmarkIT {
                 String fleet = server.uri("/prometheus/api/v1/query_range").toString() + "?query=avg%28" + metric
                         + "%29&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=";
                 results.add(alone(
-                        "all GPUs' average, 30 days, 1 h step (a fleet panel, PromQL): from the rollups",
+                        "all GPUs' average, " + DAYS + " days, 1 h step (a fleet panel, PromQL): from the rollups",
                         gpu -> fleet + 3_600,
                         gpus,
                         (gpu, body) -> assertFleetAverage(body, gpus, READ, startMicros, 3_600),
