@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -28,15 +26,13 @@ import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
 /**
  * Not a test: the rollups on a month of history. Starts the packaged server on an embedded PostgreSQL (or, with {@code
  * -Drollup.benchmark.database=h2}, an H2 file) and loads 30 days (or {@code rollup.benchmark.days}) of {@code rollup.benchmark.gpus} GPUs (25 unless set) ×
  * {@code rollup.benchmark.metrics} metrics (10 unless set) at a 60 s interval into it, a day at a time, as late history
- * (see {@link #loadDayByDay}): the server rolls each day up and packs it into blocks before the next comes. Then
+ * (see {@link MonthLoad#dayByDay}): the server rolls each day up and packs it into blocks before the next comes. Then
  * measures one client's summaries of one series over the month and a day from the rollups against the same from the
  * points, and a fleet panel's PromQL query (all GPUs' average, 30 days at an hour's step) from the rollups against the
  * same from the points, checking each answer against the values loaded; the disk each table takes; and the removal of
@@ -49,17 +45,17 @@ class RollupBenchmarkIT {
      * Days of history: 30 unless {@code rollup.benchmark.days} says otherwise (fewer puts the retention of a large
      * fleet's day within a shorter run).
      */
-    private static final int DAYS = Integer.getInteger("rollup.benchmark.days", 30);
+    static final int DAYS = Integer.getInteger("rollup.benchmark.days", 30);
     /**
      * Metrics per GPU: 10 unless {@code rollup.benchmark.metrics} says otherwise (1 with 250 GPUs puts the issue's
      * fleet of GPUs on this disk: each query reads one metric).
      */
-    private static final int METRICS = Integer.getInteger("rollup.benchmark.metrics", 10);
+    static final int METRICS = Integer.getInteger("rollup.benchmark.metrics", 10);
     /** The metric the queries read. */
     private static final int READ = Math.min(3, METRICS - 1);
 
-    private static final long MINUTE = 60_000_000L;
-    private static final long HOUR = 60 * MINUTE;
+    static final long MINUTE = 60_000_000L;
+    static final long HOUR = 60 * MINUTE;
     private static final int REQUESTS = 200;
     /** Fewer for the fleet panel: from the points, each loads every point of the month of one metric. */
     private static final int FLEET_REQUESTS = 30;
@@ -69,7 +65,7 @@ class RollupBenchmarkIT {
     private record Figures(String what, double p50, double p99) {}
 
     /** The value of a GPU's metric at its i-th minute: every bucket's aggregates tell. */
-    private static double value(int gpu, int metric, long minute) {
+    static double value(int gpu, int metric, long minute) {
         return ((gpu * 31L + metric * 17L + minute * 7L) % 1000) / 10.0;
     }
 
@@ -78,7 +74,7 @@ class RollupBenchmarkIT {
      * minute (at least 3 ms into it), each time a few milliseconds early or late (deterministic, so that the checks can
      * compute every answer).
      */
-    private static long timeMicros(long startMicros, int gpu, int metric, long minute) {
+    static long timeMicros(long startMicros, int gpu, int metric, long minute) {
         long phase = 3_000 + Math.floorMod(gpu * 7_919_000L, MINUTE - 10_000) + metric * 37L;
         long jitter = Math.floorMod(gpu * 104_729L + metric * 7_907L + minute * 15_485_863L, 4_001) - 2_000;
         return startMicros + minute * MINUTE + phase + jitter;
@@ -99,7 +95,7 @@ class RollupBenchmarkIT {
                     with(database, "ROLLUP_INTERVAL_SECONDS", "86400"), "rollup-benchmark-schema", false)) {
                 // only the schema
             }
-            registerGpus(store, gpus, startMicros);
+            MonthLoad.registerGpus(store, gpus, startMicros);
 
             List<Figures> results = new ArrayList<>();
             MonthLoad load;
@@ -114,7 +110,7 @@ class RollupBenchmarkIT {
                                 < end.getEpochSecond() - 3_600) {
                     Thread.sleep(1_000);
                 }
-                load = loadDayByDay(store, h2, gpus, startMicros);
+                load = MonthLoad.dayByDay(store, h2, gpus, startMicros);
                 // What autovacuum would do to the freshly written rollups anyway, not during the measurements; and
                 // the space of the rows packed given back, as dropping their partition would.
                 store.settle();
@@ -195,161 +191,12 @@ class RollupBenchmarkIT {
         return Map.copyOf(all);
     }
 
-    private static String uuid(int gpu) {
+    static String uuid(int gpu) {
         return String.format(Locale.ROOT, "GPU-00000000-0000-0000-0000-%012d", gpu);
     }
 
-    /** The GPUs' rows, first and last seen over the whole month, as the collectors keep them. */
-    private static void registerGpus(BenchmarkStore store, int gpus, long startMicros) throws Exception {
-        String metrics = String.join(
-                ",",
-                IntStream.range(0, METRICS).mapToObj(RollupBenchmarkIT::metric).toList());
-        try (Connection connection = store.connect();
-                PreparedStatement gpu = connection.prepareStatement(
-                        "INSERT INTO gpu (uuid, hostname, gpu_index,"
-                                + " device, model, labels, metrics, first_seen_us, last_seen_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int g = 0; g < gpus; g++) {
-                gpu.setString(1, uuid(g));
-                gpu.setString(2, "host-" + g / 8);
-                gpu.setInt(3, g % 8);
-                gpu.setString(4, "nvidia" + g % 8);
-                gpu.setString(5, "NVIDIA H100 80GB HBM3");
-                gpu.setString(6, "");
-                gpu.setString(7, metrics);
-                gpu.setLong(8, startMicros);
-                gpu.setLong(9, startMicros + DAYS * 24 * HOUR - MINUTE);
-                gpu.addBatch();
-            }
-            gpu.executeBatch();
-        }
-    }
-
-    private static String metric(int m) {
+    static String metric(int m) {
         return "DCGM_FI_DEV_METRIC_" + m;
-    }
-
-    /** How the month went in: the points, the seconds of the bulk loads, the seconds the server took after them. */
-    private record MonthLoad(long points, double loadSeconds, double mergeSeconds) {}
-
-    /**
-     * The month a day at a time, into the running server's database, as history arrives late: each day's points in
-     * bulk (COPY on PostgreSQL; on H2, which has none, JDBC batches) with the marks of the hours they make stale, in one
-     * transaction, as the collectors store a late point; then the server's rollup job builds those hours' rollups and
-     * packs their points into blocks before the next day comes, so that the raw table never holds more than a day.
-     */
-    private static MonthLoad loadDayByDay(BenchmarkStore store, boolean h2, int gpus, long startMicros)
-            throws Exception {
-        long points = 0;
-        long loadNanos = 0;
-        long mergeNanos = 0;
-        long id = 1;
-        try (Connection connection = store.connect()) {
-            connection.setAutoCommit(false);
-            for (int day = 0; day < DAYS; day++) {
-                long loadStarted = System.nanoTime();
-                long loaded = h2
-                        ? insertDay(connection, gpus, startMicros, day, id)
-                        : copyDay(connection, gpus, startMicros, day, id);
-                id += loaded;
-                points += loaded;
-                try (PreparedStatement stale = connection.prepareStatement("INSERT INTO telemetry_rollup_stale"
-                        + " (gpu_uuid, metric, workload_id, hour_us) VALUES (?, ?, 0, ?)")) {
-                    for (int g = 0; g < gpus; g++) {
-                        for (int m = 0; m < METRICS; m++) {
-                            for (int hour = 0; hour < 24; hour++) {
-                                stale.setString(1, uuid(g));
-                                stale.setString(2, metric(m));
-                                stale.setLong(3, startMicros + (day * 24L + hour) * HOUR);
-                                stale.addBatch();
-                            }
-                        }
-                    }
-                    stale.executeBatch();
-                }
-                connection.commit();
-                long mergeStarted = System.nanoTime();
-                loadNanos += mergeStarted - loadStarted;
-                while (count(connection, "telemetry_rollup_stale") > 0) {
-                    Thread.sleep(200);
-                }
-                long merged = System.nanoTime() - mergeStarted;
-                mergeNanos += merged;
-                System.out.printf(
-                        Locale.ROOT,
-                        "day %d: %,d points loaded in %.1f s, rolled up and packed in %.1f s%n",
-                        day + 1,
-                        loaded,
-                        (mergeStarted - loadStarted) / 1e9,
-                        merged / 1e9);
-                // All packed but the month's last hour, which closes an hour after its end (COMPACT_AFTER_SECONDS).
-                long closed = Math.min(startMicros + (day + 1) * 24 * HOUR, startMicros + DAYS * 24 * HOUR - HOUR);
-                assertThat(count(connection, "telemetry_point WHERE time_us < " + closed))
-                        .as("raw points left once day %d is rolled up", day)
-                        .isZero();
-            }
-        }
-        return new MonthLoad(points, loadNanos / 1e9, mergeNanos / 1e9);
-    }
-
-    private static long count(Connection connection, String rows) throws Exception {
-        try (Statement statement = connection.createStatement();
-                ResultSet counted = statement.executeQuery("SELECT COUNT(*) FROM " + rows)) {
-            counted.next();
-            long count = counted.getLong(1);
-            connection.commit();
-            return count;
-        }
-    }
-
-    /** A day's points of every GPU by COPY, a GPU at a time. */
-    private static long copyDay(Connection connection, int gpus, long startMicros, int day, long firstId)
-            throws Exception {
-        var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        long id = firstId;
-        for (int g = 0; g < gpus; g++) {
-            var rows = new StringBuilder();
-            for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
-                for (int m = 0; m < METRICS; m++) {
-                    rows.append(id++)
-                            .append(',')
-                            .append(uuid(g))
-                            .append(',')
-                            .append(metric(m))
-                            .append(',')
-                            .append(timeMicros(startMicros, g, m, minute))
-                            .append(',')
-                            .append(value(g, m, minute))
-                            .append('\n');
-                }
-            }
-            copy.copyIn(
-                    "COPY telemetry_point (id, gpu_uuid, metric, time_us, metric_value) FROM STDIN WITH (FORMAT csv)",
-                    new StringReader(rows.toString()));
-        }
-        return id - firstId;
-    }
-
-    /** A day's points of every GPU in JDBC batches, a GPU at a time. */
-    private static long insertDay(Connection connection, int gpus, long startMicros, int day, long firstId)
-            throws Exception {
-        long id = firstId;
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_point"
-                + " (id, gpu_uuid, metric, time_us, metric_value) VALUES (?, ?, ?, ?, ?)")) {
-            for (int g = 0; g < gpus; g++) {
-                for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
-                    for (int m = 0; m < METRICS; m++) {
-                        insert.setLong(1, id++);
-                        insert.setString(2, uuid(g));
-                        insert.setString(3, metric(m));
-                        insert.setLong(4, timeMicros(startMicros, g, m, minute));
-                        insert.setDouble(5, value(g, m, minute));
-                        insert.addBatch();
-                    }
-                }
-                insert.executeBatch();
-            }
-        }
-        return id - firstId;
     }
 
     /** Each bucket of the summary: one point a minute, their min, max and average as loaded. */
