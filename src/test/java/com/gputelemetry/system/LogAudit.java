@@ -29,7 +29,7 @@ record LogAudit(long loggedRows, long storedRows, List<String> differences) {
     private static final int SHOWN = 20;
 
     static LogAudit read(String jdbcUrl, String user, String password) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+        try (Connection connection = StoredPoints.snapshot(jdbcUrl, user, password)) {
             // A cursor rather than the whole log in memory at once.
             connection.setAutoCommit(false);
             Map<String, List<String>> logged = new HashMap<>();

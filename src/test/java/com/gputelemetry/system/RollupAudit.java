@@ -4,7 +4,6 @@ import com.gputelemetry.rollup.entity.PackedRollups;
 import com.gputelemetry.rollup.entity.Rollup;
 import com.gputelemetry.rollup.entity.RollupTier;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +28,7 @@ record RollupAudit(long builtMicros, long staleHours, int minutes, int hours, Li
     private static final int SHOWN = 20;
 
     static RollupAudit read(String jdbcUrl, String user, String password) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        try (Connection connection = StoredPoints.snapshot(jdbcUrl, user, password);
                 Statement statement = connection.createStatement()) {
             long built;
             try (ResultSet rs = statement.executeQuery("SELECT built_us FROM telemetry_rollup_progress")) {

@@ -2,6 +2,7 @@ package com.gputelemetry.system;
 
 import com.gputelemetry.telemetry.entity.PackedPoints;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +18,17 @@ final class StoredPoints {
     record Point(long id, String gpu, String metric, long workload, long timeMicros, double value, boolean packed) {}
 
     private StoredPoints() {}
+
+    /**
+     * A connection whose statements all read one snapshot. The rows and the blocks are read by separate statements; a
+     * compaction committing between them would otherwise show its points twice (or, read the other way, not at all).
+     */
+    static Connection snapshot(String jdbcUrl, String user, String password) throws SQLException {
+        Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        return connection;
+    }
 
     static void forEach(Connection connection, Consumer<Point> each) throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -1,7 +1,6 @@
 package com.gputelemetry.system;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,7 +17,7 @@ import java.util.Set;
 record StoredTelemetry(long points, long distinctPoints, long gpus, long packed, long doubled) {
 
     static StoredTelemetry read(String jdbcUrl, String user, String password) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        try (Connection connection = StoredPoints.snapshot(jdbcUrl, user, password);
                 Statement statement = connection.createStatement()) {
             Set<Long> ids = new HashSet<>();
             Set<String> distinct = new HashSet<>();
