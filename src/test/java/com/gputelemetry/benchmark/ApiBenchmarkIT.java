@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.gputelemetry.system.Http;
 import com.gputelemetry.system.PackagedServer;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.StringReader;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -219,27 +221,40 @@ class ApiBenchmarkIT {
                 }
                 gpu.executeBatch();
             }
+            try (PreparedStatement series = connection.prepareStatement(
+                    "INSERT INTO telemetry_series (id, gpu_uuid, metric, workload_id) VALUES (?, ?, ?, 0)")) {
+                for (Gpu g : gpus.values()) {
+                    for (String metric : metrics) {
+                        series.setLong(1, TelemetrySeries.idOf(g.uuid(), metric, TelemetrySeries.NO_WORKLOAD));
+                        series.setString(2, g.uuid());
+                        series.setString(3, metric);
+                        series.addBatch();
+                    }
+                }
+                series.executeBatch();
+            }
             var random = ThreadLocalRandom.current();
             for (Gpu g : gpus.values()) {
-                var rows = new StringBuilder(POINTS_PER_SERIES * metrics.size() * 90);
+                var rows = new StringBuilder(POINTS_PER_SERIES * metrics.size() * 64);
+                Map<String, Long> series = new HashMap<>();
+                metrics.forEach(metric ->
+                        series.put(metric, TelemetrySeries.idOf(g.uuid(), metric, TelemetrySeries.NO_WORKLOAD)));
                 for (int i = 0; i < POINTS_PER_SERIES; i++) {
                     long time = startMicros + i * stepMicros + random.nextLong(1_000_000);
                     for (String metric : metrics) {
                         double base = values.getOrDefault(g.uuid() + metric, 0.0);
-                        rows.append(id++)
-                                .append(',')
-                                .append(g.uuid())
-                                .append(',')
-                                .append(metric)
+                        rows.append(series.get(metric))
                                 .append(',')
                                 .append(time)
+                                .append(',')
+                                .append(id++)
                                 .append(',')
                                 .append(base + random.nextInt(10))
                                 .append('\n');
                     }
                 }
                 points += copy.copyIn(
-                        "COPY telemetry_point (id, gpu_uuid, metric, time_us, metric_value) FROM STDIN WITH (FORMAT csv)",
+                        "COPY telemetry_point (series_id, time_us, id, metric_value) FROM STDIN WITH (FORMAT csv)",
                         new StringReader(rows.toString()));
             }
             try (Statement statement = connection.createStatement()) {

@@ -2,6 +2,7 @@ package com.gputelemetry.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +19,7 @@ import org.postgresql.PGConnection;
  */
 record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
 
-    /** The GPUs' rows, first and last seen over the whole month, as the collectors keep them. */
+    /** The GPUs' rows, first and last seen over the whole month, and their series, as the collectors keep them. */
     static void registerGpus(BenchmarkStore store, int gpus, long startMicros) throws Exception {
         String metrics = String.join(
                 ",",
@@ -45,6 +46,31 @@ record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
             }
             gpu.executeBatch();
         }
+        try (Connection connection = store.connect();
+                PreparedStatement series = connection.prepareStatement(
+                        "INSERT INTO telemetry_series (id, gpu_uuid, metric, workload_id) VALUES (?, ?, ?, 0)")) {
+            for (int g = 0; g < gpus; g++) {
+                for (int m = 0; m < RollupBenchmarkIT.METRICS; m++) {
+                    series.setLong(1, seriesId(g, m));
+                    series.setString(2, RollupBenchmarkIT.uuid(g));
+                    series.setString(3, RollupBenchmarkIT.metric(m));
+                    series.addBatch();
+                }
+            }
+            series.executeBatch();
+        }
+    }
+
+    private static long seriesId(int gpu, int metric) {
+        return TelemetrySeries.idOf(
+                RollupBenchmarkIT.uuid(gpu), RollupBenchmarkIT.metric(metric), TelemetrySeries.NO_WORKLOAD);
+    }
+
+    /** The series of a GPU's metrics, by metric. */
+    private static long[] seriesIds(int gpu) {
+        return IntStream.range(0, RollupBenchmarkIT.METRICS)
+                .mapToLong(metric -> seriesId(gpu, metric))
+                .toArray();
     }
 
     /**
@@ -124,23 +150,22 @@ record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
         var copy = connection.unwrap(PGConnection.class).getCopyAPI();
         long id = firstId;
         for (int g = 0; g < gpus; g++) {
+            long[] series = seriesIds(g);
             var rows = new StringBuilder();
             for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
                 for (int m = 0; m < RollupBenchmarkIT.METRICS; m++) {
-                    rows.append(id++)
-                            .append(',')
-                            .append(RollupBenchmarkIT.uuid(g))
-                            .append(',')
-                            .append(RollupBenchmarkIT.metric(m))
+                    rows.append(series[m])
                             .append(',')
                             .append(RollupBenchmarkIT.timeMicros(startMicros, g, m, minute))
+                            .append(',')
+                            .append(id++)
                             .append(',')
                             .append(RollupBenchmarkIT.value(g, m, minute))
                             .append('\n');
                 }
             }
             copy.copyIn(
-                    "COPY telemetry_point (id, gpu_uuid, metric, time_us, metric_value) FROM STDIN WITH (FORMAT csv)",
+                    "COPY telemetry_point (series_id, time_us, id, metric_value) FROM STDIN WITH (FORMAT csv)",
                     new StringReader(rows.toString()));
         }
         return id - firstId;
@@ -150,16 +175,16 @@ record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
     private static long insertDay(Connection connection, int gpus, long startMicros, int day, long firstId)
             throws Exception {
         long id = firstId;
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_point"
-                + " (id, gpu_uuid, metric, time_us, metric_value) VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO telemetry_point" + " (series_id, time_us, id, metric_value) VALUES (?, ?, ?, ?)")) {
             for (int g = 0; g < gpus; g++) {
+                long[] series = seriesIds(g);
                 for (long minute = day * 1_440L; minute < (day + 1) * 1_440L; minute++) {
                     for (int m = 0; m < RollupBenchmarkIT.METRICS; m++) {
-                        insert.setLong(1, id++);
-                        insert.setString(2, RollupBenchmarkIT.uuid(g));
-                        insert.setString(3, RollupBenchmarkIT.metric(m));
-                        insert.setLong(4, RollupBenchmarkIT.timeMicros(startMicros, g, m, minute));
-                        insert.setDouble(5, RollupBenchmarkIT.value(g, m, minute));
+                        insert.setLong(1, series[m]);
+                        insert.setLong(2, RollupBenchmarkIT.timeMicros(startMicros, g, m, minute));
+                        insert.setLong(3, id++);
+                        insert.setDouble(4, RollupBenchmarkIT.value(g, m, minute));
                         insert.addBatch();
                     }
                 }

@@ -122,8 +122,10 @@ final class RemoteWritePhase {
         try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
                 Statement statement = db.createStatement();
                 ResultSet result = statement.executeQuery("SELECT COUNT(*), COUNT(*) - (SELECT COUNT(*) FROM"
-                        + " (SELECT DISTINCT gpu_uuid, metric, time_us FROM telemetry_point"
-                        + " WHERE gpu_uuid LIKE 'GPU-rw%') d) FROM telemetry_point WHERE gpu_uuid LIKE 'GPU-rw%'")) {
+                        + " (SELECT DISTINCT s.gpu_uuid, s.metric, p.time_us FROM telemetry_point p"
+                        + " JOIN telemetry_series s ON s.id = p.series_id WHERE s.gpu_uuid LIKE 'GPU-rw%') d)"
+                        + " FROM telemetry_point p JOIN telemetry_series s ON s.id = p.series_id"
+                        + " WHERE s.gpu_uuid LIKE 'GPU-rw%'")) {
             result.next();
             return new long[] {result.getLong(1), result.getLong(2)};
         }

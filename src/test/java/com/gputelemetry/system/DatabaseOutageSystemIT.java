@@ -147,11 +147,11 @@ public class DatabaseOutageSystemIT {
                 CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF NEW.gpu_uuid = 'GPU-poison' THEN
-                        RAISE EXCEPTION 'the test refuses the rows of GPU-poison';
+                        RAISE EXCEPTION 'the test refuses the series (and so the rows) of GPU-poison';
                     END IF;
                     RETURN NEW;
                 END $$""",
-                "CREATE TRIGGER refuse_poison BEFORE INSERT ON telemetry_point"
+                "CREATE TRIGGER refuse_poison BEFORE INSERT ON telemetry_series"
                         + " FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
         ServerMetrics before = ServerMetrics.scrape(server);
         try (var host = SseSubscription.open(server, "/api/v1/telemetry/stream?hostname=poison-host", null)) {
@@ -188,7 +188,7 @@ public class DatabaseOutageSystemIT {
             assertThat(json(pushed.get(0).data()).getString("uuid")).isEqualTo("GPU-antidote");
             assertThat(host.rest(server)).noneMatch(event -> event.name().equals("point"));
 
-            postgres.execute("DROP TRIGGER refuse_poison ON telemetry_point", "DROP FUNCTION refuse_poison()");
+            postgres.execute("DROP TRIGGER refuse_poison ON telemetry_series", "DROP FUNCTION refuse_poison()");
             var replay = Http.send(HttpRequest.newBuilder(
                             server.uri("/api/v1/queue/dead-letters/" + letter.getJsonNumber("id") + "/replay"))
                     .POST(HttpRequest.BodyPublishers.noBody())

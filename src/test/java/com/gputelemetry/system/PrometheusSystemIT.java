@@ -302,8 +302,8 @@ public class PrometheusSystemIT {
     private static long queriedCount(Instant until) throws SQLException {
         try (Connection connection = connect();
                 PreparedStatement count = connection.prepareStatement(
-                        "SELECT COUNT(*) FROM telemetry_point WHERE time_us <= ? AND gpu_uuid LIKE '" + QUERIED
-                                + "%'")) {
+                        "SELECT COUNT(*) FROM telemetry_point p JOIN telemetry_series s ON s.id = p.series_id"
+                                + " WHERE p.time_us <= ? AND s.gpu_uuid LIKE '" + QUERIED + "%'")) {
             count.setLong(1, until.toEpochMilli() * 1000);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
@@ -421,7 +421,8 @@ public class PrometheusSystemIT {
     private static PreparedStatement window(Connection connection, String columns, Instant since, Instant until)
             throws SQLException {
         PreparedStatement statement = connection.prepareStatement("SELECT " + columns
-                + " FROM telemetry_point WHERE time_us >= ? AND time_us <= ? AND gpu_uuid NOT LIKE '" + QUERIED + "%'");
+                + " FROM telemetry_point p JOIN telemetry_series s ON s.id = p.series_id"
+                + " WHERE p.time_us >= ? AND p.time_us <= ? AND s.gpu_uuid NOT LIKE '" + QUERIED + "%'");
         statement.setLong(1, since.toEpochMilli() * 1000);
         statement.setLong(2, until.toEpochMilli() * 1000);
         return statement;
@@ -441,7 +442,7 @@ public class PrometheusSystemIT {
         Map<String, Long> stored = new TreeMap<>();
         try (Connection connection = connect();
                 PreparedStatement points =
-                        window(connection, "gpu_uuid, metric, time_us, metric_value", since, until)) {
+                        window(connection, "s.gpu_uuid, s.metric, p.time_us, p.metric_value", since, until)) {
             try (ResultSet rs = points.executeQuery()) {
                 while (rs.next()) {
                     stored.merge(key(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4)), 1L, Long::sum);

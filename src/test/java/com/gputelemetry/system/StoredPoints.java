@@ -33,8 +33,8 @@ final class StoredPoints {
     static void forEach(Connection connection, Consumer<Point> each) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.setFetchSize(10_000);
-            try (ResultSet rs = statement.executeQuery("SELECT id, gpu_uuid, metric, COALESCE(workload_id, 0), time_us,"
-                    + " metric_value FROM telemetry_point")) {
+            try (ResultSet rs = statement.executeQuery("SELECT p.id, s.gpu_uuid, s.metric, s.workload_id, p.time_us,"
+                    + " p.metric_value FROM telemetry_point p JOIN telemetry_series s ON s.id = p.series_id")) {
                 while (rs.next()) {
                     each.accept(new Point(
                             rs.getLong(1),

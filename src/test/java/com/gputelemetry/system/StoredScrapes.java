@@ -29,8 +29,9 @@ record StoredScrapes(long points, Map<Long, Map<String, Double>> byTime, List<St
         List<String> doubles = new ArrayList<>();
         long points = 0;
         try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
-                PreparedStatement statement = connection.prepareStatement("SELECT gpu_uuid, metric, time_us,"
-                        + " metric_value FROM telemetry_point WHERE gpu_uuid LIKE ?")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT s.gpu_uuid, s.metric, p.time_us,"
+                        + " p.metric_value FROM telemetry_point p JOIN telemetry_series s ON s.id = p.series_id"
+                        + " WHERE s.gpu_uuid LIKE ?")) {
             statement.setString(1, uuidPrefix + "%");
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

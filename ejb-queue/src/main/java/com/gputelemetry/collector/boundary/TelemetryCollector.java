@@ -4,11 +4,12 @@ import com.gputelemetry.queue.boundary.MessageListener;
 import com.gputelemetry.queue.entity.LogRecord;
 import com.gputelemetry.rollup.entity.HourRollup;
 import com.gputelemetry.rollup.entity.RollupProgress;
-import com.gputelemetry.rollup.entity.TelemetrySeries;
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.SeriesEnd;
+import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -22,7 +23,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Stores queue records' telemetry rows: upserts each GPU and the workloads it served, and inserts its points. Pooled by the container and called
+ * Stores queue records' telemetry rows: upserts each GPU and the workloads it served, registers the series, and inserts
+ * the points. Pooled by the container and called
  * inside the queue's delivery transaction, which also commits the group's offset (message-driven style).
  */
 @Stateless
@@ -68,6 +70,7 @@ public class TelemetryCollector implements MessageListener {
             }
         });
         Map<String, Gpu> gpus = known(rows);
+        Map<Long, TelemetrySeries> series = new HashMap<>();
         for (TelemetryRow row : rows) {
             Gpu gpu = gpus.get(row.uuid());
             if (gpu == null) {
@@ -77,8 +80,12 @@ public class TelemetryCollector implements MessageListener {
             } else {
                 gpu.merge(row.sighting());
             }
-            em.persist(row.toPoint());
+            TelemetryPoint point = row.toPoint();
+            series.computeIfAbsent(point.seriesId(), id -> row.series());
+            em.persist(point);
         }
+        // In this transaction: no point names a series that is not there.
+        TelemetrySeries.registerMissing(em, series.values());
         storeWorkloads(rows);
         markLateHoursStale(rows);
     }

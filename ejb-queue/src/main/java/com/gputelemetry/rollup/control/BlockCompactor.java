@@ -1,9 +1,9 @@
 package com.gputelemetry.rollup.control;
 
 import com.gputelemetry.rollup.entity.RollupProgress;
-import com.gputelemetry.rollup.entity.TelemetrySeries;
 import com.gputelemetry.telemetry.entity.PackedPoints;
 import com.gputelemetry.telemetry.entity.PointBlock;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -74,14 +74,17 @@ public class BlockCompactor {
                 .getResultList();
     }
 
-    /** The start of the hour of the GPU's first point in [from, to), or {@code to}: one index probe. */
+    /** The start of the hour of the GPU's first point in [from, to), or {@code to}: an index probe per series. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long firstHour(String gpu, long fromMicros, long toMicros) {
-        Number time = (Number) em.createNativeQuery(
-                        "SELECT MIN(time_us) FROM telemetry_point WHERE gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3")
-                .setParameter(1, gpu)
-                .setParameter(2, fromMicros)
-                .setParameter(3, toMicros)
+        String series = TelemetrySeries.idsOf(em, List.of(gpu));
+        if (series.isEmpty()) {
+            return toMicros;
+        }
+        Number time = (Number) em.createNativeQuery("SELECT MIN(time_us) FROM telemetry_point WHERE series_id IN ("
+                        + series + ") AND time_us >= ?1 AND time_us < ?2")
+                .setParameter(1, fromMicros)
+                .setParameter(2, toMicros)
                 .getSingleResult();
         return time == null ? toMicros : Math.max(fromMicros, PointBlock.hourOf(time.longValue()));
     }
@@ -122,38 +125,36 @@ public class BlockCompactor {
 
     /** Reads a GPU's rows in [from, to), merges them into their blocks, deletes them. */
     private Map<PointBlock.Key, Packed> pack(String gpu, long fromMicros, long toMicros) {
+        String series = TelemetrySeries.idsOf(em, List.of(gpu));
+        if (series.isEmpty()) {
+            return Map.of();
+        }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT id, metric, COALESCE(workload_id, 0), time_us, metric_value,"
-                        + " source_time_us FROM telemetry_point WHERE gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3"
-                        + " ORDER BY time_us, id")
-                .setParameter(1, gpu)
-                .setParameter(2, fromMicros)
-                .setParameter(3, toMicros)
+        List<Object[]> rows = em.createNativeQuery("SELECT series_id, id, time_us, metric_value, source_time_us"
+                        + " FROM telemetry_point WHERE series_id IN (" + series + ") AND time_us >= ?1"
+                        + " AND time_us < ?2 ORDER BY series_id, time_us, id")
+                .setParameter(1, fromMicros)
+                .setParameter(2, toMicros)
                 .getResultList();
         if (rows.isEmpty()) {
             return Map.of();
         }
         Map<PointBlock.Key, PackedPoints> packs = new LinkedHashMap<>();
-        Map<Long, TelemetrySeries> series = new HashMap<>();
-        List<Long> ids = new ArrayList<>(rows.size());
+        Map<Long, List<Long>> ids = new LinkedHashMap<>();
         for (Object[] row : rows) {
-            String metric = (String) row[1];
-            long workload = ((Number) row[2]).longValue();
-            long seriesId = TelemetrySeries.idOf(gpu, metric, workload);
-            series.computeIfAbsent(seriesId, id -> new TelemetrySeries(gpu, metric, workload));
-            long time = ((Number) row[3]).longValue();
-            long id = ((Number) row[0]).longValue();
+            long seriesId = ((Number) row[0]).longValue();
+            long id = ((Number) row[1]).longValue();
+            long time = ((Number) row[2]).longValue();
             packs.computeIfAbsent(new PointBlock.Key(seriesId, PointBlock.hourOf(time)), key -> PackedPoints.empty())
-                    .add(id, time, ((Number) row[4]).doubleValue(), sourceTime(row[5]));
-            ids.add(id);
+                    .add(id, time, ((Number) row[3]).doubleValue(), sourceTime(row[4]));
+            ids.computeIfAbsent(seriesId, key -> new ArrayList<>()).add(id);
         }
-        TelemetrySeries.registerMissing(em, series.values());
         Map<PointBlock.Key, PointBlock> stored = new HashMap<>();
         em.createQuery(
                         "SELECT b FROM PointBlock b WHERE b.seriesId IN :series AND b.hourMicros >= :from"
                                 + " AND b.hourMicros < :to",
                         PointBlock.class)
-                .setParameter("series", List.copyOf(series.keySet()))
+                .setParameter("series", List.copyOf(ids.keySet()))
                 .setParameter("from", PointBlock.hourOf(fromMicros))
                 .setParameter("to", toMicros)
                 .getResultList()
@@ -170,7 +171,7 @@ public class BlockCompactor {
             }
             packed.put(key, new Packed(points.size(), all));
         });
-        delete(ids);
+        ids.forEach((seriesId, ofSeries) -> delete(seriesId, fromMicros, toMicros, ofSeries));
         em.find(RollupProgress.class, RollupProgress.ID).movedIntoBlocks();
         return packed;
     }
@@ -181,12 +182,18 @@ public class BlockCompactor {
         lockedProgress().compactedUpTo(stretch.toMicros());
     }
 
-    /** Deletes the points packed, by id: a point stored meanwhile in the same time stays, for the next step. */
-    private void delete(List<Long> ids) {
+    /**
+     * Deletes a series' points packed, by key: a point stored meanwhile in the same time stays, for the next step.
+     */
+    private void delete(long series, long fromMicros, long toMicros, List<Long> ids) {
         for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
             List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
-            int deleted = em.createNativeQuery("DELETE FROM telemetry_point WHERE id IN ("
+            int deleted = em.createNativeQuery("DELETE FROM telemetry_point WHERE series_id = ?1 AND time_us >= ?2"
+                            + " AND time_us < ?3 AND id IN ("
                             + chunk.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")")
+                    .setParameter(1, series)
+                    .setParameter(2, fromMicros)
+                    .setParameter(3, toMicros)
                     .executeUpdate();
             if (deleted != chunk.size()) {
                 // Retention deleted some meanwhile: roll back, the next step packs what is left.

@@ -9,10 +9,10 @@ import com.gputelemetry.rollup.entity.Rollup;
 import com.gputelemetry.rollup.entity.RollupBlock;
 import com.gputelemetry.rollup.entity.RollupProgress;
 import com.gputelemetry.rollup.entity.RollupTier;
-import com.gputelemetry.rollup.entity.TelemetrySeries;
 import com.gputelemetry.telemetry.entity.PackedPoints;
 import com.gputelemetry.telemetry.entity.PointBlock;
 import com.gputelemetry.telemetry.entity.TelemetryRow;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -46,6 +46,9 @@ public class RollupBuilder {
     static final int STALE_MARKS_PER_STEP = 1_000;
 
     private static final String TOPIC = TelemetryRow.TOPIC;
+
+    /** GPUs named in one statement: far below every database's limit on bind parameters. */
+    private static final int GPUS_PER_STATEMENT = 500;
 
     @PersistenceContext(unitName = "telemetry")
     EntityManager em;
@@ -163,14 +166,22 @@ public class RollupBuilder {
                 .getResultList();
     }
 
-    /** The earliest time of a point of these GPUs in [from, limit), or {@code limit}: one index probe per GPU. */
+    /**
+     * The earliest time of a point of these GPUs in [from, limit), or {@code limit}: one index probe per series, a
+     * statement per {@value #GPUS_PER_STATEMENT} GPUs.
+     */
     private long nextPointTime(List<String> gpus, long from, long limit) {
         long next = limit;
-        for (String gpu : gpus) {
-            Number time = (Number) em.createNativeQuery(
-                            "SELECT MIN(time_us) FROM telemetry_point WHERE gpu_uuid = ?1 AND time_us >= ?2")
-                    .setParameter(1, gpu)
-                    .setParameter(2, from)
+        for (int first = 0; first < gpus.size(); first += GPUS_PER_STATEMENT) {
+            String series =
+                    TelemetrySeries.idsOf(em, gpus.subList(first, Math.min(gpus.size(), first + GPUS_PER_STATEMENT)));
+            if (series.isEmpty()) {
+                continue;
+            }
+            Number time = (Number) em.createNativeQuery("SELECT MIN((SELECT MIN(p.time_us) FROM telemetry_point p"
+                            + " WHERE p.series_id = s.id AND p.time_us >= ?1)) FROM telemetry_series s"
+                            + " WHERE s.id IN (" + series + ")")
+                    .setParameter(1, from)
                     .getSingleResult();
             if (time != null) {
                 next = Math.min(next, time.longValue());
@@ -187,7 +198,7 @@ public class RollupBuilder {
     private boolean build(List<String> gpus, long from, long to) {
         boolean any = false;
         for (String gpu : gpus) {
-            Map<Rollup.Key, MinuteRollup> minutes = minutes(gpu, null, null, from, to);
+            Map<Rollup.Key, MinuteRollup> minutes = minutes(TelemetrySeries.idsOf(em, List.of(gpu)), from, to);
             if (minutes.isEmpty()) {
                 continue;
             }
@@ -252,7 +263,7 @@ public class RollupBuilder {
             long workload = (Long) name.get(1);
             long id = TelemetrySeries.idOf(gpu, metric, workload);
             if (!packed) {
-                recomputed.addAll(minutes(gpu, metric, workload, hour, end).values());
+                recomputed.addAll(minutes(Long.toString(id), hour, end).values());
                 continue;
             }
             PackedPoints points = merged.get(id);
@@ -296,46 +307,34 @@ public class RollupBuilder {
     }
 
     /**
-     * A GPU's points in [from, to), all its series or one (metric and workload), as minute rollups, aggregated by the
-     * database: a row a series and minute comes back, however many points it holds. Registers the series not
-     * registered yet (one query).
+     * The points of some series in [from, to) as minute rollups, aggregated by the database: a row a series and minute
+     * comes back, however many points it holds.
+     *
+     * @param series the series' ids, listed for an IN (none: empty)
      */
-    private Map<Rollup.Key, MinuteRollup> minutes(String gpu, String metric, Long workload, long from, long to) {
-        String where = "gpu_uuid = ?1 AND time_us >= ?2 AND time_us < ?3";
-        if (metric != null) {
-            where += " AND metric = ?4 AND "
-                    + (workload == TelemetrySeries.NO_WORKLOAD
-                            ? "(workload_id IS NULL OR workload_id = ?5)"
-                            : "workload_id = ?5");
+    private Map<Rollup.Key, MinuteRollup> minutes(String series, long from, long to) {
+        Map<Rollup.Key, MinuteRollup> minutes = new HashMap<>();
+        if (series.isEmpty()) {
+            return minutes;
         }
         String minuteOf = "time_us / " + MinuteRollup.MICROS;
-        String series = "metric, COALESCE(workload_id, 0), " + minuteOf;
+        String partition = "series_id, " + minuteOf;
         // First and last by (time, id): of points at one time, the one stored first is the first, the last the last.
-        var query = em.createNativeQuery("SELECT metric, w, m, COUNT(*), SUM(v), MIN(v), MAX(v), MIN(t), MIN(fv),"
-                        + " MAX(t), MIN(lv) FROM (SELECT metric, COALESCE(workload_id, 0) AS w, " + minuteOf
-                        + " AS m, time_us AS t, metric_value AS v, FIRST_VALUE(metric_value) OVER (PARTITION BY "
-                        + series + " ORDER BY time_us, id) AS fv, FIRST_VALUE(metric_value) OVER (PARTITION BY "
-                        + series + " ORDER BY time_us DESC, id DESC) AS lv FROM telemetry_point WHERE " + where
-                        + ") x GROUP BY metric, w, m")
-                .setParameter(1, gpu)
-                .setParameter(2, from)
-                .setParameter(3, to);
-        if (metric != null) {
-            query.setParameter(4, metric).setParameter(5, workload);
-        }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = query.getResultList();
-        Map<Rollup.Key, MinuteRollup> minutes = new HashMap<>();
-        Map<Long, TelemetrySeries> registering = new HashMap<>();
+        List<Object[]> rows = em.createNativeQuery("SELECT s, m, COUNT(*), SUM(v), MIN(v), MAX(v), MIN(t), MIN(fv),"
+                        + " MAX(t), MIN(lv) FROM (SELECT series_id AS s, " + minuteOf + " AS m, time_us AS t,"
+                        + " metric_value AS v, FIRST_VALUE(metric_value) OVER (PARTITION BY " + partition
+                        + " ORDER BY time_us, id) AS fv, FIRST_VALUE(metric_value) OVER (PARTITION BY " + partition
+                        + " ORDER BY time_us DESC, id DESC) AS lv FROM telemetry_point WHERE series_id IN (" + series
+                        + ") AND time_us >= ?1 AND time_us < ?2) x GROUP BY s, m")
+                .setParameter(1, from)
+                .setParameter(2, to)
+                .getResultList();
         for (Object[] row : rows) {
-            String name = (String) row[0];
-            long workloadId = ((Number) row[1]).longValue();
-            long id = TelemetrySeries.idOf(gpu, name, workloadId);
-            registering.computeIfAbsent(id, any -> new TelemetrySeries(gpu, name, workloadId));
-            long minute = ((Number) row[2]).longValue() * MinuteRollup.MICROS;
-            minutes.put(new Rollup.Key(id, minute), new MinuteRollup(id, minute, Rollup.Aggregate.of(row, 3)));
+            long id = ((Number) row[0]).longValue();
+            long minute = ((Number) row[1]).longValue() * MinuteRollup.MICROS;
+            minutes.put(new Rollup.Key(id, minute), new MinuteRollup(id, minute, Rollup.Aggregate.of(row, 2)));
         }
-        TelemetrySeries.registerMissing(em, registering.values());
         return minutes;
     }
 }

@@ -155,23 +155,25 @@ public class Summaries {
             if (from >= to) {
                 return;
             }
+            List<Long> series = seriesOf(uuid, metric);
+            if (series.isEmpty()) {
+                return;
+            }
             String bucket = "(time_us / " + step + ")";
             add(
                     em.createNativeQuery("SELECT " + bucket + ", COUNT(*), SUM(metric_value), MIN(metric_value),"
-                                    + " MAX(metric_value) FROM telemetry_point WHERE gpu_uuid = ?1 AND metric = ?2"
-                                    + " AND time_us >= ?3 AND time_us < ?4 GROUP BY " + bucket)
-                            .setParameter(1, uuid)
-                            .setParameter(2, metric)
-                            .setParameter(3, from)
-                            .setParameter(4, to)
+                                    + " MAX(metric_value) FROM telemetry_point WHERE series_id IN ("
+                                    + series.stream().map(String::valueOf).collect(Collectors.joining(","))
+                                    + ") AND time_us >= ?1 AND time_us < ?2 GROUP BY " + bucket)
+                            .setParameter(1, from)
+                            .setParameter(2, to)
                             .getResultList(),
                     buckets);
             if (!bound.reaches(from)) {
                 return;
             }
             readBlocks = true;
-            for (PointBlock block :
-                    blocks.blocks(seriesOf(uuid, metric), from, Math.min(to, bound.untilMicros()) - 1)) {
+            for (PointBlock block : blocks.blocks(series, from, Math.min(to, bound.untilMicros()) - 1)) {
                 PackedPoints points = block.points();
                 for (int i = 0; i < points.size(); i++) {
                     long time = points.timeMicros(i);

@@ -46,7 +46,8 @@ public class SchemaMigrations {
             new Migration(8, "series_ends"),
             new Migration(9, "rollups"),
             new Migration(10, "point_blocks"),
-            new Migration(11, "rollup_blocks"));
+            new Migration(11, "rollup_blocks"),
+            new Migration(12, "points_by_series", PointsBySeries::move));
 
     @Inject
     DataSource dataSource;
@@ -139,6 +140,7 @@ public class SchemaMigrations {
             for (String sql : migration.statements()) {
                 statement.execute(sql);
             }
+            migration.step().run(connection);
             try (PreparedStatement record = connection.prepareStatement("INSERT INTO schema_version"
                     + " (version, description, applied_at_ms, checksum) VALUES (?, ?, ?, ?)")) {
                 record.setInt(1, migration.version());
@@ -157,8 +159,21 @@ public class SchemaMigrations {
         }
     }
 
-    /** One versioned SQL script on the class path, {@code db/migration/V<version>__<description>.sql}. */
-    record Migration(int version, String description) {
+    /** What a migration does after its script, in its transaction: what SQL alone cannot. */
+    @FunctionalInterface
+    interface Step {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * One versioned SQL script on the class path, {@code db/migration/V<version>__<description>.sql}, and its step. (A
+     * step's code is not in the checksum: like a script, it is never changed once released.)
+     */
+    record Migration(int version, String description, Step step) {
+
+        Migration(int version, String description) {
+            this(version, description, connection -> {});
+        }
 
         String fileName() {
             return "V" + version + "__" + description + ".sql";

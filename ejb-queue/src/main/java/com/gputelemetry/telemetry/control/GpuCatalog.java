@@ -5,6 +5,7 @@ import com.gputelemetry.telemetry.entity.GpuPosition;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Read side of the telemetry store: GPUs, hosts, metrics and time series, each listing a keyset page at a time so
@@ -137,22 +136,29 @@ public class GpuCatalog {
      */
     public List<Object[]> points(String metric, List<String> uuids, long fromMicros, long toMicros, int limit) {
         PointBlocks.Bound bound = blocks.bound();
-        List<Object[]> rows = em.createQuery(
+        Map<Long, PointBlocks.SeriesName> series = blocks.series(uuids, List.of(metric), null);
+        if (series.isEmpty()) {
+            return List.of();
+        }
+        List<Object[]> rows = em
+                .createQuery(
                         """
-                        SELECT p.gpuUuid, p.timeMicros, p.value, p.workloadId, p.id FROM TelemetryPoint p
-                        WHERE p.metric = :metric AND p.gpuUuid IN :uuids
-                          AND p.timeMicros >= :from AND p.timeMicros <= :to
-                        ORDER BY p.gpuUuid, p.timeMicros, p.id""",
+                        SELECT p.seriesId, p.timeMicros, p.value, p.id FROM TelemetryPoint p
+                        WHERE p.seriesId IN :series AND p.timeMicros >= :from AND p.timeMicros <= :to
+                        ORDER BY p.seriesId, p.timeMicros, p.id""",
                         Object[].class)
-                .setParameter("metric", metric)
-                .setParameter("uuids", uuids)
+                .setParameter("series", series.keySet())
                 .setParameter("from", fromMicros)
                 .setParameter("to", toMicros)
                 .setMaxResults(limit)
-                .getResultList();
-        return bound.reaches(fromMicros)
-                ? blocks.points(rows, bound, metric, uuids, fromMicros, toMicros, limit)
-                : rows;
+                .getResultList()
+                .stream()
+                .map(row -> {
+                    PointBlocks.SeriesName name = series.get((Long) row[0]);
+                    return new Object[] {name.gpuUuid(), row[1], row[2], name.workloadOrNull(), row[3]};
+                })
+                .toList();
+        return blocks.points(rows, bound, series, fromMicros, toMicros, limit);
     }
 
     /**
@@ -210,18 +216,23 @@ public class GpuCatalog {
     }
 
     private Optional<TelemetryPoint> latest(String uuid, String metric, PointBlocks.Bound bound) {
-        Optional<TelemetryPoint> row = readOnly(em.createQuery(
+        Map<Long, PointBlocks.SeriesName> series = blocks.series(List.of(uuid), List.of(metric), null);
+        if (series.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<TelemetryPoint> row = em
+                .createQuery(
                         """
-                        SELECT p FROM TelemetryPoint p WHERE p.gpuUuid = :gpu AND p.metric = :metric
+                        SELECT p.id, p.timeMicros, p.value FROM TelemetryPoint p WHERE p.seriesId IN :series
                         ORDER BY p.timeMicros DESC, p.id DESC""",
-                        TelemetryPoint.class))
-                .setParameter("gpu", uuid)
-                .setParameter("metric", metric)
+                        Object[].class)
+                .setParameter("series", series.keySet())
                 .setMaxResults(1)
                 .getResultList()
                 .stream()
-                .findFirst();
-        return blocks.latest(row, bound, uuid, metric);
+                .findFirst()
+                .map(point -> new TelemetryPoint((Long) point[0], metric, (Long) point[1], (Double) point[2]));
+        return blocks.latest(row, bound, series.keySet(), metric);
     }
 
     /**
@@ -243,9 +254,12 @@ public class GpuCatalog {
                 .filter(gpu -> gpu.lastSeenMicros() >= from)
                 .map(Gpu::getUuid)
                 .toList();
-        newestSince(recent, metrics, from)
-                .forEach(point -> latest.computeIfAbsent(point.gpuUuid(), any -> new HashMap<>())
-                        .merge(point.getMetric(), point, (one, other) -> one.id() > other.id() ? one : other));
+        newestSince(recent, metrics, from).forEach(point -> latest.computeIfAbsent(
+                        point.gpuUuid(), any -> new HashMap<>())
+                .merge(
+                        point.getMetric(),
+                        point,
+                        (one, other) -> one.position(false).precedes(other.timeMicros(), other.id()) ? other : one));
         for (Gpu gpu : gpus) {
             Map<String, TelemetryPoint> ofGpu = latest.computeIfAbsent(gpu.getUuid(), any -> new HashMap<>());
             for (String metric : metrics) {
@@ -264,23 +278,18 @@ public class GpuCatalog {
         if (uuids.isEmpty()) {
             return List.of();
         }
-        String gpuList = placeholders(2, uuids.size());
-        String metricList = placeholders(2 + uuids.size(), metrics.size());
-        var query = em.createNativeQuery("SELECT p.id, p.gpu_uuid, p.metric, p.time_us, p.metric_value"
-                        + " FROM telemetry_point p JOIN (SELECT gpu_uuid, metric, MAX(time_us) AS newest"
-                        + " FROM telemetry_point WHERE time_us >= ?1 AND gpu_uuid IN (" + gpuList + ") AND metric IN ("
-                        + metricList + ") GROUP BY gpu_uuid, metric) n"
-                        + " ON p.gpu_uuid = n.gpu_uuid AND p.metric = n.metric AND p.time_us = n.newest")
-                .setParameter(1, fromMicros);
-        int position = 2;
-        for (String uuid : uuids) {
-            query.setParameter(position++, uuid);
-        }
-        for (String metric : metrics) {
-            query.setParameter(position++, metric);
+        String series = TelemetrySeries.idsOf(em, uuids, metrics);
+        if (series.isEmpty()) {
+            return List.of();
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = query.getResultList();
+        List<Object[]> rows = em.createNativeQuery("SELECT p.id, s.gpu_uuid, s.metric, p.time_us, p.metric_value"
+                        + " FROM telemetry_point p JOIN (SELECT series_id, MAX(time_us) AS newest FROM telemetry_point"
+                        + " WHERE series_id IN (" + series + ") AND time_us >= ?1 GROUP BY series_id) n"
+                        + " ON p.series_id = n.series_id AND p.time_us = n.newest"
+                        + " JOIN telemetry_series s ON s.id = p.series_id")
+                .setParameter(1, fromMicros)
+                .getResultList();
         return rows.stream()
                 .map(row -> new TelemetryPoint(
                         ((Number) row[0]).longValue(),
@@ -291,8 +300,9 @@ public class GpuCatalog {
                 .toList();
     }
 
-    private static String placeholders(int first, int count) {
-        return IntStream.range(first, first + count).mapToObj(at -> "?" + at).collect(Collectors.joining(", "));
+    private static <T> TypedQuery<T> readOnly(TypedQuery<T> query) {
+        READ_ONLY.forEach(query::setHint);
+        return query;
     }
 
     /**
@@ -310,40 +320,33 @@ public class GpuCatalog {
             Collection<Long> workloadIds,
             SeriesPosition after,
             int limit) {
+        Map<Long, PointBlocks.SeriesName> series = blocks.series(List.of(uuid), metrics, workloadIds);
+        if (series.isEmpty()) {
+            return List.of();
+        }
         boolean descending = after.descending();
         String beyond = descending
                 ? "(p.timeMicros < :afterTime OR (p.timeMicros = :afterTime AND p.id < :afterId))"
                 : "(p.timeMicros > :afterTime OR (p.timeMicros = :afterTime AND p.id > :afterId))";
         String direction = descending ? " DESC" : "";
-        String jpql =
-                "SELECT NEW com.gputelemetry.telemetry.entity.TelemetryPoint(p.id, p.metric, p.timeMicros, p.value)"
-                        + " FROM TelemetryPoint p WHERE p.gpuUuid = :gpu"
-                        + " AND p.timeMicros >= :from AND p.timeMicros <= :to AND " + beyond
-                        + (metrics.isEmpty() ? "" : " AND p.metric IN :metrics")
-                        + (workloadIds == null ? "" : " AND p.workloadId IN :workloads")
-                        + " ORDER BY p.timeMicros" + direction + ", p.id" + direction;
         PointBlocks.Bound bound = blocks.bound();
-        TypedQuery<TelemetryPoint> query = em.createQuery(jpql, TelemetryPoint.class)
-                .setParameter("gpu", uuid)
+        List<TelemetryPoint> rows = em
+                .createQuery(
+                        "SELECT p.id, p.seriesId, p.timeMicros, p.value FROM TelemetryPoint p WHERE p.seriesId IN :series"
+                                + " AND p.timeMicros >= :from AND p.timeMicros <= :to AND " + beyond
+                                + " ORDER BY p.timeMicros" + direction + ", p.id" + direction,
+                        Object[].class)
+                .setParameter("series", series.keySet())
                 .setParameter("from", fromMicros)
                 .setParameter("to", toMicros)
                 .setParameter("afterTime", after.timeMicros())
                 .setParameter("afterId", after.id())
-                .setMaxResults(limit);
-        if (!metrics.isEmpty()) {
-            query.setParameter("metrics", metrics);
-        }
-        if (workloadIds != null) {
-            query.setParameter("workloads", workloadIds);
-        }
-        List<TelemetryPoint> rows = query.getResultList();
-        return bound.reaches(fromMicros)
-                ? blocks.page(rows, bound, uuid, fromMicros, toMicros, metrics, workloadIds, after, limit)
-                : rows;
-    }
-
-    private static <T> TypedQuery<T> readOnly(TypedQuery<T> query) {
-        READ_ONLY.forEach(query::setHint);
-        return query;
+                .setMaxResults(limit)
+                .getResultList()
+                .stream()
+                .map(row -> new TelemetryPoint(
+                        (Long) row[0], series.get((Long) row[1]).metric(), (Long) row[2], (Double) row[3]))
+                .toList();
+        return bound.reaches(fromMicros) ? blocks.page(rows, bound, series, fromMicros, toMicros, after, limit) : rows;
     }
 }

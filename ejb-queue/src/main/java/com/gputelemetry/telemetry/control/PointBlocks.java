@@ -4,6 +4,7 @@ import com.gputelemetry.telemetry.entity.PackedPoints;
 import com.gputelemetry.telemetry.entity.PointBlock;
 import com.gputelemetry.telemetry.entity.SeriesPosition;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -50,7 +51,13 @@ public class PointBlocks {
     }
 
     /** A series as blocks name it: its id, metric, and workload (0 for none). */
-    public record SeriesName(long id, String gpuUuid, String metric, long workloadId) {}
+    public record SeriesName(long id, String gpuUuid, String metric, long workloadId) {
+
+        /** The workload as a point's row names it: none is null. */
+        public Long workloadOrNull() {
+            return workloadId == TelemetrySeries.NO_WORKLOAD ? null : workloadId;
+        }
+    }
 
     public Bound bound() {
         Object[] row =
@@ -120,17 +127,15 @@ public class PointBlocks {
     }
 
     /**
-     * A page of a GPU's series ({@link GpuCatalog#series}): the rows read for it, with the points of blocks in its
-     * window after its position, in its order; at most {@code limit}.
+     * A page of a GPU's series ({@link GpuCatalog#series}): the rows read for it, with the points of blocks of those
+     * series in its window after its position, in its order; at most {@code limit}.
      */
     public List<TelemetryPoint> page(
             List<TelemetryPoint> rows,
             Bound bound,
-            String uuid,
+            Map<Long, SeriesName> series,
             long fromMicros,
             long toMicros,
-            List<String> metrics,
-            Collection<Long> workloadIds,
             SeriesPosition after,
             int limit) {
         boolean descending = after.descending();
@@ -139,7 +144,6 @@ public class PointBlocks {
         if (from > to) {
             return rows;
         }
-        Map<Long, SeriesName> series = series(List.of(uuid), metrics, workloadIds);
         Comparator<TelemetryPoint> order =
                 Comparator.comparingLong(TelemetryPoint::timeMicros).thenComparingLong(TelemetryPoint::id);
         if (descending) {
@@ -180,19 +184,12 @@ public class PointBlocks {
     }
 
     /**
-     * The points of one metric of some GPUs ({@link GpuCatalog#points}): the rows read for them and the points of
-     * blocks in [from, to], by GPU, time and id; at most {@code limit}.
+     * The points of some series ({@link GpuCatalog#points}): the rows read for them and the points of their blocks in
+     * [from, to], by GPU, time and id; at most {@code limit}.
      */
     public List<Object[]> points(
-            List<Object[]> rows,
-            Bound bound,
-            String metric,
-            List<String> uuids,
-            long fromMicros,
-            long toMicros,
-            int limit) {
+            List<Object[]> rows, Bound bound, Map<Long, SeriesName> series, long fromMicros, long toMicros, int limit) {
         long to = Math.min(toMicros, bound.untilMicros() - 1);
-        Map<Long, SeriesName> series = series(uuids, List.of(metric), null);
         var merged = new TreeMap<Object[], Object[]>(Comparator.<Object[], String>comparing(row -> (String) row[0])
                 .thenComparingLong(row -> (Long) row[1])
                 .thenComparingLong(row -> (Long) row[4]));
@@ -200,7 +197,7 @@ public class PointBlocks {
         if (fromMicros <= to) {
             for (PointBlock block : blocks(series.keySet(), fromMicros, to)) {
                 SeriesName name = series.get(block.seriesId());
-                Long workload = name.workloadId() == 0 ? null : name.workloadId();
+                Long workload = name.workloadOrNull();
                 PackedPoints points = block.points();
                 for (int i = 0; i < points.size(); i++) {
                     long time = points.timeMicros(i);
@@ -214,14 +211,14 @@ public class PointBlocks {
         return merged.keySet().stream().limit(limit).toList();
     }
 
-    /** The newest point of one metric of one GPU: the one read from the rows, or a later one in a block. */
-    public Optional<TelemetryPoint> latest(Optional<TelemetryPoint> row, Bound bound, String uuid, String metric) {
+    /** The newest point of one metric of one GPU (its series): the one read from the rows, or a later one in a block. */
+    public Optional<TelemetryPoint> latest(
+            Optional<TelemetryPoint> row, Bound bound, Collection<Long> series, String metric) {
         if (row.isPresent() && !bound.reaches(row.get().timeMicros())) {
             return row;
         }
         Optional<TelemetryPoint> newest = row;
-        for (PointBlock block :
-                latest(series(List.of(uuid), List.of(metric), null).keySet())) {
+        for (PointBlock block : latest(series)) {
             PackedPoints points = block.points();
             int last = points.size() - 1;
             var point = new TelemetryPoint(points.id(last), metric, points.timeMicros(last), points.value(last));

@@ -2,14 +2,13 @@ package com.gputelemetry.telemetry.control;
 
 import com.gputelemetry.rollup.entity.RollupTier;
 import com.gputelemetry.telemetry.entity.PointBlock;
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Deletes old telemetry points and rollups, a chunk of GPUs at a time, each step its own short transaction through the
@@ -35,15 +34,16 @@ public class TelemetryPurge {
     /** @return the points not packed yet deleted: fewer than {@code max} when none older is left */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int deleteOlder(List<String> gpus, long beforeMicros, int max) {
-        var query = em.createNativeQuery("DELETE FROM telemetry_point WHERE id IN (SELECT id FROM telemetry_point"
-                        + " WHERE time_us < ?1 AND gpu_uuid IN (" + placeholders(2, gpus.size()) + ") LIMIT ?"
-                        + (gpus.size() + 2) + ")")
-                .setParameter(1, beforeMicros)
-                .setParameter(gpus.size() + 2, max);
-        for (int i = 0; i < gpus.size(); i++) {
-            query.setParameter(i + 2, gpus.get(i));
+        String series = TelemetrySeries.idsOf(em, gpus);
+        if (series.isEmpty()) {
+            return 0;
         }
-        return query.executeUpdate();
+        String older = "series_id IN (" + series + ") AND time_us < ?1";
+        return em.createNativeQuery("DELETE FROM telemetry_point WHERE " + older + " AND (series_id, time_us, id) IN"
+                        + " (SELECT series_id, time_us, id FROM telemetry_point WHERE " + older + " LIMIT ?2)")
+                .setParameter(1, beforeMicros)
+                .setParameter(2, max)
+                .executeUpdate();
     }
 
     /**
@@ -58,7 +58,7 @@ public class TelemetryPurge {
                 .setParameter("gpus", gpus)
                 .setParameter("before", beforeMicros)
                 .executeUpdate();
-        String series = seriesOf(gpus);
+        String series = TelemetrySeries.idsOf(em, gpus);
         if (series.isEmpty()) {
             return 0;
         }
@@ -79,7 +79,7 @@ public class TelemetryPurge {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int deleteRollupsOlder(RollupTier tier, List<String> gpus, long beforeMicros) {
-        String series = seriesOf(gpus);
+        String series = TelemetrySeries.idsOf(em, gpus);
         if (series.isEmpty()) {
             return 0;
         }
@@ -91,23 +91,5 @@ public class TelemetryPurge {
                                 + ") AND bucket_us < ?1")
                         .setParameter(1, beforeMicros)
                         .executeUpdate();
-    }
-
-    /**
-     * The ids of the GPUs' series, listed for an IN: with a subquery in their place, H2 reads the whole table instead of
-     * the key's ranges.
-     */
-    private String seriesOf(List<String> gpus) {
-        return em
-                .createQuery("SELECT s.id FROM TelemetrySeries s WHERE s.gpuUuid IN :gpus", Long.class)
-                .setParameter("gpus", gpus)
-                .getResultList()
-                .stream()
-                .map(String::valueOf)
-                .collect(Collectors.joining(","));
-    }
-
-    private static String placeholders(int first, int count) {
-        return IntStream.range(first, first + count).mapToObj(i -> "?" + i).collect(Collectors.joining(", "));
     }
 }

@@ -8,6 +8,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 /** One measured value of one metric of one GPU at one time. */
 @Entity
@@ -20,11 +21,9 @@ public class TelemetryPoint {
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "telemetry_point_seq")
     private long id;
 
-    @Column(name = "gpu_uuid", nullable = false)
-    private String gpuUuid;
-
-    @Column(nullable = false)
-    private String metric;
+    /** Its series ({@link TelemetrySeries}): the GPU, the metric and the workload the GPU served, if any. */
+    @Column(name = "series_id", nullable = false)
+    private long seriesId;
 
     @Column(name = "time_us", nullable = false)
     private long timeMicros;
@@ -36,20 +35,20 @@ public class TelemetryPoint {
     @Column(name = "source_time_us")
     private Long sourceTimeMicros;
 
-    /** The workload ({@link Workload#id()}) the GPU served at this time, if any; its labels are in {@code gpu_workload}. */
-    @Column(name = "workload_id")
-    private Long workloadId;
+    // Not stored with the point: its series names them; a point read for a page or a GPU's newest values carries them.
+    @Transient
+    private String gpuUuid;
+
+    @Transient
+    private String metric;
 
     protected TelemetryPoint() {}
 
-    public TelemetryPoint(
-            String gpuUuid, String metric, long timeMicros, double value, Long sourceTimeMicros, Long workloadId) {
-        this.gpuUuid = gpuUuid;
-        this.metric = metric;
+    public TelemetryPoint(long seriesId, long timeMicros, double value, Long sourceTimeMicros) {
+        this.seriesId = seriesId;
         this.timeMicros = timeMicros;
         this.value = value;
         this.sourceTimeMicros = sourceTimeMicros;
-        this.workloadId = workloadId;
     }
 
     /** A point as the newest values show it. Never persisted. */
@@ -85,6 +84,10 @@ public class TelemetryPoint {
 
     public long timeMicros() {
         return timeMicros;
+    }
+
+    public long seriesId() {
+        return seriesId;
     }
 
     public long id() {

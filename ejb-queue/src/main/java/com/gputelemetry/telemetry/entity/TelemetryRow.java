@@ -77,9 +77,13 @@ public record TelemetryRow(
         return new Gpu.Sighting(uuid, hostname, gpuIndex, device, model, labels, metric, timeMicros);
     }
 
+    /** The series this row's point belongs to. */
+    public TelemetrySeries series() {
+        return new TelemetrySeries(uuid, metric, workload == null ? TelemetrySeries.NO_WORKLOAD : workload.id());
+    }
+
     public TelemetryPoint toPoint() {
-        return new TelemetryPoint(
-                uuid, metric, timeMicros, value, sourceTimeMicros, workload == null ? null : workload.id());
+        return new TelemetryPoint(series().id(), timeMicros, value, sourceTimeMicros);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.gputelemetry.rollup.entity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

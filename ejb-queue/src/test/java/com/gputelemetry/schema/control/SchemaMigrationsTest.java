@@ -3,6 +3,7 @@ package com.gputelemetry.schema.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.gputelemetry.telemetry.entity.TelemetrySeries;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +68,25 @@ class SchemaMigrationsTest {
                     migrations,
                     "INSERT INTO gpu (uuid, hostname, gpu_index, device, model, first_seen_us, last_seen_us)"
                             + " VALUES ('GPU-1', 'host-a', 0, 'nvidia0', 'H100', 1, 2)");
+            update(
+                    migrations,
+                    "INSERT INTO telemetry_point (id, gpu_uuid, metric, time_us, metric_value) VALUES"
+                            + " (1, 'GPU-1', 'DCGM_FI_DEV_GPU_TEMP', 1000, 41.5),"
+                            + " (2, 'GPU-1', 'DCGM_FI_DEV_POWER_USAGE', 1000, 300)");
+        }
+        if (from >= 7) {
+            update(
+                    migrations,
+                    "INSERT INTO telemetry_point (id, gpu_uuid, metric, time_us, metric_value, workload_id)"
+                            + " VALUES (3, 'GPU-1', 'DCGM_FI_DEV_GPU_TEMP', 2000, 42, 77)");
+        }
+        if (from >= 9) {
+            // Registered already (by the rollups of an earlier version): registered once.
+            update(
+                    migrations,
+                    "INSERT INTO telemetry_series (id, gpu_uuid, metric, workload_id) VALUES ("
+                            + TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 0)
+                            + ", 'GPU-1', 'DCGM_FI_DEV_GPU_TEMP', 0)");
         }
 
         migrations.migrate();
@@ -74,7 +96,37 @@ class SchemaMigrationsTest {
         if (from >= 2) {
             assertThat(count(migrations, "SELECT COUNT(*) FROM gpu WHERE uuid = 'GPU-1'"))
                     .isOne();
+            List<String> expected = new ArrayList<>(List.of(
+                    "1 " + TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 0)
+                            + " GPU-1 DCGM_FI_DEV_GPU_TEMP 0 1000 41.5",
+                    "2 " + TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_POWER_USAGE", 0)
+                            + " GPU-1 DCGM_FI_DEV_POWER_USAGE 0 1000 300.0"));
+            if (from >= 7) {
+                expected.add("3 " + TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_GPU_TEMP", 77)
+                        + " GPU-1 DCGM_FI_DEV_GPU_TEMP 77 2000 42.0");
+            }
+            assertThat(points(migrations))
+                    .as("the points, each by its series as the collectors name it")
+                    .containsExactlyElementsOf(expected);
+            assertThat(count(migrations, "SELECT COUNT(*) FROM telemetry_series"))
+                    .isEqualTo(expected.size());
         }
+    }
+
+    /** Each point as id, series id, its series' GPU, metric and workload, time and value. */
+    private static List<String> points(SchemaMigrations migrations) throws SQLException {
+        List<String> points = new ArrayList<>();
+        try (Connection connection = migrations.dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT p.id, p.series_id, s.gpu_uuid, s.metric, s.workload_id,"
+                        + " p.time_us, p.metric_value FROM telemetry_point p JOIN telemetry_series s"
+                        + " ON s.id = p.series_id ORDER BY p.id")) {
+            while (rs.next()) {
+                points.add(rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
+                        + rs.getLong(5) + " " + rs.getLong(6) + " " + rs.getDouble(7));
+            }
+        }
+        return points;
     }
 
     @ParameterizedTest

@@ -167,7 +167,10 @@ class TelemetryRowTest {
         var row = new TelemetryRow(
                 "GPU-1", "DCGM_FI_DEV_GPU_TEMP", 2_000_000L, 41, "host-a", 2, "nvidia2", "H100", null, null);
 
-        assertThat(row.toPoint().getMetric()).isEqualTo("DCGM_FI_DEV_GPU_TEMP");
+        assertThat(row.toPoint().seriesId())
+                .as("the series of the GPU's metric, without a workload")
+                .isEqualTo(TelemetrySeries.idOf("GPU-1", "DCGM_FI_DEV_GPU_TEMP", TelemetrySeries.NO_WORKLOAD))
+                .isEqualTo(row.series().id());
         assertThat(row.toPoint().getValue()).isEqualTo(41);
         assertThat(row.toPoint().getTimestamp()).isEqualTo("1970-01-01T00:00:02Z");
         assertThat(row.sighting().gpuIndex()).isEqualTo(2);
