@@ -16,8 +16,11 @@ import org.postgresql.PGConnection;
  * How the rollup benchmark's month went into the database: the points, the seconds of the bulk loads, the seconds the
  * server took to roll up and pack them. What the month holds is {@link RollupBenchmarkIT}'s (its checks compute every
  * answer from the same functions).
+ *
+ * @param rawBytesPerPoint the raw table's bytes (rows and key) a point of the first day, before the server packed any;
+ *     NaN where not measured (H2)
  */
-record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
+record MonthLoad(long points, double loadSeconds, double mergeSeconds, double rawBytesPerPoint) {
 
     /** The GPUs' rows, first and last seen over the whole month, and their series, as the collectors keep them. */
     static void registerGpus(BenchmarkStore store, int gpus, long startMicros) throws Exception {
@@ -83,6 +86,7 @@ record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
         long points = 0;
         long loadNanos = 0;
         long mergeNanos = 0;
+        double rawBytesPerPoint = Double.NaN;
         long id = 1;
         try (Connection connection = store.connect()) {
             connection.setAutoCommit(false);
@@ -106,6 +110,13 @@ record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
                         }
                     }
                     stale.executeBatch();
+                }
+                if (day == 0) {
+                    // Before the commit: the server cannot have packed any yet.
+                    try (Statement statement = connection.createStatement()) {
+                        long bytes = store.bytes(statement, "telemetry_point");
+                        rawBytesPerPoint = bytes < 0 ? Double.NaN : bytes / (double) loaded;
+                    }
                 }
                 connection.commit();
                 long mergeStarted = System.nanoTime();
@@ -131,7 +142,7 @@ record MonthLoad(long points, double loadSeconds, double mergeSeconds) {
                         .isZero();
             }
         }
-        return new MonthLoad(points, loadNanos / 1e9, mergeNanos / 1e9);
+        return new MonthLoad(points, loadNanos / 1e9, mergeNanos / 1e9, rawBytesPerPoint);
     }
 
     private static long count(Connection connection, String rows) throws Exception {

@@ -363,6 +363,13 @@ class RollupBenchmarkIT {
                 load.loadSeconds(),
                 load.mergeSeconds(),
                 load.points() / load.mergeSeconds()));
+        if (!Double.isNaN(load.rawBytesPerPoint())) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "While raw: %.1f bytes a point (`telemetry_point` with its key, the first day loaded, not packed"
+                            + " yet).%n%n",
+                    load.rawBytesPerPoint()));
+        }
         out.append(sizes).append('\n');
         if (totalBytes >= 0) {
             out.append(String.format(
