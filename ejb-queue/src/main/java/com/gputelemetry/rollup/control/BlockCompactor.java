@@ -140,21 +140,21 @@ public class BlockCompactor {
             return Map.of();
         }
         Map<PointBlock.Key, PackedPoints> packs = new LinkedHashMap<>();
-        Map<Long, List<Long>> ids = new LinkedHashMap<>();
+        Map<Long, List<long[]>> keys = new LinkedHashMap<>(); // of each series, its points' (time, id) in order
         for (Object[] row : rows) {
             long seriesId = ((Number) row[0]).longValue();
             long id = ((Number) row[1]).longValue();
             long time = ((Number) row[2]).longValue();
             packs.computeIfAbsent(new PointBlock.Key(seriesId, PointBlock.hourOf(time)), key -> PackedPoints.empty())
                     .add(id, time, ((Number) row[3]).doubleValue(), sourceTime(row[4]));
-            ids.computeIfAbsent(seriesId, key -> new ArrayList<>()).add(id);
+            keys.computeIfAbsent(seriesId, key -> new ArrayList<>()).add(new long[] {time, id});
         }
         Map<PointBlock.Key, PointBlock> stored = new HashMap<>();
         em.createQuery(
                         "SELECT b FROM PointBlock b WHERE b.seriesId IN :series AND b.hourMicros >= :from"
                                 + " AND b.hourMicros < :to",
                         PointBlock.class)
-                .setParameter("series", List.copyOf(ids.keySet()))
+                .setParameter("series", List.copyOf(keys.keySet()))
                 .setParameter("from", PointBlock.hourOf(fromMicros))
                 .setParameter("to", toMicros)
                 .getResultList()
@@ -171,7 +171,7 @@ public class BlockCompactor {
             }
             packed.put(key, new Packed(points.size(), all));
         });
-        ids.forEach((seriesId, ofSeries) -> delete(seriesId, fromMicros, toMicros, ofSeries));
+        keys.forEach(this::delete);
         em.find(RollupProgress.class, RollupProgress.ID).movedIntoBlocks();
         return packed;
     }
@@ -183,17 +183,19 @@ public class BlockCompactor {
     }
 
     /**
-     * Deletes a series' points packed, by key: a point stored meanwhile in the same time stays, for the next step.
+     * Deletes a series' points packed, by their keys in (time, id) order, a chunk's stretch of time at a time: a point
+     * stored meanwhile in the same time stays, for the next step.
      */
-    private void delete(long series, long fromMicros, long toMicros, List<Long> ids) {
-        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
-            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
+    private void delete(long series, List<long[]> keys) {
+        for (int from = 0; from < keys.size(); from += DELETE_CHUNK) {
+            List<long[]> chunk = keys.subList(from, Math.min(keys.size(), from + DELETE_CHUNK));
             int deleted = em.createNativeQuery("DELETE FROM telemetry_point WHERE series_id = ?1 AND time_us >= ?2"
-                            + " AND time_us < ?3 AND id IN ("
-                            + chunk.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")")
+                            + " AND time_us <= ?3 AND id IN ("
+                            + chunk.stream().map(key -> String.valueOf(key[1])).collect(Collectors.joining(","))
+                            + ")")
                     .setParameter(1, series)
-                    .setParameter(2, fromMicros)
-                    .setParameter(3, toMicros)
+                    .setParameter(2, chunk.get(0)[0])
+                    .setParameter(3, chunk.get(chunk.size() - 1)[0])
                     .executeUpdate();
             if (deleted != chunk.size()) {
                 // Retention deleted some meanwhile: roll back, the next step packs what is left.

@@ -47,7 +47,7 @@ public class SchemaMigrations {
             new Migration(9, "rollups"),
             new Migration(10, "point_blocks"),
             new Migration(11, "rollup_blocks"),
-            new Migration(12, "points_by_series", PointsBySeries::move));
+            new Migration(12, "points_by_series", PointsBySeries::migrate));
 
     @Inject
     DataSource dataSource;
@@ -162,6 +162,9 @@ public class SchemaMigrations {
     /** What a migration does after its script, in its transaction: what SQL alone cannot. */
     @FunctionalInterface
     interface Step {
+        /** What a migration of SQL alone does after its script. */
+        Step NONE = connection -> {};
+
         void run(Connection connection) throws SQLException;
     }
 
@@ -172,7 +175,7 @@ public class SchemaMigrations {
     record Migration(int version, String description, Step step) {
 
         Migration(int version, String description) {
-            this(version, description, connection -> {});
+            this(version, description, Step.NONE);
         }
 
         String fileName() {

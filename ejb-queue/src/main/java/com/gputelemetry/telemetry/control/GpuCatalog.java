@@ -25,7 +25,7 @@ import java.util.TreeSet;
 
 /**
  * Read side of the telemetry store: GPUs, hosts, metrics and time series, each listing a keyset page at a time so
- * that every query is one index range, however deep the page.
+ * that a page costs the same however deep it is (a GPU's series: a range of the key of each of its series).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
@@ -132,7 +132,9 @@ public class GpuCatalog {
 
     /**
      * The points of one metric of some GPUs with {@code fromMicros <= time <= toMicros}, by GPU and then time, as
-     * rows of GPU UUID, time (µs), value, workload id (null for none) and point id; at most {@code limit} rows.
+     * rows of GPU UUID, time (µs), value, workload id (null for none) and point id; at most {@code limit} rows. A guard,
+     * not a page: of more points than that, the ones that come are not the first by GPU (the rows are read series by
+     * series), so a caller that gets {@code limit} rows must refuse the query, as the PromQL budget does.
      */
     public List<Object[]> points(String metric, List<String> uuids, long fromMicros, long toMicros, int limit) {
         PointBlocks.Bound bound = blocks.bound();

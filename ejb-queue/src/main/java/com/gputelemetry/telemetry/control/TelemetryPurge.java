@@ -9,6 +9,9 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Deletes old telemetry points and rollups, a chunk of GPUs at a time, each step its own short transaction through the
@@ -31,19 +34,43 @@ public class TelemetryPurge {
                 .getResultList();
     }
 
-    /** @return the points not packed yet deleted: fewer than {@code max} when none older is left */
+    /**
+     * Deletes up to {@code max} of the GPUs' points not packed yet from before then: their keys read, then deleted a
+     * series' stretch of time at a time, so that each call reads only what it deletes however many are left.
+     *
+     * @return the points deleted: fewer than {@code max} when none older is left
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int deleteOlder(List<String> gpus, long beforeMicros, int max) {
         String series = TelemetrySeries.idsOf(em, gpus);
         if (series.isEmpty()) {
             return 0;
         }
-        String older = "series_id IN (" + series + ") AND time_us < ?1";
-        return em.createNativeQuery("DELETE FROM telemetry_point WHERE " + older + " AND (series_id, time_us, id) IN"
-                        + " (SELECT series_id, time_us, id FROM telemetry_point WHERE " + older + " LIMIT ?2)")
+        @SuppressWarnings("unchecked")
+        List<Object[]> keys = em.createNativeQuery("SELECT series_id, time_us, id FROM telemetry_point"
+                        + " WHERE series_id IN (" + series + ") AND time_us < ?1")
                 .setParameter(1, beforeMicros)
-                .setParameter(2, max)
-                .executeUpdate();
+                .setMaxResults(max)
+                .getResultList();
+        Map<Long, List<Object[]>> bySeries =
+                keys.stream().collect(Collectors.groupingBy(key -> ((Number) key[0]).longValue()));
+        int deleted = 0;
+        for (var one : bySeries.entrySet()) {
+            LongSummaryStatistics times = one.getValue().stream()
+                    .mapToLong(key -> ((Number) key[1]).longValue())
+                    .summaryStatistics();
+            deleted += em.createNativeQuery("DELETE FROM telemetry_point WHERE series_id = ?1 AND time_us >= ?2"
+                            + " AND time_us <= ?3 AND id IN ("
+                            + one.getValue().stream()
+                                    .map(key -> String.valueOf(((Number) key[2]).longValue()))
+                                    .collect(Collectors.joining(","))
+                            + ")")
+                    .setParameter(1, one.getKey())
+                    .setParameter(2, times.getMin())
+                    .setParameter(3, times.getMax())
+                    .executeUpdate();
+        }
+        return deleted;
     }
 
     /**
