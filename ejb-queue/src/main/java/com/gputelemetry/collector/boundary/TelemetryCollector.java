@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Stores queue records' telemetry rows: upserts each GPU and the workloads it served, registers the series, and inserts
- * the points. Pooled by the container and called
- * inside the queue's delivery transaction, which also commits the group's offset (message-driven style).
+ * the points. Pooled by the container and called inside the queue's delivery transaction, which also commits the
+ * group's offset (message-driven style).
  */
 @Stateless
 public class TelemetryCollector implements MessageListener {
