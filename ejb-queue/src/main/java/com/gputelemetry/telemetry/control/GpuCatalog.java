@@ -124,6 +124,16 @@ public class GpuCatalog {
         return Optional.ofNullable(em.find(Gpu.class, uuid, READ_ONLY));
     }
 
+    /** These GPUs whole, with their labels and metric names (which a listing leaves out), in one statement. */
+    public List<Gpu> gpus(Collection<String> uuids) {
+        if (uuids.isEmpty()) {
+            return List.of();
+        }
+        return readOnly(em.createQuery("SELECT g FROM Gpu g WHERE g.uuid IN :uuids", Gpu.class))
+                .setParameter("uuids", List.copyOf(uuids))
+                .getResultList();
+    }
+
     /** Every GPU with its labels and the metrics it reports: the series a Prometheus query chooses among. */
     public List<Gpu> everyGpu() {
         return readOnly(em.createQuery("SELECT g FROM Gpu g ORDER BY g.uuid", Gpu.class))

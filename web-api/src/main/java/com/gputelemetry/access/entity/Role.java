@@ -19,7 +19,8 @@ public enum Role {
     /**
      * What a request needs, from its method and its path below the context root (decoded). Every change is admin's
      * except sending telemetry (CSV, or Prometheus' remote write); of the reads, only a dead letter's payload is. Under
-     * {@code /prometheus} everything else reads, also by POST, as Prometheus' query API does.
+     * {@code /prometheus} everything else reads, also by POST, as Prometheus' query API does; so does GraphQL, which has
+     * only queries and subscriptions here.
      */
     public static Role requiredFor(String method, String path) {
         String normalised = normalise(path);
@@ -28,7 +29,7 @@ public enum Role {
                 || normalised.matches("/prometheus/api/v1/write/?")) {
             return INGEST;
         }
-        if (normalised.startsWith("/prometheus/")) {
+        if (normalised.startsWith("/prometheus/") || isGraphQL(normalised)) {
             return READ;
         }
         boolean reading = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
@@ -36,6 +37,12 @@ public enum Role {
             return ADMIN;
         }
         return READ;
+    }
+
+    /** Whether the path is GraphQL's: the endpoint, its WebSocket and its schema. */
+    public static boolean isGraphQL(String path) {
+        String normalised = normalise(path);
+        return normalised.equals("/graphql") || normalised.startsWith("/graphql/");
     }
 
     /** Whether the path needs no token at all: the application's metrics, open to scrapers like the health probes. */

@@ -69,7 +69,7 @@ public class LiveFeed {
     @ConfigProperty(name = "LIVE_KEEP_ALIVE_SECONDS")
     long keepAliveSeconds;
 
-    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final List<LiveListener> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
 
     // Guarded by this: where the feed stands (null while nobody listens) and its rounds.
@@ -87,7 +87,7 @@ public class LiveFeed {
     }
 
     /** Where the collectors stand now, in every partition: the records before it are stored. */
-    long[] stored() {
+    public long[] stored() {
         return log.positions(GROUP, TOPIC, partitions());
     }
 
@@ -97,7 +97,7 @@ public class LiveFeed {
      * @return where the feed stands: the subscriber replays what it asks for before this position from the log
      * @throws TooManySubscribers when this server already serves its maximum
      */
-    public synchronized long[] join(Subscriber subscriber) {
+    public synchronized long[] join(LiveListener subscriber) {
         if (subscribers.size() >= maxSubscribers) {
             throw new TooManySubscribers(maxSubscribers);
         }
@@ -118,7 +118,7 @@ public class LiveFeed {
         return positions == null ? null : positions.clone();
     }
 
-    void leave(Subscriber subscriber, boolean tooSlow) {
+    public void leave(LiveListener subscriber, boolean tooSlow) {
         if (subscribers.remove(subscriber) && tooSlow) {
             dropped.incrementAndGet();
             LOG.info(() -> "dropped a live subscriber that could not keep up (" + bufferEvents
@@ -135,7 +135,7 @@ public class LiveFeed {
         return dropped.get();
     }
 
-    int bufferEvents() {
+    public int bufferEvents() {
         return bufferEvents;
     }
 
@@ -212,7 +212,7 @@ public class LiveFeed {
                 }
                 if (!points.isEmpty() || keepAlive) {
                     FleetCheckpoint checkpoint = new FleetCheckpoint(next.clone());
-                    for (Subscriber subscriber : subscribers) {
+                    for (LiveListener subscriber : subscribers) {
                         subscriber.deliver(points, checkpoint, keepAlive);
                     }
                 }
@@ -250,7 +250,7 @@ public class LiveFeed {
         if (rounds != null) {
             rounds.cancel(false);
         }
-        subscribers.forEach(Subscriber::close);
+        subscribers.forEach(LiveListener::close);
     }
 
     /** The server serves as many subscribers as it is configured to. */

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * One open event stream: what it wants and where it resumes. It gets what it missed from the log first, then the
  * feed's live points; live points arriving meanwhile wait behind the replay, within the same bound.
  */
-public final class Subscriber {
+public final class Subscriber implements LiveListener {
 
     private static final byte[] HELLO = ": subscribed\nretry: 1000\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
@@ -153,8 +153,9 @@ public final class Subscriber {
         stream.pump();
     }
 
-    /** Called by the feed after each round, under its lock: queues, and writes what the connection takes now. */
-    void deliver(List<LivePoint> points, FleetCheckpoint checkpoint, boolean keepAlive) {
+    /** Queues, and writes what the connection takes now. */
+    @Override
+    public void deliver(List<LivePoint> points, FleetCheckpoint checkpoint, boolean keepAlive) {
         boolean queued = true;
         synchronized (this) {
             for (int i = 0; i < points.size() && queued; i++) {
@@ -198,7 +199,8 @@ public final class Subscriber {
         return resume.isFleet() ? point.eventWithoutId() : point.eventWithId();
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (stream != null) {
             stream.close(false);
         }

@@ -15,6 +15,8 @@ public record LivePoint(
         String uuid,
         String hostname,
         String metric,
+        long timeMicros,
+        double value,
         StreamPosition position,
         byte[] eventWithId,
         byte[] eventWithoutId) {
@@ -26,6 +28,8 @@ public record LivePoint(
                 row.uuid(),
                 row.hostname(),
                 row.metric(),
+                row.timeMicros(),
+                row.value(),
                 position,
                 ("event: point\nid: " + position.eventId() + "\n" + data).getBytes(StandardCharsets.UTF_8),
                 ("event: point\n" + data).getBytes(StandardCharsets.UTF_8));

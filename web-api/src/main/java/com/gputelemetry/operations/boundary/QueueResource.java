@@ -10,7 +10,7 @@ import com.gputelemetry.queue.entity.DeadLetter;
 import com.gputelemetry.telemetry.boundary.QueryParameters;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The queue's figures and controls for operators. */
 @Path("queue")
-@RequestScoped
+@ApplicationScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "queue", description = "The message queue: topics, consumer groups, dead letters")
 public class QueueResource {

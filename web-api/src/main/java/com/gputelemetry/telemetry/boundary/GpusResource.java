@@ -5,12 +5,11 @@ import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
 import com.gputelemetry.telemetry.entity.GpuWorkload;
-import com.gputelemetry.telemetry.entity.MetricUnit;
 import com.gputelemetry.telemetry.entity.PrometheusLabels;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import com.gputelemetry.telemetry.entity.Workload;
 import jakarta.ejb.EJB;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The GPUs that have reported telemetry: the list, one GPU, and its time series as pages or as a whole export. */
 @Path("gpus")
-@RequestScoped
+@ApplicationScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "gpus", description = "GPUs and their telemetry")
 public class GpusResource {
@@ -107,20 +105,8 @@ public class GpusResource {
     @APIResponse(responseCode = "404", ref = "UnknownGpu")
     public GpuDetail gpu(@Parameter(ref = "uuid") @PathParam("uuid") String uuid) {
         Gpu gpu = lookup.known(uuid);
-        Map<String, String> labels = new TreeMap<>(PrometheusLabels.parse(gpu.rawLabels()));
-        String driverVersion = labels.get("DCGM_FI_DRIVER_VERSION");
-        NOT_GPU_LABELS.forEach(labels::remove);
-        List<GpuDetail.LatestValue> latest = new ArrayList<>();
         Map<String, TelemetryPoint> newest =
                 catalog.latest(List.of(gpu), gpu.metricNames()).getOrDefault(uuid, Map.of());
-        for (String metric : gpu.metricNames()) {
-            TelemetryPoint point = newest.get(metric);
-            if (point != null) {
-                latest.add(new GpuDetail.LatestValue(
-                        metric, MetricUnit.of(metric), point.getTimestamp(), point.getValue()));
-            }
-        }
-        Workload.LABELS.forEach(labels::remove);
         return new GpuDetail(
                 gpu.getUuid(),
                 gpu.getHostname(),
@@ -129,10 +115,22 @@ public class GpusResource {
                 gpu.getModel(),
                 gpu.getFirstSeen(),
                 gpu.getLastSeen(),
-                driverVersion,
-                labels,
+                driverVersion(gpu),
+                labels(gpu),
                 catalog.workloads(uuid),
-                latest);
+                GpuDetail.LatestValue.of(gpu.metricNames(), newest));
+    }
+
+    /** The exporter's labels of the GPU, without those that have fields of their own or belong to a workload. */
+    public static Map<String, String> labels(Gpu gpu) {
+        Map<String, String> labels = new TreeMap<>(PrometheusLabels.parse(gpu.rawLabels()));
+        NOT_GPU_LABELS.forEach(labels::remove);
+        Workload.LABELS.forEach(labels::remove);
+        return labels;
+    }
+
+    public static String driverVersion(Gpu gpu) {
+        return PrometheusLabels.parse(gpu.rawLabels()).get("DCGM_FI_DRIVER_VERSION");
     }
 
     @GET

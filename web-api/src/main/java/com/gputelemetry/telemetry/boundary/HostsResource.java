@@ -5,7 +5,7 @@ import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
 import jakarta.ejb.EJB;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The hosts whose GPUs have reported telemetry. */
 @Path("hosts")
-@RequestScoped
+@ApplicationScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "hosts", description = "Hosts and their GPUs")
 public class HostsResource {

@@ -4,10 +4,9 @@ import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.control.GpuLookup;
 import com.gputelemetry.telemetry.entity.Gpu;
-import com.gputelemetry.telemetry.entity.MetricUnit;
 import com.gputelemetry.telemetry.entity.TelemetryPoint;
 import jakarta.ejb.EJB;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.DefaultValue;
@@ -29,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The fleet at a glance: every GPU with the latest value of the metrics asked for. */
 @Path("telemetry/latest")
-@RequestScoped
+@ApplicationScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "telemetry", description = "The whole fleet's telemetry")
 public class LatestValuesResource {
@@ -90,14 +89,7 @@ public class LatestValuesResource {
                     gpu.getGpuIndex(),
                     gpu.getModel(),
                     gpu.getLastSeen(),
-                    metrics.stream()
-                            .filter(values::containsKey)
-                            .map(m -> new GpuDetail.LatestValue(
-                                    m,
-                                    MetricUnit.of(m),
-                                    values.get(m).getTimestamp(),
-                                    values.get(m).getValue()))
-                            .toList()));
+                    GpuDetail.LatestValue.of(metrics, values)));
         }
         return new LatestPage(items, slice.nextCursor());
     }

@@ -86,7 +86,7 @@ public final class QueryParameters {
         }
     }
 
-    static String toHostCursor(String hostname) {
+    public static String toHostCursor(String hostname) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(hostname.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -4,7 +4,7 @@ import com.gputelemetry.Problem;
 import com.gputelemetry.telemetry.control.GpuCatalog;
 import com.gputelemetry.telemetry.entity.MetricUnit;
 import jakarta.ejb.EJB;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Metrics endpoint.
  */
 @Path("telemetry-metrics")
-@RequestScoped
+@ApplicationScoped
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "metrics", description = "The telemetry metrics the GPUs report, with their units")
 public class TelemetryMetricsResource {
