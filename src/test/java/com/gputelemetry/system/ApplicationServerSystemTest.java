@@ -204,6 +204,29 @@ public abstract class ApplicationServerSystemTest {
     }
 
     /**
+     * GraphQL on this server: the GPU list as the REST API lists it, and a fleet subscription over the WebSocket that
+     * gets every point of a streamer's run, each GPU's in order, within 2 s.
+     */
+    @Test
+    @Order(42)
+    @Execution(ExecutionMode.SAME_THREAD)
+    void graphQLListsTheGpusAsRestAndPushesEveryPointOfAStreamer() throws Exception {
+        GraphQLChecks.assertGpusAsTheRestApiListsThem(server);
+        long warmUps = GraphQLChecks.assertTheFleetSubscriptionGetsEveryPointOfAStreamer(server, INGEST_TOKEN, () -> {
+            // At the streamer's own pace: a batch of 500 rows a second.
+            var run = StreamerProcess.run(server.name + "-graphql", "--url", server.baseUrl(), "--token", INGEST_TOKEN);
+            assertThat(run.exitCode())
+                    .as("streamer exit; stderr:%n%s", run.stderr())
+                    .isZero();
+            long rows = run.summary().rowsAcked();
+            acknowledged += rows;
+            return rows;
+        });
+        acknowledged += warmUps;
+        assertStoredExactlyOnceAsAcknowledged();
+    }
+
+    /**
      * After the sample, before any rebalance: the application's own metrics, with the same names on every server, agree
      * with the queue and the streamer; {@code promtool} finds nothing to lint in them, and a real Prometheus scrapes
      * them.
@@ -330,6 +353,7 @@ public abstract class ApplicationServerSystemTest {
         assertThat(status(resize(2, READ_TOKEN)))
                 .as("scaling with the read token")
                 .isEqualTo(403);
+        GraphQLChecks.assertReadTokensGuardGraphQL(server, READ_TOKEN, INGEST_TOKEN);
 
         QueueProgress.awaitCollectorsCaughtUp(server);
         long deliveredBefore = ServerMetrics.scrape(server).value("queue_delivered_total");

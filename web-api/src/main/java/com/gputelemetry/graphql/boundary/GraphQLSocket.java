@@ -2,6 +2,7 @@ package com.gputelemetry.graphql.boundary;
 
 import com.gputelemetry.access.control.Grants;
 import com.gputelemetry.access.entity.Role;
+import com.gputelemetry.graphql.control.QueryLimits;
 import com.gputelemetry.graphql.control.SocketOutbox;
 import io.smallrye.graphql.websocket.GraphQLWebsocketHandler;
 import io.smallrye.graphql.websocket.graphqltransportws.GraphQLTransportWSSubprotocolHandler;
@@ -19,6 +20,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -45,7 +47,9 @@ public class GraphQLSocket {
             return;
         }
         int outbox = ConfigProvider.getConfig().getValue("LIVE_BUFFER_EVENTS", Integer.class);
-        handler = new GraphQLTransportWSSubprotocolHandler(new SocketOutbox(session, outbox), new HashMap<>());
+        Map<String, Object> context = new HashMap<>();
+        context.put(QueryLimits.WEBSOCKET, true);
+        handler = new GraphQLTransportWSSubprotocolHandler(new SocketOutbox(session, outbox), context);
     }
 
     @OnMessage

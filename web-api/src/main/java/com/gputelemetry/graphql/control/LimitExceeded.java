@@ -5,7 +5,10 @@ import jakarta.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A query refused before it runs because it passes one of the limits; the setting is named as the parameter. */
+/**
+ * An operation refused before it runs: it passes one of the limits (the setting is named as the parameter), or it is a
+ * subscription sent over HTTP (no parameter).
+ */
 public class LimitExceeded extends AbortExecutionException {
 
     private final String setting;
@@ -19,9 +22,11 @@ public class LimitExceeded extends AbortExecutionException {
     public Map<String, Object> getExtensions() {
         Map<String, Object> extensions = new LinkedHashMap<>();
         extensions.put("type", "about:blank");
-        extensions.put("title", "Query too large");
+        extensions.put("title", setting == null ? "Bad Request" : "Query too large");
         extensions.put("status", Json.createValue(400));
-        extensions.put("parameter", setting);
+        if (setting != null) {
+            extensions.put("parameter", setting);
+        }
         return extensions;
     }
 }

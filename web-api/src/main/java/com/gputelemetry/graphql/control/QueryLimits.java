@@ -6,6 +6,7 @@ import graphql.analysis.FieldComplexityCalculator;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.AbortExecutionException;
+import graphql.execution.ExecutionContext;
 import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
@@ -13,6 +14,7 @@ import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 import graphql.language.Field;
 import graphql.language.Node;
+import graphql.language.OperationDefinition;
 import io.smallrye.graphql.spi.EventingService;
 import java.util.List;
 import org.eclipse.microprofile.config.Config;
@@ -22,13 +24,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * The limits every query passes before it runs, each refused with a {@link LimitExceeded}: depth
  * ({@code GRAPHQL_MAX_DEPTH}), cost ({@code GRAPHQL_MAX_COST}: a field costs one, and a connection's fields count once
  * per item its {@code first} asks for) and aliases ({@code GRAPHQL_MAX_ALIASES}, which would otherwise repeat a cheap
- * field's database work at will).
+ * field's database work at will); and a subscription only over the WebSocket.
  *
  * <p>Installed through SmallRye's eventing hook, found by the service loader. It replaces SmallRye's own chain, whose
  * depth and complexity limits count every field as one whatever its page size; what that chain also held is SmallRye's
  * cache of parsed queries, so every query is parsed and validated again (about a millisecond for a dashboard's).
  */
 public class QueryLimits implements EventingService {
+
+    /** The key, in an operation's context, that marks it as sent over the WebSocket. */
+    public static final String WEBSOCKET = "gputelemetry.websocket";
 
     @Override
     public String getConfigKey() {
@@ -41,8 +46,8 @@ public class QueryLimits implements EventingService {
         int depth = config.getValue("GRAPHQL_MAX_DEPTH", Integer.class);
         int cost = config.getValue("GRAPHQL_MAX_COST", Integer.class);
         int aliases = config.getValue("GRAPHQL_MAX_ALIASES", Integer.class);
-        return builder.instrumentation(new ChainedInstrumentation(
-                List.of(new DepthLimit(depth), new CostLimit(cost), new AliasLimit(aliases))));
+        return builder.instrumentation(new ChainedInstrumentation(List.of(
+                new DepthLimit(depth), new CostLimit(cost), new AliasLimit(aliases), new SubscriptionsBySocket())));
     }
 
     private static final class DepthLimit extends MaxQueryDepthInstrumentation {
@@ -78,6 +83,26 @@ public class QueryLimits implements EventingService {
                     "the query costs " + cost + ", more than GRAPHQL_MAX_COST (" + max
                             + "): each field counts once per item a connection's 'first' asks for; ask for fewer",
                     "GRAPHQL_MAX_COST");
+        }
+    }
+
+    /**
+     * A subscription over HTTP would answer with SmallRye's publisher object as its data: it needs the WebSocket, whose
+     * operations carry {@link #WEBSOCKET} in their context.
+     */
+    private static final class SubscriptionsBySocket extends SimplePerformantInstrumentation {
+
+        @Override
+        public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+                InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+            ExecutionContext execution = parameters.getExecutionContext();
+            if (execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.SUBSCRIPTION
+                    && !Boolean.TRUE.equals(execution.getGraphQLContext().get(WEBSOCKET))) {
+                throw new LimitExceeded(
+                        "a subscription runs over the WebSocket at /graphql (graphql-transport-ws), not over HTTP",
+                        null);
+            }
+            return super.beginExecuteOperation(parameters, state);
         }
     }
 

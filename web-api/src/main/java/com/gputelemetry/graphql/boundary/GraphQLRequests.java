@@ -19,22 +19,62 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * A query by GET ({@code /graphql?query=...&operationName=...&variables=...}) handed to SmallRye as the POST it would
- * be. SmallRye's own GET path decodes the parameters a second time (a {@code +} or {@code %} in a query changes it) and
- * passes the query as the operation's name, so a named operation is never found.
+ * GraphQL requests as SmallRye gets them. A query by GET ({@code /graphql?query=...&operationName=...&variables=...})
+ * becomes the POST it stands for: SmallRye's own GET path decodes the parameters a second time (a {@code +} or {@code
+ * %} in a query changes it) and passes the query as the operation's name, so a named operation is never found. A POST's
+ * body must be a JSON object (or, as {@code application/graphql}, the query itself) of at most 1 MiB, or it is refused with a problem, where SmallRye would fail with a 500.
  */
 @WebFilter(urlPatterns = "/graphql", asyncSupported = true)
-public class GetQueries extends HttpFilter {
+public class GraphQLRequests extends HttpFilter {
+
+    private static final int MAX_BODY = 1 << 20;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!"GET".equals(request.getMethod()) || request.getHeader("Upgrade") != null) {
+        if (request.getHeader("Upgrade") != null) {
             chain.doFilter(request, response);
+        } else if ("GET".equals(request.getMethod())) {
+            fromParameters(request, response, chain);
+        } else if ("POST".equals(request.getMethod())) {
+            checkedBody(request, response, chain);
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private static void checkedBody(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            new Problem("about:blank", "Content Too Large", 413, "a GraphQL request is at most 1 MiB", null)
+                    .send(response);
             return;
         }
+        String type = request.getContentType();
+        boolean rawQuery = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/graphql");
+        try (var reader = Json.createReader(new ByteArrayInputStream(body))) {
+            if (!rawQuery) {
+                reader.readObject();
+            }
+        } catch (JsonException | IllegalStateException e) {
+            new Problem(
+                            "about:blank",
+                            "Bad Request",
+                            400,
+                            "the body must be a JSON object: {\"query\": \"...\", \"variables\": {...}}",
+                            null)
+                    .send(response);
+            return;
+        }
+        chain.doFilter(new WithBody(request, "POST", request.getContentType(), body), response);
+    }
+
+    private static void fromParameters(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         JsonObjectBuilder body = Json.createObjectBuilder();
         for (String name : new String[] {"query", "operationName"}) {
             String value = request.getParameter(name);
@@ -54,31 +94,43 @@ public class GetQueries extends HttpFilter {
                 }
             }
         }
-        chain.doFilter(new AsPost(request, body.build().toString().getBytes(StandardCharsets.UTF_8)), response);
+        chain.doFilter(
+                new WithBody(
+                        request,
+                        "POST",
+                        "application/json",
+                        body.build().toString().getBytes(StandardCharsets.UTF_8)),
+                response);
     }
 
-    private static final class AsPost extends HttpServletRequestWrapper {
+    /** The request with a body read already (or made), and the method and type that go with it. */
+    private static final class WithBody extends HttpServletRequestWrapper {
 
+        private final String method;
+        private final String contentType;
         private final byte[] body;
 
-        AsPost(HttpServletRequest request, byte[] body) {
+        WithBody(HttpServletRequest request, String method, String contentType, byte[] body) {
             super(request);
+            this.method = method;
+            this.contentType = contentType;
             this.body = body;
         }
 
         @Override
         public String getMethod() {
-            return "POST";
+            return method;
         }
 
         @Override
         public String getContentType() {
-            return "application/json";
+            return contentType;
         }
 
         @Override
         public String getCharacterEncoding() {
-            return "UTF-8";
+            String declared = super.getCharacterEncoding();
+            return declared == null ? "UTF-8" : declared;
         }
 
         @Override
