@@ -29,8 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class GraphQLChecks {
 
-    private static final double WARM_UP = -1;
-
     private GraphQLChecks() {}
 
     /** A client of the server's /graphql, with a token (header and connection_init payload) when not null. */
@@ -84,7 +82,7 @@ final class GraphQLChecks {
      * Subscribes to the fleet's points, waits until the subscription has joined (a warm-up point, sent with {@code
      * ingestToken}, has reached it), runs the streamer, and checks that every row it had acknowledged was pushed once,
      * each GPU's in order, within 2 s of its time (the streamer stamps a row with the time it processes it). A warm-up
-     * point is a row of the sample's first GPU valued -1, which no gauge of the sample reads.
+     * point is the sample's first row, as the streamer sends it, stamped before the streamer starts.
      *
      * @param streamer runs a streamer to its end and answers the rows it had acknowledged
      * @return the warm-up rows sent (and acknowledged), for a test that counts every row stored
@@ -113,12 +111,14 @@ final class GraphQLChecks {
                     .as("a warm-up point pushed: the subscription has joined")
                     .isNotEmpty();
 
+            Instant streamerStarted = Instant.now();
             long acknowledged = streamer.call();
             List<Pushed> points = new ArrayList<>();
             deadline = System.currentTimeMillis() + 60_000;
             while (points.size() < acknowledged && System.currentTimeMillis() < deadline) {
                 Pushed point = pushed.poll(100, TimeUnit.MILLISECONDS);
-                if (point != null && point.data().getJsonNumber("value").doubleValue() != WARM_UP) {
+                if (point != null
+                        && !Instant.parse(point.data().getString("timestamp")).isBefore(streamerStarted)) {
                     points.add(point);
                 }
             }
@@ -153,7 +153,7 @@ final class GraphQLChecks {
                 .header("Producer-Sequence", "0")
                 .POST(HttpRequest.BodyPublishers.ofString(TelemetryCsv.HEADER + "\n" + Instant.now()
                         + ",DCGM_FI_DEV_GPU_UTIL,0,nvidia0,GPU-5fd4f087-86f3-7a43-b711-4771313afc50,"
-                        + "NVIDIA H100 80GB HBM3,mtv5-dgx1-hgpu-031," + WARM_UP + "\n"));
+                        + "NVIDIA H100 80GB HBM3,mtv5-dgx1-hgpu-031,0\n"));
         if (ingestToken != null) {
             request.header("Authorization", "Bearer " + ingestToken);
         }
