@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A highly available PostgreSQL as operators run one: a primary with a synchronous streaming standby, and the server
@@ -17,8 +14,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * and the server carries on by itself on the new primary. Synchronous replication means a commit the primary answered
  * is on the standby too: every acknowledged row is there, once, with its value.
  */
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondLane.LOCK)
 public class DatabaseFailoverSystemIT {
 
     @Test

@@ -23,12 +23,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -318,6 +320,81 @@ public class LiveDashboardSystemIT {
         }
     }
 
+    /**
+     * A GraphQL subscriber whose WebSocket stops reading: the server closes it once its outbox holds
+     * LIVE_BUFFER_EVENTS messages (the kernel's buffers full before), while ingest goes on unhindered. A WebSocket by
+     * hand, over a socket with a small receive buffer (a client library would go on reading into its own memory); each
+     * point asks for its host 90 times over, so that a few thousand points fill the buffers.
+     */
+    @Test
+    void aGraphQLSubscriberThatReadsNothingIsDroppedAndIngestGoesOn() throws Exception {
+        URI uri = server.uri("/graphql");
+        try (var socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /graphql HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+                            + "\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16])
+                            + "\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String hosts =
+                    IntStream.range(0, 90).mapToObj(i -> "h" + i + ": hostname").collect(Collectors.joining(" "));
+            out.write(maskedText("{\"type\":\"connection_init\"}"));
+            out.write(maskedText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
+                    + "\"subscription { fleet { uuid " + hosts + " } }\"}}"));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            var received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try (var flood = StreamerProcess.start(
+                    "graphql-slow",
+                    "--url",
+                    server.baseUrl(),
+                    "--instance-id",
+                    TelemetryCsv.unique("graphql-slow"),
+                    "--loop",
+                    "--interval",
+                    "0ms",
+                    "--batch-size",
+                    "5000")) {
+                // Read until the first point has come (the handshake's answer, the acknowledgement, a point), then
+                // read nothing more.
+                while (!received.toString(StandardCharsets.UTF_8).contains("\"next\"")) {
+                    int read = in.read(buffer);
+                    assertThat(read).as("the server's answers").isPositive();
+                    received.write(buffer, 0, read);
+                }
+                assertThat(received.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 101");
+                Poll.until(
+                        "the server closes the GraphQL socket that reads nothing",
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(500),
+                        server::log,
+                        log -> log.contains("closed a GraphQL WebSocket that could not keep up (" + BUFFER_EVENTS));
+                assertThat(flood.stopCleanly().rowsAcked()).as("ingest went on").isPositive();
+            }
+        }
+    }
+
+    /** A client's text frame (masked, as a client's must be; with a zero mask, which leaves the bytes as they are). */
+    private static byte[] maskedText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        var frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        }
+        frame.writeBytes(new byte[4]);
+        frame.writeBytes(payload);
+        return frame.toByteArray();
+    }
+
     @Test
     void aClientThatReadsNothingIsDroppedAndIngestGoesOn() throws Exception {
         URI uri = server.uri("/api/v1/telemetry/stream");
@@ -470,6 +547,30 @@ public class LiveDashboardSystemIT {
 
         private void assertNoConsoleErrors() {
             browser().assertNoConsoleErrors();
+        }
+
+        /**
+         * GraphQL's explorer, reached from the dashboard's header: GraphiQL loads the schema and runs its example
+         * query, with every file from the server itself (no CDN) and no console error.
+         */
+        @Test
+        void graphiqlIsLinkedFromTheHeaderAndRunsAQueryWithTheApplicationsOwnFiles() throws Exception {
+            open("#/");
+            await(By.cssSelector("header a[href='graphiql/']")).click();
+            await(By.cssSelector(".graphiql-container"));
+            await(By.cssSelector(".graphiql-execute-button")).click();
+            new WebDriverWait(browser().driver(), WAIT)
+                    .withMessage("the example query's answer")
+                    .until(driver -> driver.findElements(By.cssSelector(".result-window")).stream()
+                            .anyMatch(result -> result.getText().contains("\"edges\"")
+                                    && result.getText().contains("DCGM_FI_DEV_GPU_TEMP")));
+            screenshot("graphiql");
+            Object origins = ((JavascriptExecutor) browser().driver())
+                    .executeScript("return performance.getEntriesByType('resource').map(e => new URL(e.name).origin)");
+            String own = server.uri("/").toString().replaceAll("/$", "");
+            assertThat((List<?>) origins).isNotEmpty().allSatisfy(origin -> assertThat(origin)
+                    .isEqualTo(own));
+            assertNoConsoleErrors();
         }
 
         @Test

@@ -3,13 +3,8 @@ package com.gputelemetry.system;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Kill and restart on a real PostgreSQL server. */
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondLane.LOCK)
 class PostgresCrashRecoverySystemIT extends CrashRecoverySystemTest {
 
     @RegisterExtension

@@ -196,6 +196,75 @@ class GpuApiIT {
                 .isEqualTo(100.0);
     }
 
+    /**
+     * GraphQL's page of GPUs with their labels and latest values reads them for the whole page at once: on PostgreSQL,
+     * counted by the database, the statements of 100 GPUs are those of 10 (three reading GPU rows: the page, their
+     * labels, the metric names; one for the newest values; none series by series). {@code GraphQLApiIT} tests the
+     * rest of GraphQL; this test is here because these tests run on PostgreSQL too.
+     */
+    @Test
+    void aGraphQLPageOfGpusWithLabelsAndLatestValuesCostsTheSameStatementsForTenGpusAsForAHundred() throws Exception {
+        String host = TelemetryCsv.unique("gql-batch");
+        var csv = new StringBuilder(TelemetryCsv.HEADER);
+        for (int index = 0; index < 100; index++) {
+            String uuid = TelemetryCsv.newGpu();
+            csv.append(TelemetryCsv.row(T0, TEMP, index, uuid, "H100", host, index, "job=\"dcgm\""));
+            csv.append(TelemetryCsv.row(T0, POWER, index, uuid, "H100", host, 200 + index, "job=\"dcgm\""));
+        }
+        ingestAndWait(csv.toString(), 200);
+        List<Long> ten = statementsOfAGraphQLPage(host, 10);
+        List<Long> hundred = statementsOfAGraphQLPage(host, 100);
+        if (TestDatabase.countsStatements()) {
+            assertThat(hundred)
+                    .as(
+                            "statements (GPU rows; newest values; newest values series by series) for 10 GPUs %s and for "
+                                    + "100 GPUs %s",
+                            ten, hundred)
+                    .isEqualTo(ten)
+                    .isEqualTo(List.of(3L, 1L, 0L));
+        }
+    }
+
+    /** Counted from a quiet moment (the collectors read GPU rows too while they store); empty on H2. */
+    private List<Long> statementsOfAGraphQLPage(String host, int gpus) throws Exception {
+        if (TestDatabase.countsStatements()) {
+            long deadline = System.currentTimeMillis() + 30_000;
+            do {
+                TestDatabase.forgetStatements();
+                Thread.sleep(500);
+            } while (TestDatabase.statementsLike("%FROM gpu %") > 0 && System.currentTimeMillis() < deadline);
+            TestDatabase.forgetStatements();
+        }
+        String query = "{ gpus(hostname: \"" + host + "\", first: " + gpus + ") { edges { node { uuid"
+                + " labels { name value } latest(metrics: [\"" + TEMP + "\", \"" + POWER
+                + "\"]) { metric value } } } } }";
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/graphql"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.createObjectBuilder()
+                                .add("query", query)
+                                .build()
+                                .toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonObject answer = Json.createReader(new StringReader(response.body())).readObject();
+        assertThat(answer.containsKey("errors")).as(response.body()).isFalse();
+        JsonArray edges = answer.getJsonObject("data").getJsonObject("gpus").getJsonArray("edges");
+        assertThat(edges).hasSize(gpus).allSatisfy(edge -> {
+            JsonObject node = edge.asJsonObject().getJsonObject("node");
+            assertThat(node.getJsonArray("latest")).hasSize(2);
+            assertThat(node.getJsonArray("labels").getJsonObject(0).getString("value"))
+                    .isEqualTo("dcgm");
+        });
+        if (!TestDatabase.countsStatements()) {
+            return List.of();
+        }
+        return List.of(
+                TestDatabase.statementsLike("%FROM gpu %"),
+                TestDatabase.statementsLike("%MAX(time_us) AS newest%"),
+                TestDatabase.statementsLike("%FROM telemetry_point WHERE%ORDER BY time_us DESC%"));
+    }
+
     @Test
     void boundsAreInclusiveAndMetricAndOrderSelectThePoints() throws Exception {
         String uuid = TelemetryCsv.newGpu();

@@ -37,7 +37,7 @@ public class GraphQLSocket {
 
     private static final Logger LOG = Logger.getLogger(GraphQLSocket.class.getName());
 
-    private GraphQLWebsocketHandler handler;
+    private volatile GraphQLWebsocketHandler handler;
     private boolean initialised;
 
     @OnOpen
@@ -49,11 +49,12 @@ public class GraphQLSocket {
         int outbox = ConfigProvider.getConfig().getValue("LIVE_BUFFER_EVENTS", Integer.class);
         Map<String, Object> context = new HashMap<>();
         context.put(QueryLimits.WEBSOCKET, true);
-        handler = new GraphQLTransportWSSubprotocolHandler(new SocketOutbox(session, outbox), context);
+        handler = new GraphQLTransportWSSubprotocolHandler(new SocketOutbox(session, outbox, this::close), context);
     }
 
     @OnMessage
     public void message(Session session, String text) throws IOException {
+        GraphQLWebsocketHandler handler = this.handler;
         if (handler == null) {
             return;
         }
@@ -70,19 +71,19 @@ public class GraphQLSocket {
         handler.onMessage(text);
     }
 
+    /** Ends the socket's operations (their subscriptions leave the live feed); a second call does nothing. */
     @OnClose
-    public void close() {
+    public synchronized void close() {
         if (handler != null) {
             handler.onClose();
+            handler = null;
         }
     }
 
     @OnError
     public void error(Throwable failure) {
         LOG.log(Level.FINE, "GraphQL WebSocket failed", failure);
-        if (handler != null) {
-            handler.onClose();
-        }
+        close();
     }
 
     /** The token of the payload's Authorization entry (any case). */

@@ -6,6 +6,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.logging.Logger;
 
 /**
  * What a GraphQL WebSocket sends, one message in flight at a time and at most {@code limit} waiting behind it: the
@@ -14,33 +15,49 @@ import java.util.Queue;
  */
 public final class SocketOutbox implements GraphQLWebSocketSession {
 
+    private static final Logger LOG = Logger.getLogger(SocketOutbox.class.getName());
+
     private final Session session;
     private final int limit;
+    private final Runnable dropped;
     // Guarded by this.
     private final Queue<String> waiting = new ArrayDeque<>();
     private boolean sending;
 
-    public SocketOutbox(Session session, int limit) {
+    /**
+     * @param dropped run once the client is dropped as too slow: ends its operations at once, since the container may
+     *     report the close only when the client reads again
+     */
+    public SocketOutbox(Session session, int limit, Runnable dropped) {
         this.session = session;
         this.limit = limit;
+        this.dropped = dropped;
     }
 
     @Override
     public void sendMessage(String message) {
+        boolean tooSlow = false;
         synchronized (this) {
             if (!session.isOpen()) {
                 return;
             }
             if (waiting.size() >= limit) {
                 waiting.clear();
-                close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), "too slow: " + limit + " messages waiting");
-                return;
+                tooSlow = true;
+            } else {
+                waiting.add(message);
+                if (sending) {
+                    return;
+                }
+                sending = true;
             }
-            waiting.add(message);
-            if (sending) {
-                return;
-            }
-            sending = true;
+        }
+        if (tooSlow) {
+            LOG.info(() -> "closed a GraphQL WebSocket that could not keep up (" + limit
+                    + " messages waiting, LIVE_BUFFER_EVENTS)");
+            close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), "too slow: " + limit + " messages waiting");
+            dropped.run();
+            return;
         }
         sendNext();
     }
