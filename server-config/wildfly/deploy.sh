@@ -18,7 +18,8 @@ prepare WILDFLY_HOME "$@"
 
 offset="${WILDFLY_PORT_OFFSET:-0}"
 management="localhost:$((9990 + offset))"
-cli() { "$home/bin/jboss-cli.sh" --connect --controller="$management" "$@"; }
+# 30 s to connect, not the CLI's 5: a busy server's management interface can take longer to answer, and the run fails.
+cli() { "$home/bin/jboss-cli.sh" --connect --controller="$management" --timeout=30000 "$@"; }
 # A value as a quoted CLI string.
 quote() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
 
