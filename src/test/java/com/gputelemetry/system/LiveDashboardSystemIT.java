@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -339,15 +340,19 @@ public class LiveDashboardSystemIT {
                             + "\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16])
                             + "\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
+            // A client sends its frames only once the handshake is answered (RFC 6455, 4.1): bytes sent before may be
+            // lost with the upgrade.
+            InputStream in = socket.getInputStream();
+            var received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            readUntil(in, received, buffer, "\r\n\r\n");
+            assertThat(received.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 101");
             String hosts =
                     IntStream.range(0, 90).mapToObj(i -> "h" + i + ": hostname").collect(Collectors.joining(" "));
             out.write(maskedText("{\"type\":\"connection_init\"}"));
             out.write(maskedText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
                     + "\"subscription { fleet { uuid " + hosts + " } }\"}}"));
             out.flush();
-            InputStream in = socket.getInputStream();
-            var received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
             try (var flood = StreamerProcess.start(
                     "graphql-slow",
                     "--url",
@@ -359,14 +364,8 @@ public class LiveDashboardSystemIT {
                     "0ms",
                     "--batch-size",
                     "5000")) {
-                // Read until the first point has come (the handshake's answer, the acknowledgement, a point), then
-                // read nothing more.
-                while (!received.toString(StandardCharsets.UTF_8).contains("\"next\"")) {
-                    int read = in.read(buffer);
-                    assertThat(read).as("the server's answers").isPositive();
-                    received.write(buffer, 0, read);
-                }
-                assertThat(received.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 101");
+                // Reads until the first point has come, then reads nothing more.
+                readUntil(in, received, buffer, "\"next\"");
                 Poll.until(
                         "the server closes the GraphQL socket that reads nothing",
                         Duration.ofMinutes(2),
@@ -375,6 +374,20 @@ public class LiveDashboardSystemIT {
                         log -> log.contains("closed a GraphQL WebSocket that could not keep up (" + BUFFER_EVENTS));
                 assertThat(flood.stopCleanly().rowsAcked()).as("ingest went on").isPositive();
             }
+        }
+    }
+
+    /** Reads until what was received contains the text; what was received is shown when it never comes. */
+    private static void readUntil(InputStream in, ByteArrayOutputStream received, byte[] buffer, String text)
+            throws IOException {
+        try {
+            while (!received.toString(StandardCharsets.UTF_8).contains(text)) {
+                int read = in.read(buffer);
+                assertThat(read).as("the server's answers after %s", received).isPositive();
+                received.write(buffer, 0, read);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no " + text + " within the socket's timeout; received: " + received, e);
         }
     }
 

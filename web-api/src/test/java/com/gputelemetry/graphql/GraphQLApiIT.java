@@ -57,6 +57,9 @@ class GraphQLApiIT {
 
     private static final String TEMP = "DCGM_FI_DEV_GPU_TEMP";
     private static final String POWER = "DCGM_FI_DEV_POWER_USAGE";
+    /** The default: SSE streams and GraphQL subscriptions count together. */
+    private static final int LIVE_MAX_SUBSCRIBERS = 100;
+
     private static final Instant T0 = Instant.parse("2031-01-01T00:00:00.000001Z");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -276,10 +279,7 @@ class GraphQLApiIT {
         String uuid = TelemetryCsv.newGpu();
         String other = TelemetryCsv.newGpu();
         ingestAndWait(TelemetryCsv.HEADER + TelemetryCsv.row(T0, TEMP, 0, uuid, "H100", host, -1, ""), 1);
-        try (DynamicGraphQLClient socket = DynamicGraphQLClientBuilder.newBuilder()
-                .url(uri("/graphql").toString())
-                .subprotocols(WebsocketSubprotocol.GRAPHQL_TRANSPORT_WS)
-                .build()) {
+        try (DynamicGraphQLClient socket = subscriptionClient()) {
             BlockingQueue<Received> gpu = new LinkedBlockingQueue<>();
             BlockingQueue<Received> fleet = new LinkedBlockingQueue<>();
             Cancellable gpuSubscription = subscribe(
@@ -345,6 +345,55 @@ class GraphQLApiIT {
             gpuSubscription.cancel();
             fleetSubscription.cancel();
         }
+    }
+
+    @Test
+    void aSubscriptionBeyondLiveMaxSubscribersHearsTheProblemAndLeavingFreesTheSlots() throws Exception {
+        String host = TelemetryCsv.unique("gql-full");
+        String uuid = TelemetryCsv.newGpu();
+        String subscription = "subscription { fleet(hostname: \"" + host + "\") { value } }";
+        try (DynamicGraphQLClient socket = subscriptionClient()) {
+            BlockingQueue<Response> refused = new LinkedBlockingQueue<>();
+            List<Cancellable> subscriptions = new ArrayList<>();
+            for (int i = 0; i <= LIVE_MAX_SUBSCRIBERS; i++) {
+                subscriptions.add(socket.subscription(subscription).subscribe().with(response -> {
+                    if (response.hasError()) {
+                        refused.add(response);
+                    }
+                }));
+            }
+            Response response = refused.poll(30, TimeUnit.SECONDS);
+            assertThat(response)
+                    .as("one of %s subscriptions refused", LIVE_MAX_SUBSCRIBERS + 1)
+                    .isNotNull();
+            assertThat(response.getErrors()).singleElement().satisfies(error -> {
+                assertThat(error.getMessage()).contains("LIVE_MAX_SUBSCRIBERS");
+                assertThat(error.getExtensions())
+                        .containsEntry("status", 503L)
+                        .containsEntry("title", "Service Unavailable");
+            });
+            assertThat(response.getData().isNull("fleet"))
+                    .as("no point with the problem")
+                    .isTrue();
+            subscriptions.forEach(Cancellable::cancel);
+        }
+        try (DynamicGraphQLClient socket = subscriptionClient()) {
+            BlockingQueue<Received> points = new LinkedBlockingQueue<>();
+            subscribe(socket, "subscription { fleet(hostname: \"" + host + "\") { value } }", "fleet", points);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (points.isEmpty() && System.currentTimeMillis() < deadline) {
+                send(TelemetryCsv.HEADER + TelemetryCsv.row(Instant.now(), TEMP, 0, uuid, "H100", host, 1, ""));
+                Thread.sleep(300);
+            }
+            assertThat(points).as("a subscription once the others have left").isNotEmpty();
+        }
+    }
+
+    private DynamicGraphQLClient subscriptionClient() {
+        return DynamicGraphQLClientBuilder.newBuilder()
+                .url(uri("/graphql").toString())
+                .subprotocols(WebsocketSubprotocol.GRAPHQL_TRANSPORT_WS)
+                .build();
     }
 
     @Test

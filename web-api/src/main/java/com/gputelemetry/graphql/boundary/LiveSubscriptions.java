@@ -20,7 +20,11 @@ import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.graphql.NonNull;
 
-/** New points as they are stored, from the same live feed as the SSE streams. */
+/**
+ * New points as they are stored, from the same live feed as the SSE streams. The point is nullable in the schema: a
+ * subscription that ends in a problem (dropped as too slow, too many subscribers) sends a last message with no point
+ * and the problem as its error, and a non-null field would turn that message into a failure the client never hears.
+ */
 @GraphQLApi
 @ApplicationScoped
 public class LiveSubscriptions {
@@ -37,10 +41,9 @@ public class LiveSubscriptions {
     GpuCatalog catalog;
 
     @Subscription("telemetry")
-    @NonNull
     @Description("One GPU's new points (of the metrics named, or all) in the order they are stored")
-    public Multi<@NonNull LiveValue> telemetry(
-            @Name("uuid") @NonNull String uuid, @Name("metrics") List<String> metrics) throws GraphQLProblem {
+    public Multi<LiveValue> telemetry(@Name("uuid") @NonNull String uuid, @Name("metrics") List<String> metrics)
+            throws GraphQLProblem {
         GraphQLProblem.answer(Map.of(), () -> lookup.known(uuid));
         Set<String> wanted = wanted(metrics);
         return LiveSubscription.of(
@@ -48,9 +51,8 @@ public class LiveSubscriptions {
     }
 
     @Subscription("fleet")
-    @NonNull
     @Description("Every GPU's new points, or one host's (case-insensitive), of the metrics named or all")
-    public Multi<@NonNull LiveValue> fleet(@Name("hostname") String hostname, @Name("metrics") List<String> metrics)
+    public Multi<LiveValue> fleet(@Name("hostname") String hostname, @Name("metrics") List<String> metrics)
             throws GraphQLProblem {
         Set<String> wanted = wanted(metrics);
         return LiveSubscription.of(
