@@ -83,6 +83,9 @@ public class LiveDashboardSystemIT {
                         PackagedServer.h2Url(scratch),
                         "LIVE_BUFFER_EVENTS",
                         Integer.toString(BUFFER_EVENTS),
+                        // The server notices a client that has gone by writing to it twice: within seconds here.
+                        "LIVE_KEEP_ALIVE_SECONDS",
+                        "2",
                         "ADMIN_TOKEN",
                         ADMIN_TOKEN),
                 "live"));
@@ -569,6 +572,7 @@ public class LiveDashboardSystemIT {
         @Test
         void graphiqlIsLinkedFromTheHeaderAndRunsAQueryWithTheApplicationsOwnFiles() throws Exception {
             open("#/");
+            await(By.cssSelector(".live.on"));
             await(By.cssSelector("header a[href='graphiql/']")).click();
             await(By.cssSelector(".graphiql-container"));
             await(By.cssSelector(".graphiql-execute-button")).click();
@@ -584,6 +588,20 @@ public class LiveDashboardSystemIT {
             assertThat((List<?>) origins).isNotEmpty().allSatisfy(origin -> assertThat(origin)
                     .isEqualTo(own));
             assertNoConsoleErrors();
+            // The fleet's page, which the browser keeps for its back button, closed its stream as it went (or the six
+            // connections a browser opens to a server run out as such pages pile up), and streams again once back.
+            awaitLiveSubscribers(0);
+            browser().driver().navigate().back();
+            awaitLiveSubscribers(1);
+        }
+
+        private void awaitLiveSubscribers(long count) throws Exception {
+            Poll.until(
+                    "live_subscribers " + count,
+                    WAIT,
+                    Duration.ofMillis(500),
+                    () -> ServerMetrics.scrape(server).value("live_subscribers"),
+                    subscribers -> subscribers == count);
         }
 
         @Test

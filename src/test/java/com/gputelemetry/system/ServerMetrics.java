@@ -24,6 +24,7 @@ record ServerMetrics(String text) {
             "queue_workers",
             "queue_delivered_total",
             "queue_redeliveries_total",
+            "live_subscribers",
             "ingest_pushed_back_total",
             "ingest_retried_early_total",
             "ingest_batches_total",
@@ -128,6 +129,8 @@ record ServerMetrics(String text) {
                 "ingest_rows_rejected_total",
                 "ingest_bytes_total",
                 "ingest_acknowledgement_seconds_count",
+                // LiveDashboardSystemIT counts the dashboard's streams by it.
+                "live_subscribers",
                 // Follow the clock; CrashRecoverySystemTest and RollupSummaryIT wait on them.
                 "telemetry_rollups_built_until_seconds",
                 "telemetry_rollup_stale_buckets",

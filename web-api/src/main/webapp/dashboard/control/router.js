@@ -7,6 +7,13 @@ let current = new AbortController();
 export function routeTo(table) {
     pages = table;
     addEventListener('hashchange', route);
+    // A page the browser keeps for its back button would hold its streams open, and a browser opens at most six
+    // connections to a server (the seventh request waits): the page closes them as it goes, and shows itself afresh
+    // when it comes back.
+    addEventListener('pagehide', () => current.abort());
+    addEventListener('pageshow', (event) => {
+        if (event.persisted) route();
+    });
     route();
 }
 

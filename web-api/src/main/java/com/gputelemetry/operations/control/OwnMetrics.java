@@ -2,6 +2,7 @@ package com.gputelemetry.operations.control;
 
 import com.gputelemetry.ingest.control.IngestFigures;
 import com.gputelemetry.ingest.control.Pushbacks;
+import com.gputelemetry.live.control.LiveFeed;
 import com.gputelemetry.prometheus.control.RemoteWriteCounters;
 import com.gputelemetry.queue.boundary.MessageQueue;
 import com.gputelemetry.queue.control.GroupStatus;
@@ -49,6 +50,9 @@ public class OwnMetrics {
     @Inject
     RemoteWriteCounters remoteWrite;
 
+    @Inject
+    LiveFeed live;
+
     @PostConstruct
     void register() {
         registry.register(GaugeWithCallback.builder()
@@ -78,6 +82,11 @@ public class OwnMetrics {
                 .help("The group's workers on this server")
                 .labelNames("group", "topic")
                 .callback(callback -> local(GroupStatus::workers, callback::call))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("live_subscribers")
+                .help("SSE streams and GraphQL subscriptions this server pushes to (at most LIVE_MAX_SUBSCRIBERS)")
+                .callback(callback -> callback.call(live.subscribers()))
                 .build());
         registry.register(CounterWithCallback.builder()
                 .name("queue_delivered_total")
