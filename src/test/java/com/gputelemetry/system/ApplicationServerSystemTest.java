@@ -35,14 +35,13 @@ import org.openqa.selenium.By;
  * <p>The methods run in this order on one deployment, each building on the state the ones before left (a server costs
  * a minute to set up): the settings of a run hold until a later run changes them, so each method runs in the class's
  * thread ({@code SAME_THREAD}: a class's {@code CONCURRENT} would otherwise be its methods' too). The subclasses run one
- * after the other ({@code ResourceLock}), beside the rest of the system tests (the failsafe plugin's second lane, see
- * {@code ear/pom.xml}).
+ * after the other, beside the rest of the system tests ({@link SecondLane}).
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock("application-server")
+@ResourceLock(SecondLane.LOCK)
 public abstract class ApplicationServerSystemTest {
 
     private static final int WORKERS = 3;
@@ -204,14 +203,16 @@ public abstract class ApplicationServerSystemTest {
     }
 
     /**
-     * GraphQL on this server: the GPU list as the REST API lists it, and a fleet subscription over the WebSocket that
-     * gets every point of a streamer's run, each GPU's in order, within 2 s.
+     * GraphQL on this server: every query as the REST API answers it, paged to the end; refusals and a hostile corpus;
+     * and subscriptions over the WebSocket (the fleet's, one GPU's) that get every point of a streamer's run, each
+     * GPU's in order, within 2 s.
      */
     @Test
     @Order(42)
     @Execution(ExecutionMode.SAME_THREAD)
-    void graphQLListsTheGpusAsRestAndPushesEveryPointOfAStreamer() throws Exception {
-        GraphQLChecks.assertGpusAsTheRestApiListsThem(server);
+    void graphQLAnswersEveryQueryAsRestRefusesTheHostileAndPushesEveryPointOfAStreamer() throws Exception {
+        GraphQLChecks.assertEveryQueryAnswersAsTheRestApi(server, GraphQLChecks.SAMPLE_GPU);
+        GraphQLChecks.assertRefusalsAndAHostileCorpus(server, GraphQLChecks.SAMPLE_GPU);
         long warmUps = GraphQLChecks.assertTheFleetSubscriptionGetsEveryPointOfAStreamer(server, INGEST_TOKEN, () -> {
             // At the streamer's own pace: a batch of 500 rows a second.
             var run = StreamerProcess.run(server.name + "-graphql", "--url", server.baseUrl(), "--token", INGEST_TOKEN);

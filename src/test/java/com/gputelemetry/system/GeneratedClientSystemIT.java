@@ -32,6 +32,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The API through a client nobody here wrote: the build generates it from the committed {@code web-api/openapi.json}
@@ -40,6 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * document must be the one the server generates from the code, so that a change to the API is a change to that file,
  * reviewed with the code.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SecondLane.LOCK)
 public class GeneratedClientSystemIT {
 
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";
@@ -96,6 +101,12 @@ public class GeneratedClientSystemIT {
             cursor = page.getNextCursor();
         } while (cursor != null);
         return all;
+    }
+
+    /** GraphQL, through SmallRye's client, answers every query as the REST API does on the same data. */
+    @Test
+    void graphQLAnswersEveryQueryAsTheRestApiDoes() throws Exception {
+        GraphQLChecks.assertEveryQueryAnswersAsTheRestApi(server, GPU);
     }
 
     @Test

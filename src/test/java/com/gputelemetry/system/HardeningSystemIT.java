@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -525,53 +522,10 @@ public class HardeningSystemIT {
         });
     }
 
-    /**
-     * Queries meant to hurt: each is refused with errors and no data, named for what it passed, in a bounded answer
-     * without a Java class name; the server answers a plain query afterwards.
-     */
+    /** GraphQL's refusals and queries meant to hurt (see GraphQLChecks), and a body that is no JSON. */
     @Test
     void aHostileGraphQLCorpusIsRefusedCleanly() throws Exception {
-        String deep = "name";
-        for (int level = 0; level < 12; level++) {
-            deep = "fields { type { " + deep + " } }";
-        }
-        Map<String, String> corpus = new LinkedHashMap<>();
-        corpus.put("nesting 26 deep", "{ __schema { types { " + deep + " } } }");
-        corpus.put(
-                "1,000 aliases",
-                "{ "
-                        + IntStream.range(0, 1000)
-                                .mapToObj(i -> "a" + i + ": metrics { name }")
-                                .collect(Collectors.joining(" "))
-                        + " }");
-        corpus.put("fragments in a cycle", "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }");
-        corpus.put("a huge first", "{ gpus(first: 2147483647) { edges { node { uuid } } } }");
-        corpus.put(
-                "a page of pages",
-                "{ gpus(first: 1000) { edges { node { telemetry(first: 10000) { edges { cursor } } } } } }");
-        corpus.put("a negative first", "{ gpus(first: -1) { edges { cursor } } }");
-        corpus.put("40,000 tokens", "{ metrics { " + "name ".repeat(40_000) + "} }");
-        corpus.put("an unknown field", "{ gpus { edges { node { password } } } }");
-        corpus.put("a syntax error", "{ gpus(first: ) {");
-        corpus.put("a subscription by HTTP", "subscription { fleet { uuid } }");
-        try (var client = GraphQLChecks.client(readingServer(), "read-token-1")) {
-            for (var hostile : corpus.entrySet()) {
-                var response = client.executeSync(hostile.getValue());
-                String errors = String.valueOf(response.getErrors());
-                CORPUS_ANSWERS.add("GraphQL " + hostile.getKey() + " -> "
-                        + (errors.length() > 200 ? errors.substring(0, 200) + "..." : errors));
-                assertThat(response.getErrors()).as(hostile.getKey()).isNotEmpty();
-                assertThat(response.hasData()
-                                && response.getData().values().stream().anyMatch(v -> v != JsonValue.NULL))
-                        .as(hostile.getKey() + ": nothing ran")
-                        .isFalse();
-                assertThat(errors)
-                        .as(hostile.getKey())
-                        .hasSizeLessThan(100_000)
-                        .doesNotContain("Exception:", "at com.");
-            }
-            assertThat(client.executeSync("{ metrics { name } }").getErrors()).isNullOrEmpty();
-        }
+        CORPUS_ANSWERS.addAll(GraphQLChecks.assertRefusalsAndAHostileCorpus(readingServer(), GraphQLChecks.SAMPLE_GPU));
         var malformed = HTTP.send(
                 HttpRequest.newBuilder(server.uri("/graphql"))
                         .header("Authorization", "Bearer read-token-1")
