@@ -35,13 +35,14 @@ import org.openqa.selenium.By;
  * <p>The methods run in this order on one deployment, each building on the state the ones before left (a server costs
  * a minute to set up): the settings of a run hold until a later run changes them, so each method runs in the class's
  * thread ({@code SAME_THREAD}: a class's {@code CONCURRENT} would otherwise be its methods' too). The subclasses run one
- * after the other, beside the rest of the system tests ({@link SecondLane}).
+ * after the other ({@code ResourceLock}), beside the rest of the system tests (the failsafe plugin's second lane, see
+ * {@code ear/pom.xml}).
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondLane.LOCK)
+@ResourceLock("application-server")
 public abstract class ApplicationServerSystemTest {
 
     private static final int WORKERS = 3;
@@ -281,9 +282,11 @@ public abstract class ApplicationServerSystemTest {
     void aBackfilledHourIsPackedIntoBlocksAndServedAsSent() throws Exception {
         acknowledged += sendSample(server.name + "-backfill", "--backfill").rowsAcked();
         QueueProgress.awaitCollectorsCaughtUp(server);
+        // The compaction runs on its interval beside the other lane's tests; on two loaded cores packing the hour has
+        // taken over a minute.
         StoredTelemetry stored = Poll.until(
                 "the backfilled points packed into blocks",
-                Duration.ofSeconds(60),
+                Duration.ofMinutes(3),
                 Duration.ofMillis(500),
                 () -> postgres.storedTelemetry(),
                 telemetry -> telemetry.packed() == TelemetryCsv.SAMPLE_ROWS);

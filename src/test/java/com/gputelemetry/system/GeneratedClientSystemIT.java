@@ -32,9 +32,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The API through a client nobody here wrote: the build generates it from the committed {@code web-api/openapi.json}
@@ -43,8 +40,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * document must be the one the server generates from the code, so that a change to the API is a change to that file,
  * reviewed with the code.
  */
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondLane.LOCK)
 public class GeneratedClientSystemIT {
 
     private static final String GPU = "GPU-5fd4f087-86f3-7a43-b711-4771313afc50";

@@ -20,9 +20,6 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Black box: the packaged server jar and the streamer jar, as a user runs them, talking real HTTP. The streamer
@@ -30,8 +27,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * the server supports gets a subclass that says how the server reaches it.
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondLane.LOCK)
 public abstract class PipelineSystemTest {
 
     private static final int SAMPLE_ROWS = 2_470;

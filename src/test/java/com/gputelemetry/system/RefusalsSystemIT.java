@@ -25,9 +25,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every way the ingest boundary refuses a batch, over the wire as a producer meets it, on both transports: a missing
@@ -39,8 +36,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * back after it is the test's own check.
  */
 // Public, with public records: JSON-B reads the replies into them reflectively.
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondLane.LOCK)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class RefusalsSystemIT {
 
