@@ -58,7 +58,7 @@ final class GraphQLChecks {
 
     /**
      * Every query answers as the REST API does on the data the server holds, each list paged to its end with its
-     * cursors: the GPUs (100 at a time); one GPU's detail, labels, latest values, points (3 at a time) and hourly
+     * cursors: the GPUs (100 at a time), and with their latest values; one GPU's detail, labels, latest values, points (3 at a time) and hourly
      * summary; the hosts (10 at a time); the metrics; the queue's topics and groups.
      */
     static void assertEveryQueryAnswersAsTheRestApi(RunningServer server, String uuid) throws Exception {
@@ -69,6 +69,14 @@ final class GraphQLChecks {
                     "/api/v1/gpus?limit=100",
                     "query page($after: String) { gpus(first: 100, after: $after) { edges { node { uuid hostname "
                             + "gpuIndex device model firstSeen lastSeen } } pageInfo { hasNextPage endCursor } } }",
+                    Map.of(),
+                    data -> data.getJsonObject("gpus"));
+            assertPagedAlike(
+                    server,
+                    client,
+                    "/api/v1/telemetry/latest?limit=100",
+                    "query page($after: String) { gpus(first: 100, after: $after) { edges { node { uuid "
+                            + "latest { metric unit timestamp value } } } pageInfo { hasNextPage endCursor } } }",
                     Map.of(),
                     data -> data.getJsonObject("gpus"));
 
@@ -267,7 +275,9 @@ final class GraphQLChecks {
                     restPath + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
                     JsonObject.class);
             page.getJsonArray("items").forEach(item -> rest.add(item.asJsonObject()));
-            cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+            cursor = page.getOrDefault("nextCursor", JsonValue.NULL) == JsonValue.NULL
+                    ? null
+                    : page.getString("nextCursor");
             restCursors.add(cursor);
         } while (cursor != null);
         List<JsonObject> graph = new ArrayList<>();

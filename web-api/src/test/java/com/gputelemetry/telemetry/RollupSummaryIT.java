@@ -234,8 +234,19 @@ class RollupSummaryIT {
         int count = (int) (Duration.between(start, Instant.now()).toSeconds() / 20) - 3;
         List<Point> points = series(start, count);
         ingest(uuid, points);
+        // A GPU that stopped within the first hour: once it is packed, its newest point is in a block, none in a row.
+        String stopped = TelemetryCsv.newGpu();
+        List<Point> stoppedPoints = points.subList(0, 100);
+        ingest(stopped, stoppedPoints);
         Instant last = points.get(points.size() - 1).time();
         awaitBuiltAndCompacted(last, start.plus(1, ChronoUnit.HOURS));
+        Point newest = stoppedPoints.get(stoppedPoints.size() - 1);
+        JsonObject stoppedLatest =
+                json("/api/v1/gpus/" + stopped).getJsonArray("latest").getJsonObject(0);
+        assertThat(Instant.parse(stoppedLatest.getString("timestamp")) + " "
+                        + stoppedLatest.getJsonNumber("value").doubleValue())
+                .as("the newest point of a GPU whose points are all packed")
+                .isEqualTo(newest.time() + " " + newest.value());
         // A late point in the packed hour: merged into its block when the rollups recompute its hour.
         points.add(1, new Point(start.plusSeconds(10), 99.5));
         ingest(uuid, points.subList(1, 2), "train-a");

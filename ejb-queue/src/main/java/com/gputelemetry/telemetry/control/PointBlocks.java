@@ -14,9 +14,10 @@ import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -30,6 +31,9 @@ import java.util.stream.Collectors;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class PointBlocks {
+
+    /** Series whose newest points one statement reads: a page of 100 GPUs' 10 metrics. */
+    private static final int SERIES_PER_READ = 1_000;
 
     /** Blocks a page reads at once: an hour of a GPU's series, about. */
     private static final int BLOCKS_PER_READ = 32;
@@ -211,44 +215,68 @@ public class PointBlocks {
         return merged.keySet().stream().limit(limit).toList();
     }
 
-    /** The newest point of one metric of one GPU (its series): the one read from the rows, or a later one in a block. */
-    public Optional<TelemetryPoint> latest(
-            Optional<TelemetryPoint> row, Bound bound, Collection<Long> series, String metric) {
-        if (row.isPresent() && !bound.reaches(row.get().timeMicros())) {
-            return row;
+    /**
+     * The newest point of each of these series, from its rows or, when the blocks may hold a later one, its newest
+     * block: a statement for the rows and one for the blocks however many series (up to {@link #SERIES_PER_READ} a
+     * statement), each a UNION ALL of one-row reads down a series' key, which H2 and PostgreSQL both answer from the
+     * index.
+     *
+     * @return by series id; a series without a point is absent
+     */
+    public Map<Long, TelemetryPoint> newest(Map<Long, SeriesName> series, Bound bound) {
+        Map<Long, TelemetryPoint> newest = new HashMap<>();
+        for (Object[] row : newestOfEach(
+                series.keySet(),
+                "id, time_us, metric_value FROM telemetry_point WHERE series_id = %d ORDER BY time_us DESC, id DESC")) {
+            SeriesName name = series.get(((Number) row[0]).longValue());
+            newest.put(
+                    name.id(),
+                    new TelemetryPoint(
+                            ((Number) row[1]).longValue(),
+                            name.gpuUuid(),
+                            name.metric(),
+                            ((Number) row[2]).longValue(),
+                            ((Number) row[3]).doubleValue()));
         }
-        Optional<TelemetryPoint> newest = row;
-        for (PointBlock block : latest(series)) {
-            PackedPoints points = block.points();
+        List<Long> mayBePacked = series.keySet().stream()
+                .filter(id ->
+                        !newest.containsKey(id) || bound.reaches(newest.get(id).timeMicros()))
+                .toList();
+        for (Object[] row :
+                newestOfEach(mayBePacked, "points FROM telemetry_block WHERE series_id = %d ORDER BY hour_us DESC")) {
+            SeriesName name = series.get(((Number) row[0]).longValue());
+            PackedPoints points = PackedPoints.unpack((byte[]) row[1]);
             int last = points.size() - 1;
-            var point = new TelemetryPoint(points.id(last), metric, points.timeMicros(last), points.value(last));
-            if (newest.isEmpty() || newest.get().position(false).precedes(point.timeMicros(), point.id())) {
-                newest = Optional.of(point);
-            }
+            var packed = new TelemetryPoint(
+                    points.id(last), name.gpuUuid(), name.metric(), points.timeMicros(last), points.value(last));
+            newest.merge(name.id(), packed, PointBlocks::newer);
         }
         return newest;
+    }
+
+    /** Of two points of a series, the later (by time, then id). */
+    public static TelemetryPoint newer(TelemetryPoint one, TelemetryPoint other) {
+        return one.position(false).precedes(other.timeMicros(), other.id()) ? other : one;
+    }
+
+    /** The first row of each series' read ({@code columns FROM … WHERE series_id = %d ORDER BY …}), its id first. */
+    private List<Object[]> newestOfEach(Collection<Long> series, String read) {
+        List<Long> ids = List.copyOf(series);
+        List<Object[]> rows = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += SERIES_PER_READ) {
+            String sql = ids.subList(from, Math.min(ids.size(), from + SERIES_PER_READ)).stream()
+                    .map(id ->
+                            "(SELECT series_id, " + String.format(Locale.ROOT, read, id) + " FETCH FIRST 1 ROWS ONLY)")
+                    .collect(Collectors.joining(" UNION ALL "));
+            @SuppressWarnings("unchecked")
+            List<Object[]> found = em.createNativeQuery(sql).getResultList();
+            rows.addAll(found);
+        }
+        return rows;
     }
 
     /** Every block of these series that may hold points in [from, to]. */
     public List<PointBlock> blocks(Collection<Long> series, long fromMicros, long toMicros) {
         return blocks(series, fromMicros, toMicros, false, Long.MIN_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE);
-    }
-
-    /** The blocks of these series with the latest last points: the latest point of them all is in one of these. */
-    private List<PointBlock> latest(Collection<Long> series) {
-        if (series.isEmpty()) {
-            return List.of();
-        }
-        List<PointBlock> newest = em.createQuery(
-                        "SELECT b FROM PointBlock b WHERE b.seriesId IN :ids ORDER BY b.lastMicros DESC",
-                        PointBlock.class)
-                .setParameter("ids", series)
-                .setMaxResults(series.size())
-                .getResultList();
-        if (newest.isEmpty()) {
-            return newest;
-        }
-        long last = newest.get(0).lastMicros();
-        return newest.stream().filter(block -> block.lastMicros() == last).toList();
     }
 }

@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "telemetry", description = "The whole fleet's telemetry")
 public class LatestValuesResource {
 
-    /** At most this many GPUs a page: each costs one index probe per metric asked for. */
+    /** At most this many GPUs a page: the newest values of their series are read down each series' key. */
     private static final int MAX_GPUS = 1000;
 
     @EJB
