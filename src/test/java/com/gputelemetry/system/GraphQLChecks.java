@@ -58,8 +58,8 @@ final class GraphQLChecks {
 
     /**
      * Every query answers as the REST API does on the data the server holds, each list paged to its end with its
-     * cursors: the GPUs (100 at a time), and with their latest values; one GPU's detail, labels, latest values, points (3 at a time) and hourly
-     * summary; the hosts (10 at a time); the metrics; the queue's topics and groups.
+     * cursors: the GPUs (100 at a time), alone and with their latest values; one GPU's detail, labels, latest values,
+     * points (3 at a time) and hourly summary; the hosts (10 at a time); the metrics; the queue's topics and groups.
      */
     static void assertEveryQueryAnswersAsTheRestApi(RunningServer server, String uuid) throws Exception {
         try (DynamicGraphQLClient client = client(server, server.readToken())) {
