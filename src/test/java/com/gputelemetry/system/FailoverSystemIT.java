@@ -20,9 +20,6 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Three servers started at the same moment on an empty PostgreSQL: one migrates the schema while the others wait for
@@ -30,13 +27,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * ready and share the collectors' partitions by leases. A live subscriber on one sees the points all three store.
  * Then one is killed with SIGKILL and the other two take its partitions over once its leases expire. Every
  * acknowledged row is still stored exactly once.
- *
- * <p>It runs in the application servers' lane, before or after them and never beside them ({@code ear/pom.xml}): the
- * takeover is timed against the lease TTL, and beside a Payara Server's domain starting it once took 37 s instead of
- * about 9.
  */
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock("application-server")
 public class FailoverSystemIT {
 
     private static final int SERVERS = 3;
